@@ -1,0 +1,139 @@
+// The shape of one OpenIntegrations function definition. Each function is described once, here in
+// the catalogue; the library function, the CLI command with its help, and the reference docs are all
+// generated from that description.
+import type { Envelope } from "../transport/envelope.js";
+
+/**
+ * How a parameter's value is read and sent (OpenIntegrations' coercion rules, opi-bitrix24.md §4.4):
+ * - url / token: where and as whom to call (never part of the payload);
+ * - string: a scalar sent as a string (IDs are sent as strings, numbers printed plainly);
+ * - array: JSON text (single quotes allowed), a .json file path, or a value; one value becomes [value];
+ * - map: a JSON object (text, .json path or object);
+ * - flag: true/false sent as "Y"/"N";
+ * - boolean: true/false.
+ */
+export type ParamKind = "url" | "token" | "string" | "array" | "map" | "flag" | "boolean";
+
+export interface ParamSpec {
+  /** Library parameter name (camelCase), also used in error messages of the library. */
+  readonly name: string;
+  /** CLI long option (without dashes), exactly as OpenIntegrations names it. */
+  readonly option: string;
+  /** CLI short option letter, exactly as OpenIntegrations' option index gives it. */
+  readonly short: string;
+  readonly kind: ParamKind;
+  /** REST field the value is sent as. Absent for url/token and for local functions' inputs. */
+  readonly field?: string;
+  /** `spread`: the map's keys are copied to the top level of the payload (CreateChat, CreateUser). */
+  readonly spread?: boolean;
+  /** For arrays: what one element is. A bare scalar is wrapped; bare text is refused for objects. */
+  readonly items?: "object" | "scalar";
+  /** Send `"0"`/empty-looking values too (OpenIntegrations pre-converts some IDs to strings). */
+  readonly keepEmpty?: boolean;
+  readonly required?: boolean;
+  /** Applied when the value is absent; shown in help. */
+  readonly default?: string | boolean;
+  readonly description: string;
+}
+
+interface CommonSpec {
+  /** English name, as OpenIntegrations exports it: `SendMessage`. */
+  readonly name: string;
+  /** Russian name: `ОтправитьСообщение`. */
+  readonly ru: string;
+  /** Region (OpenIntegrations module region) the function belongs to, for grouping in help and docs. */
+  readonly region: string;
+  readonly summary: string;
+  readonly params: readonly ParamSpec[];
+}
+
+export interface RestSpec extends CommonSpec {
+  /** The Bitrix24 REST method called. */
+  readonly method: string;
+  /** GET for the read-only methods OpenIntegrations calls with GET; POST with a JSON body otherwise. */
+  readonly http?: "GET" | "POST";
+  /**
+   * Whether re-sending after an ambiguous failure (request sent, no answer) is harmless.
+   * `safe`: reads and idempotent writes. `unsafe`: would duplicate (a second message, chat…).
+   */
+  readonly replay: "safe" | "unsafe";
+  /** Fields always sent, e.g. `MUTE: "Y"` for DisableChatNotifications. */
+  readonly fixed?: Readonly<Record<string, unknown>>;
+}
+
+export interface LocalSpec extends CommonSpec {
+  /** Builds the value locally; no HTTP. Gets the coerced inputs by parameter name. */
+  readonly build: (values: Record<string, unknown>) => unknown;
+}
+
+export type RestDefinition<R = unknown> = RestSpec & { readonly kind: "rest"; readonly __result?: R };
+export type LocalDefinition<R = unknown> = LocalSpec & { readonly kind: "local"; readonly __result?: R };
+export type Definition = RestDefinition<any> | LocalDefinition<any>;
+
+/** `rest<number>()({...})`: a function that calls one REST method and whose `result` is a number. */
+export function rest<R = unknown>() {
+  return <const S extends RestSpec>(spec: S): S & { readonly kind: "rest"; readonly __result?: R } =>
+    ({ ...spec, kind: "rest" }) as S & { readonly kind: "rest"; readonly __result?: R };
+}
+
+/** `local()({...build})`: a function computed on this machine (block helpers, templates). */
+export function local() {
+  return <const S extends LocalSpec>(spec: S): S & { readonly kind: "local"; readonly __result?: ReturnType<S["build"]> } =>
+    ({ ...spec, kind: "local" }) as S & { readonly kind: "local"; readonly __result?: ReturnType<S["build"]> };
+}
+
+// ---- Shared parameters -------------------------------------------------------------------------
+
+export const urlParam = {
+  name: "url",
+  option: "url",
+  short: "u",
+  kind: "url",
+  required: true,
+  description: "Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given",
+} as const;
+
+/** The OAuth token parameter; its short option is `t` unless `t` is taken by --text/--title. */
+export function tokenParam<const S extends string = "t">(short: S = "t" as S) {
+  return {
+    name: "token",
+    option: "token",
+    short,
+    kind: "token",
+    default: "",
+    description: "OAuth access token (leave empty when --url is a webhook URL)",
+  } as const;
+}
+
+// ---- Types of the generated library functions ---------------------------------------------------
+
+export interface Values {
+  url: string;
+  token: string;
+  string: string | number;
+  array: unknown[] | string | Record<string, unknown>;
+  map: Record<string, unknown> | string;
+  flag: boolean | string;
+  boolean: boolean | string;
+}
+
+type ArgOf<P extends ParamSpec> = Values[P["kind"]];
+
+type OptionalArgs<P extends readonly ParamSpec[]> = P extends readonly [infer H extends ParamSpec, ...infer R extends readonly ParamSpec[]]
+  ? [ArgOf<H>?, ...OptionalArgs<R>]
+  : [];
+
+/** Positional arguments in definition order; everything after the first optional one is optional. */
+export type ArgsOf<P extends readonly ParamSpec[]> = P extends readonly [infer H extends ParamSpec, ...infer R extends readonly ParamSpec[]]
+  ? H extends { readonly required: true }
+    ? [ArgOf<H>, ...ArgsOf<R>]
+    : OptionalArgs<P>
+  : [];
+
+export type ResultOf<D> = D extends { readonly __result?: infer R } ? R : unknown;
+
+export type LibraryFunction<D> = D extends { readonly kind: "rest"; readonly params: infer P extends readonly ParamSpec[] }
+  ? (...args: ArgsOf<P>) => Promise<Envelope<ResultOf<D>>>
+  : D extends { readonly kind: "local"; readonly params: infer P extends readonly ParamSpec[] }
+    ? (...args: ArgsOf<P>) => ResultOf<D>
+    : never;

@@ -1,0 +1,30 @@
+// The whole catalogue: every function definition, by region. Everything user-facing is generated
+// from this list.
+import type { Definition } from "./define.js";
+import { messageFunctions } from "./regions/messages.js";
+import { settingsFunctions } from "./regions/settings.js";
+
+export const catalogue = [...settingsFunctions, ...messageFunctions] as const;
+
+export type Catalogue = typeof catalogue;
+
+const byName = new Map<string, Definition>();
+for (const def of catalogue as readonly Definition[]) {
+  byName.set(def.name.toUpperCase(), def);
+  byName.set(def.ru.toUpperCase(), def);
+}
+
+/** Finds a function by its English or Russian name, case-insensitively (as OpenIntegrations does). */
+export function findFunction(name: string): Definition | undefined {
+  return byName.get(name.toUpperCase());
+}
+
+export function regions(): Map<string, Definition[]> {
+  const out = new Map<string, Definition[]>();
+  for (const def of catalogue as readonly Definition[]) {
+    const list = out.get(def.region) ?? [];
+    list.push(def);
+    out.set(def.region, list);
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+// Turns a definition plus argument values into a call: checks required values, coerces each value
+// by its kind, builds the payload (empty values left out) and sends it through a client.
+import { Bitrix24Client, type PreparedRequest } from "../transport/client.js";
+import { sharedClient } from "../transport/connections.js";
+import { inputError } from "../transport/errors.js";
+import { isFilled, toArray, toBoolean, toMap, toText } from "./coerce.js";
+import type { Definition, LocalDefinition, ParamSpec, RestDefinition } from "./define.js";
+
+export type ArgValues = Record<string, unknown>;
+
+/** Positional library arguments -> values by parameter name. */
+export function bindPositional(def: Definition, args: readonly unknown[]): ArgValues {
+  const values: ArgValues = {};
+  def.params.forEach((param, i) => {
+    if (args[i] !== undefined) values[param.name] = args[i];
+  });
+  return values;
+}
+
+function withDefaults(def: Definition, values: ArgValues): ArgValues {
+  const out: ArgValues = {};
+  for (const param of def.params) {
+    const value = values[param.name] ?? param.default;
+    if (param.required && (value === undefined || value === null || value === "")) {
+      throw inputError(`is required (${param.description})`, param.name);
+    }
+    out[param.name] = value;
+  }
+  return out;
+}
+
+async function coerce(param: ParamSpec, value: unknown): Promise<unknown> {
+  switch (param.kind) {
+    case "array":
+      return toArray(value, param);
+    case "map":
+      return toMap(value, param);
+    case "flag":
+      return toBoolean(value ?? false, param) ? "Y" : "N";
+    case "boolean":
+      return toBoolean(value ?? false, param);
+    default:
+      return toText(value);
+  }
+}
+
+/** The REST payload: fields in definition order, unfilled values left out, IDs as strings. */
+export async function buildPayload(def: RestDefinition, values: ArgValues): Promise<Record<string, unknown>> {
+  const full = withDefaults(def, values);
+  const payload: Record<string, unknown> = {};
+  for (const param of def.params) {
+    if (!param.field && !param.spread) continue;
+    const value = await coerce(param, full[param.name]);
+    if (param.spread) Object.assign(payload, value);
+    else if (param.kind === "flag" || param.keepEmpty ? value !== "" : isFilled(value)) payload[param.field!] = value;
+  }
+  return { ...payload, ...def.fixed };
+}
+
+export function runLocal(def: LocalDefinition, values: ArgValues): unknown {
+  const full = withDefaults(def, values);
+  const coerced: ArgValues = {};
+  for (const param of def.params) {
+    const value = full[param.name];
+    coerced[param.name] = param.kind === "flag" || param.kind === "boolean" ? toBoolean(value ?? false, param) : value;
+  }
+  return def.build(coerced);
+}
+
+export interface CallPlan {
+  client: Bitrix24Client;
+  request: PreparedRequest;
+  def: RestDefinition;
+}
+
+/** Everything needed to send (or, for `--test`, to show) one call. */
+export async function planCall(def: RestDefinition, values: ArgValues, client?: Bitrix24Client): Promise<CallPlan> {
+  const payload = await buildPayload(def, values);
+  const url = toText(values.url ?? "");
+  const token = toText(values.token ?? "");
+  const target = client ?? sharedClient(url, token || undefined);
+  return { client: target, def, request: await target.prepare(def.method, payload, def.http ?? "POST") };
+}
+
+export async function invoke(def: Definition, values: ArgValues): Promise<unknown> {
+  if (def.kind === "local") return runLocal(def, values);
+  const plan = await planCall(def, values);
+  return plan.client.send(plan.request);
+}

@@ -1,0 +1,112 @@
+// Message management (OpenIntegrations region `РаботаССообщениями`), opi-bitrix24.md §2.13 and §3.3.
+import { local, rest, tokenParam, urlParam } from "../define.js";
+import { isFilled, toText } from "../coerce.js";
+
+const region = "Message management";
+
+const dialogParam = {
+  name: "chatId",
+  option: "chat",
+  short: "c",
+  kind: "string",
+  field: "DIALOG_ID",
+  required: true,
+  description: "Dialog: chatXXX for a group chat, or a user ID for the private dialog with that user",
+} as const;
+
+const messageIdParam = {
+  name: "messageId",
+  option: "message",
+  short: "m",
+  kind: "string",
+  field: "MESSAGE_ID",
+  required: true,
+  description: "Message ID",
+} as const;
+
+const blocksParam = {
+  name: "blocks",
+  option: "blocks",
+  short: "b",
+  kind: "array",
+  items: "object",
+  field: "ATTACH",
+  default: "",
+  description: "Attachment blocks: JSON array (or one block object), or a path to a .json file",
+} as const;
+
+export const sendMessage = rest<number>()({
+  name: "SendMessage",
+  ru: "ОтправитьСообщение",
+  region,
+  summary: "Sends a message to a chat or a private dialog; the result is the new message ID",
+  method: "im.message.add",
+  replay: "unsafe",
+  params: [
+    urlParam,
+    dialogParam,
+    { name: "text", option: "text", short: "t", kind: "string", field: "MESSAGE", required: true, description: "Message text (BB-codes allowed)" },
+    blocksParam,
+    tokenParam("k"),
+  ],
+});
+
+export const editMessage = rest<boolean>()({
+  name: "EditMessage",
+  ru: "ИзменитьСообщение",
+  region,
+  summary: "Changes the text and/or the attachment blocks of a message; empty values are not sent",
+  method: "im.message.update",
+  replay: "safe",
+  params: [
+    urlParam,
+    messageIdParam,
+    { name: "text", option: "text", short: "t", kind: "string", field: "MESSAGE", default: "", description: "New message text" },
+    blocksParam,
+    tokenParam("k"),
+  ],
+});
+
+export const deleteMessage = rest<boolean>()({
+  name: "DeleteMessage",
+  ru: "УдалитьСообщение",
+  region,
+  summary: "Deletes a message",
+  method: "im.message.delete",
+  replay: "safe",
+  params: [urlParam, messageIdParam, tokenParam()],
+});
+
+/** `{ [type]: { NAME, LINK } }` with empty values left out, as OpenIntegrations' AddField does. */
+function linkBlock(type: "IMAGE" | "FILE", values: Record<string, unknown>) {
+  const body: { NAME?: string; LINK?: string } = {};
+  if (isFilled(values.title)) body.NAME = toText(values.title);
+  if (isFilled(values.url)) body.LINK = toText(values.url);
+  return { [type]: body } as { [K in typeof type]: { NAME?: string; LINK?: string } };
+}
+
+export const getPictureBlock = local()({
+  name: "GetPictureBlock",
+  ru: "ПолучитьБлокКартинки",
+  region,
+  summary: "Builds a picture attachment block for --blocks: {\"IMAGE\": {\"NAME\", \"LINK\"}}",
+  params: [
+    { name: "title", option: "title", short: "t", kind: "string", required: true, description: "Picture name" },
+    { name: "url", option: "url", short: "u", kind: "string", required: true, description: "Picture URL" },
+  ],
+  build: (values) => linkBlock("IMAGE", values) as { IMAGE: { NAME?: string; LINK?: string } },
+});
+
+export const getFileBlock = local()({
+  name: "GetFileBlock",
+  ru: "ПолучитьБлокФайла",
+  region,
+  summary: "Builds a file attachment block for --blocks: {\"FILE\": {\"NAME\", \"LINK\"}}",
+  params: [
+    { name: "title", option: "title", short: "t", kind: "string", required: true, description: "File name" },
+    { name: "url", option: "url", short: "u", kind: "string", required: true, description: "File URL" },
+  ],
+  build: (values) => linkBlock("FILE", values) as { FILE: { NAME?: string; LINK?: string } },
+});
+
+export const messageFunctions = [sendMessage, editMessage, deleteMessage, getPictureBlock, getFileBlock] as const;

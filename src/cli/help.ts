@@ -1,0 +1,78 @@
+// Help pages, generated from the catalogue definitions.
+import { catalogue, regions } from "../catalogue/index.js";
+import type { Definition, ParamSpec } from "../catalogue/define.js";
+import { EXIT } from "./exit-codes.js";
+
+export const VERSION = "0.1.0";
+
+const STANDARD = `Standard options (every command):
+  --out FILE   write the result to FILE instead of stdout
+  --debug      print each request (method, URL, body) and answer status to stderr, secrets masked
+  --test       print the request that would be sent, send nothing
+  --help       this help`;
+
+export function startPage(): string {
+  return `oint ${VERSION}: the Bitrix24 REST toolkit (OpenIntegrations-compatible CLI)
+
+Usage:
+  oint bitrix24 <Method> --option value ...   call one Bitrix24 function
+  oint bitrix24 --help                        list the ${catalogue.length} bitrix24 functions
+  oint bitrix24 <Method> --help               options of one function
+  oint sandbox [--port N]                     run the local Bitrix24-compatible portal
+  oint sandbox --demo                         start it, send an example message, print the result
+
+Libraries:
+  bitrix24   Bitrix24 REST API: chats, messages, notifications, users, ...
+
+${STANDARD}
+
+Exit codes: ${EXIT.ok} success, ${EXIT.unknownLibrary} unknown library, ${EXIT.unknownMethod} unknown method, ${EXIT.bitrix24Error} Bitrix24 answered with an error
+(its JSON is printed on stdout), ${EXIT.badInput} bad input (nothing sent), ${EXIT.noAnswer} no answer from the portal, ${EXIT.unexpected} unexpected error.`;
+}
+
+export function libraryPage(): string {
+  const lines = [`Library: bitrix24 (${catalogue.length} functions). Names are case-insensitive; Russian names work too.`, ""];
+  for (const [region, defs] of regions()) {
+    lines.push(`${region}:`);
+    const width = Math.max(...defs.map((d) => d.name.length));
+    for (const def of defs) lines.push(`  ${def.name.padEnd(width)}  ${def.summary}`);
+    lines.push("");
+  }
+  lines.push("Run `oint bitrix24 <Method> --help` for a function's options.");
+  return lines.join("\n");
+}
+
+function optionLine(p: ParamSpec, width: number): string {
+  const head = `-${p.short}, --${p.option} <${p.kind === "flag" || p.kind === "boolean" ? "true|false" : "value"}>`;
+  const tail = p.required ? " (required)" : ` (optional, default: ${JSON.stringify(p.default ?? "")})`;
+  return `  ${head.padEnd(width)}  ${p.description}${tail}`;
+}
+
+export function methodPage(def: Definition): string {
+  const heads = def.params.map((p) => `-${p.short}, --${p.option} <${p.kind === "flag" || p.kind === "boolean" ? "true|false" : "value"}>`);
+  const width = Math.max(0, ...heads.map((h) => h.length));
+  const call = def.kind === "rest" ? `REST method: ${def.method} (${def.http ?? "POST"})` : "Computed locally, no request is sent.";
+  const example = def.params
+    .filter((p) => p.required)
+    .map((p) => `--${p.option} ${exampleValue(p)}`)
+    .join(" ");
+  return [
+    `oint bitrix24 ${def.name} (${def.ru}): ${def.summary}`,
+    call,
+    "",
+    "Options:",
+    ...def.params.map((p) => optionLine(p, width)),
+    "",
+    STANDARD,
+    "",
+    "Example:",
+    `  oint bitrix24 ${def.name} ${example}`,
+  ].join("\n");
+}
+
+function exampleValue(p: ParamSpec): string {
+  if (p.kind === "url") return "https://portal.bitrix24.ru/rest/1/secret/";
+  if (p.option === "chat") return "chat1";
+  if (p.kind === "array" || p.kind === "map") return `'${p.items === "object" ? "[{...}]" : "[...]"}'`;
+  return `"${p.option}"`;
+}

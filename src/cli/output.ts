@@ -1,0 +1,20 @@
+// How results are printed: valid JSON with double quotes (OpenIntegrations' CLI prints single
+// quotes, which no JSON parser reads), indented by one space like OpenIntegrations' samples.
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+export function formatResult(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value, null, 1);
+}
+
+/** Prints to stdout, or writes to the `--out` file and says so on stderr. */
+export function emit(value: unknown, out: string | undefined): void {
+  const text = formatResult(value);
+  if (!out) {
+    process.stdout.write(`${text}\n`);
+    return;
+  }
+  const path = resolve(out);
+  writeFileSync(path, text);
+  process.stderr.write(`oint: ${Buffer.byteLength(text)} bytes written to ${path}\n`);
+}

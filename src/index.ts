@@ -1,0 +1,8 @@
+// Public API of the oint package.
+export { bitrix24, type Bitrix24Library } from "./library.js";
+export { Bitrix24Client, type ClientOptions, type PreparedRequest } from "./transport/client.js";
+export type { Envelope, ErrorEnvelope, Time } from "./transport/envelope.js";
+export { Bitrix24Error, InputError, OintError, TransportError } from "./transport/errors.js";
+export { resolveEndpoint, type Endpoint } from "./transport/endpoint.js";
+export { catalogue, findFunction } from "./catalogue/index.js";
+export type { Definition, ParamSpec } from "./catalogue/define.js";

@@ -1,0 +1,48 @@
+// Secrets never leave oint in clear text: webhook secrets (the path segment after the user id),
+// OAuth tokens and client secrets are replaced by *** in everything we print, log or throw.
+
+export const MASK = "***";
+
+const SECRET_KEYS = new Set([
+  "auth",
+  "access_token",
+  "refresh_token",
+  "client_secret",
+  "password",
+  "token",
+  "application_token",
+]);
+
+/** `/rest/1/abcdef/` -> `/rest/1/***` and `auth=…` query values -> `auth=***`. */
+export function redactUrl(text: string): string {
+  return text
+    .replace(/(\/rest\/\d+\/)[^/?#\s"']+/g, `$1${MASK}`)
+    .replace(/([?&](?:auth|access_token|refresh_token|client_secret)=)[^&#\s"']*/gi, `$1${MASK}`);
+}
+
+/** A deep copy of a request body or envelope with secret-bearing keys masked. */
+export function redactValue<T>(value: T): T {
+  return walk(value) as T;
+}
+
+function walk(value: unknown): unknown {
+  if (typeof value === "string") return redactUrl(value);
+  if (Array.isArray(value)) return value.map(walk);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      out[key] = SECRET_KEYS.has(key.toLowerCase()) && v !== "" && v != null ? MASK : walk(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Masks known secret strings (a token given on the command line, say) wherever they occur. */
+export function redactKnown(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = redactUrl(text);
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join(MASK);
+  }
+  return out;
+}
