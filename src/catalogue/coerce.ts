@@ -64,6 +64,7 @@ async function readStructure(value: unknown, param: ParamSpec): Promise<unknown>
 
 export async function toArray(value: unknown, param: ParamSpec): Promise<unknown[]> {
   if (Array.isArray(value)) return value;
+  if (typeof value === "string" ? !value.trim() : !isFilled(value)) return [];
   const structure = await readStructure(value, param);
   if (Array.isArray(structure)) return structure;
   if (structure && typeof structure === "object") return [structure];
@@ -73,7 +74,7 @@ export async function toArray(value: unknown, param: ParamSpec): Promise<unknown
       param.name,
     );
   }
-  return isFilled(value) ? [value] : [];
+  return [value];
 }
 
 export async function toMap(value: unknown, param: ParamSpec): Promise<Record<string, unknown>> {

@@ -1,106 +1,14 @@
 #!/usr/bin/env node
-// The `oint` command: `oint bitrix24 <Method> --option value ...`, generated from the catalogue.
-import { findFunction } from "../catalogue/index.js";
-import type { Definition } from "../catalogue/define.js";
-import { planCall, runLocal } from "../catalogue/invoke.js";
-import { Bitrix24Client } from "../transport/client.js";
-import { Bitrix24Error, InputError, OintError, TransportError } from "../transport/errors.js";
-import { redactKnown } from "../transport/redact.js";
-import { parseCommand, type ParsedCommand } from "./args.js";
-import { EXIT } from "./exit-codes.js";
-import { libraryPage, methodPage, startPage, VERSION } from "./help.js";
-import { emit } from "./output.js";
+// Entry point of the `oint` bin.
+import { run } from "./run.js";
+import { redactUrl } from "../transport/redact.js";
 
-const say = (text: string) => process.stdout.write(`${text}\n`);
-const complain = (text: string) => process.stderr.write(`oint: ${text}\n`);
-
-export async function main(argv: readonly string[]): Promise<number> {
-  const [library, method, ...rest] = argv;
-  if (!library || library === "--help" || library === "-h") return say(startPage()), EXIT.ok;
-  if (library === "--version") return say(VERSION), EXIT.ok;
-  if (library === "sandbox") {
-    const { runSandbox } = await import("../portal/cli.js");
-    return runSandbox(argv.slice(1));
-  }
-  if (library.toLowerCase() !== "bitrix24") {
-    complain(`unknown library "${library}". Available: bitrix24 (and the sandbox command). Run \`oint --help\`.`);
-    return EXIT.unknownLibrary;
-  }
-  if (!method || method === "--help") return say(libraryPage()), EXIT.ok;
-  const def = findFunction(method);
-  if (!def) {
-    complain(`unknown method "${method}" in bitrix24. Run \`oint bitrix24 --help\` for the list.`);
-    return EXIT.unknownMethod;
-  }
-  return runFunction(def, rest);
-}
-
-async function runFunction(def: Definition, argv: readonly string[]): Promise<number> {
-  let command: ParsedCommand | undefined;
-  let client: Bitrix24Client | undefined;
-  try {
-    command = parseCommand(def, argv);
-    const { values, global } = command;
-    // Like OpenIntegrations, a bare `oint bitrix24 Method` shows its help.
-    if (global.help || (command.empty && def.params.some((p) => p.required))) return say(methodPage(def)), EXIT.ok;
-
-    if (def.kind === "local") {
-      emit(runLocal(def, values), global.out);
-      return EXIT.ok;
-    }
-    if (values.url !== undefined) {
-      client = new Bitrix24Client({
-        url: values.url,
-        token: values.token || undefined,
-        debug: global.debug ? (line) => complain(`debug: ${line}`) : undefined,
-      });
-    }
-    const plan = await planCall(def, values, client);
-    if (global.test) {
-      emit(plan.client.describe(plan.request), global.out);
-      return EXIT.ok;
-    }
-    emit(await plan.client.send(plan.request), global.out);
-    return EXIT.ok;
-  } catch (error) {
-    return report(error, def, command, client);
-  }
-}
-
-function report(error: unknown, def: Definition, command: ParsedCommand | undefined, client: Bitrix24Client | undefined): number {
-  const secrets = [command?.values.token, client?.endpoint.secret];
-  const clean = (text: string) => redactKnown(text, secrets);
-  if (error instanceof Bitrix24Error) {
-    try {
-      emit(error.envelope, command?.global.out);
-    } catch {
-      /* the envelope still goes to stderr below */
-    }
-    complain(clean(error.message));
-    return EXIT.bitrix24Error;
-  }
-  if (error instanceof InputError) {
-    const param = def.params.find((p) => p.name === error.parameter);
-    const where = param ? `--${param.option}` : error.parameter;
-    complain(`${clean(where ? `${where}: ${error.problem}` : error.problem)}. See \`oint bitrix24 ${def.name} --help\`.`);
-    return EXIT.badInput;
-  }
-  if (error instanceof TransportError) {
-    complain(clean(error.message));
-    return EXIT.noAnswer;
-  }
-  const detail = error instanceof OintError || !(error instanceof Error) ? String((error as Error)?.message ?? error) : error.message;
-  complain(`unexpected error: ${clean(detail)}`);
-  if (command?.global.debug && error instanceof Error && error.stack) complain(clean(error.stack));
-  return EXIT.unexpected;
-}
-
-main(process.argv.slice(2)).then(
+run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error) => {
-    complain(`unexpected error: ${redactKnown(String(error?.message ?? error), [])}`);
-    process.exitCode = EXIT.unexpected;
+  (error: unknown) => {
+    process.stderr.write(`oint: unexpected error: ${redactUrl(String((error as Error)?.message ?? error))}\n`);
+    process.exitCode = 99;
   },
 );

@@ -1,0 +1,64 @@
+// Who may call the portal: inbound webhooks (user id + secret in the path) and OAuth access tokens
+// (the `auth` parameter). Kept apart from PortalState so the coming OAuth server can issue and
+// rotate tokens here without touching portal data.
+import { randomBytes, randomInt } from "node:crypto";
+
+export interface TokenGrant {
+  userId: number;
+  /** Expiry as a Date.now() timestamp in ms; absent = never expires. */
+  expiresAt?: number;
+}
+
+export type TokenCheck = { ok: true; userId: number } | { ok: false; reason: "invalid" | "expired" };
+
+const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** A webhook secret like Bitrix24's own: 16 lowercase alphanumerics by default. */
+export function randomSecret(length = 16): string {
+  let out = "";
+  for (let i = 0; i < length; i++) out += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+  return out;
+}
+
+/** An access token shaped like Bitrix24's (70 hex characters). */
+export function randomToken(): string {
+  return randomBytes(35).toString("hex");
+}
+
+export class Credentials {
+  /** secret -> user id of the webhook's owner. */
+  private readonly webhooks = new Map<string, number>();
+  private readonly tokens = new Map<string, TokenGrant>();
+
+  addWebhook(userId: number, secret: string): void {
+    this.webhooks.set(secret, userId);
+  }
+
+  /** The webhook's user id when the path's user id and secret match one webhook, else null. */
+  checkWebhook(userIdSegment: string, secret: string): number | null {
+    const owner = this.webhooks.get(secret);
+    return owner !== undefined && String(owner) === userIdSegment ? owner : null;
+  }
+
+  addToken(token: string, grant: TokenGrant): void {
+    this.tokens.set(token, { ...grant });
+  }
+
+  /** Creates a fresh token for the user; `ttlSeconds` omitted = never expires. */
+  issueToken(userId: number, ttlSeconds?: number, now: number = Date.now()): string {
+    const token = randomToken();
+    this.addToken(token, ttlSeconds === undefined ? { userId } : { userId, expiresAt: now + ttlSeconds * 1000 });
+    return token;
+  }
+
+  revokeToken(token: string): boolean {
+    return this.tokens.delete(token);
+  }
+
+  checkToken(token: unknown, now: number = Date.now()): TokenCheck {
+    const grant = typeof token === "string" ? this.tokens.get(token) : undefined;
+    if (!grant) return { ok: false, reason: "invalid" };
+    if (grant.expiresAt !== undefined && grant.expiresAt <= now) return { ok: false, reason: "expired" };
+    return { ok: true, userId: grant.userId };
+  }
+}

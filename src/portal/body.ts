@@ -1,0 +1,81 @@
+// Request parameters as PHP would see them: the query string and the body (JSON,
+// x-www-form-urlencoded or multipart form), both with PHP bracket syntax (`fields[TITLE]=…`,
+// `select[]=ID`), merged at the top level with the body winning.
+import type { IncomingMessage } from "node:http";
+import qs from "qs";
+import { invalidRequest, type RestError } from "./errors.js";
+
+import type { Params } from "./params.js";
+
+// Generous limits: qs turns arrays longer than arrayLimit into objects, and the defaults
+// (20 items, depth 5) are smaller than real Bitrix24 payloads such as batch or ATTACH grids.
+const QS_OPTIONS: qs.IParseOptions = { depth: 20, arrayLimit: 1000, parameterLimit: 100_000, allowPrototypes: false };
+
+/** Files are sent Base64 inside params (up to 100 MB), so the cap sits above that. */
+export const MAX_BODY_BYTES = 128 * 1024 * 1024;
+
+export class BodyTooLargeError extends Error {}
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      if (size > limit) return; // already refused: drain the rest without keeping it
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        reject(new BodyTooLargeError(`request body over ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+export function parseQuery(search: string): Params {
+  return qs.parse(search.startsWith("?") ? search.slice(1) : search, QS_OPTIONS) as Params;
+}
+
+/**
+ * Body parameters by Content-Type. Types PHP does not parse (text/plain, none) give no
+ * parameters, exactly as on a real portal. Returns a RestError for an unreadable body.
+ */
+export async function parseBody(contentType: string | undefined, body: Buffer): Promise<Params | RestError> {
+  if (body.length === 0) return {};
+  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (type === "application/json" || type.endsWith("+json")) return parseJson(body.toString("utf8"));
+  if (type === "application/x-www-form-urlencoded") return qs.parse(body.toString("utf8"), QS_OPTIONS) as Params;
+  if (type === "multipart/form-data") return parseMultipart(contentType ?? "", body);
+  return {};
+}
+
+function parseJson(text: string): Params | RestError {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return invalidRequest("Request body is not valid JSON");
+  }
+  // A top-level list is the positional form (`[123, {…}]` = `0=123&1[…]=…`).
+  if (Array.isArray(value)) return Object.fromEntries(value.entries());
+  if (typeof value !== "object" || value === null) return invalidRequest("Request body must be a JSON object");
+  return value as Params;
+}
+
+/** Text fields only for now; file parts are skipped until disk uploads are emulated. */
+async function parseMultipart(contentType: string, body: Buffer): Promise<Params | RestError> {
+  let form: FormData;
+  try {
+    form = await new Response(Uint8Array.from(body), { headers: { "content-type": contentType } }).formData();
+  } catch {
+    return invalidRequest("Request body is not valid multipart/form-data");
+  }
+  const pairs = new URLSearchParams();
+  form.forEach((value, name) => {
+    if (typeof value === "string") pairs.append(name, value);
+  });
+  return qs.parse(pairs.toString(), QS_OPTIONS) as Params;
+}

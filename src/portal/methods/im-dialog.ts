@@ -1,0 +1,63 @@
+// Reading dialogs: im.dialog.messages.get.
+import { badRequest, forbidden } from "../errors.js";
+import { isBlank, toInt, upperKeys } from "../params.js";
+import type { MethodHandler } from "../registry.js";
+import { renderImUser, renderMessage } from "../render.js";
+import type { UserRecord } from "../state.js";
+import { parseDialogId } from "./dialog-id.js";
+
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 50;
+
+/**
+ * im.dialog.messages.get -> {chat_id, messages, users, files}.
+ *
+ * Order, as Bitrix24 does it: without FIRST_ID the newest messages come first (LAST_ID pages
+ * backwards, ids < LAST_ID); with FIRST_ID the oldest come first (ids > FIRST_ID; FIRST_ID=0 reads
+ * from the start of the chat, which is how fixtures/opi-samples/GetChatMessagesList.json came
+ * out in ascending order).
+ */
+const dialogMessagesGet: MethodHandler = (ctx) => {
+  const p = upperKeys(ctx.params);
+  const dialog = parseDialogId(p.DIALOG_ID);
+  if (!dialog) throw badRequest("DIALOG_ID_EMPTY", "Dialog ID can't be empty");
+
+  const lastId = idParam(p.LAST_ID, "LAST_ID_STRING", "Last ID can't be string");
+  const firstId = idParam(p.FIRST_ID, "FIRST_ID_STRING", "First ID can't be string");
+  const requested = toInt(p.LIMIT);
+  const limit = requested && requested > 0 ? Math.min(requested, MAX_LIMIT) : DEFAULT_LIMIT;
+
+  const noAccess = () => forbidden("ACCESS_ERROR", "You do not have access to the specified dialog");
+  if (dialog.kind !== "chat" && dialog.kind !== "user") throw noAccess();
+  const resolved = ctx.state.resolveDialog(dialog.kind === "chat" ? dialog : { kind: "user", userId: dialog.userId }, ctx.userId);
+  if (!resolved.ok || !resolved.chat.members.includes(ctx.userId)) throw noAccess();
+
+  const messages = ctx.state.listMessages(resolved.chat.id, {
+    lastId: lastId || undefined, // LAST_ID=0 means "no upper bound"
+    firstId: firstId ?? undefined,
+    limit,
+  });
+  const authors = new Map<number, UserRecord>();
+  for (const m of messages) {
+    const user = ctx.state.getUser(m.authorId);
+    if (user && !authors.has(user.id)) authors.set(user.id, user);
+  }
+  return {
+    chat_id: resolved.chat.id,
+    messages: messages.map(renderMessage),
+    users: [...authors.values()].map((u) => renderImUser(u, ctx.portalUrl)),
+    files: [],
+  };
+};
+
+/** An optional id: absent/empty -> null; digits -> number; anything else -> the given error. */
+function idParam(value: unknown, code: string, description: string): number | null {
+  if (isBlank(value)) return null;
+  const id = toInt(value);
+  if (id === null) throw badRequest(code, description);
+  return id;
+}
+
+export const imDialogMethods: Record<string, MethodHandler> = {
+  "im.dialog.messages.get": dialogMessagesGet,
+};

@@ -1,0 +1,304 @@
+// In-memory portal data: users, chats (group chats and private dialogs share one id space, as in
+// Bitrix24) and messages. This class knows nothing about HTTP or Bitrix24 error codes: handlers
+// validate and map outcomes to RestErrors, so a persistent store can later replace this one
+// behind the same methods.
+import { seedPortal } from "./seed.js";
+
+export interface UserPhones {
+  work_phone: string;
+  personal_mobile: string;
+  inner_phone: string;
+}
+
+export interface UserRecord {
+  id: number;
+  active: boolean;
+  firstName: string;
+  lastName: string;
+  email: string;
+  workPosition: string | null;
+  gender: "M" | "F" | "";
+  /** "DD-MM" as the im.* methods print it, or "". */
+  birthday: string;
+  /** Bitrix24 avatar colour, "#rrggbb". */
+  color: string;
+  departments: number[];
+  phones: UserPhones | null;
+  website: string;
+  isAdmin: boolean;
+  status: string;
+  lastActivity: Date;
+}
+
+/** "chat" = closed group chat, "open" = open group chat, "private" = 1:1 dialog. */
+export type ChatType = "chat" | "open" | "private";
+
+export interface ChatRecord {
+  id: number;
+  type: ChatType;
+  title: string;
+  description: string;
+  color: string;
+  ownerId: number;
+  /** Member user ids in joining order. */
+  members: number[];
+  dateCreate: Date;
+  lastMessageId: number;
+}
+
+/** One ATTACH as Bitrix24 stores it in message params (see attach.ts). */
+export interface AttachRecord {
+  ID: number | string;
+  BLOCKS: Record<string, unknown>[];
+  COLOR: string;
+  COLOR_TOKEN: string;
+}
+
+export interface MessageRecord {
+  id: number;
+  chatId: number;
+  /** 0 = system message. */
+  authorId: number;
+  date: Date;
+  text: string;
+  attach: AttachRecord[] | null;
+  keyboard: unknown;
+  menu: unknown;
+  system: boolean;
+  urlPreview: boolean;
+  replyId: number | null;
+  isEdited: boolean;
+  isDeleted: boolean;
+  /** User ids who liked the message, in order. */
+  likes: number[];
+}
+
+export interface NewMessage {
+  chatId: number;
+  authorId: number;
+  text: string;
+  attach?: AttachRecord[] | null;
+  keyboard?: unknown;
+  menu?: unknown;
+  system?: boolean;
+  urlPreview?: boolean;
+  replyId?: number | null;
+}
+
+/** Changes to a message: undefined = leave as is, null = remove. */
+export interface MessagePatch {
+  text?: string;
+  attach?: AttachRecord[] | null;
+  keyboard?: unknown;
+  menu?: unknown;
+  urlPreview?: boolean;
+  markEdited?: boolean;
+}
+
+export interface MessageQuery {
+  /** Only ids < lastId (older messages), newest first. */
+  lastId?: number;
+  /** Only ids > firstId (newer messages), oldest first. Takes precedence for the order. */
+  firstId?: number;
+  limit: number;
+}
+
+/** A DIALOG_ID after parsing: a group chat id or a user id (private dialog). */
+export type DialogTarget = { kind: "chat"; chatId: number } | { kind: "user"; userId: number };
+
+export type DialogResolution =
+  | { ok: true; chat: ChatRecord }
+  | { ok: false; reason: "chat-not-found" | "user-not-found" };
+
+export interface PortalStateOptions {
+  /** Clock for message and chat dates; tests may pin it. */
+  now?: () => Date;
+  /** Seed the demo users, the "General" chat and a few messages (default true). */
+  seed?: boolean;
+}
+
+export class PortalState {
+  readonly now: () => Date;
+  private readonly users = new Map<number, UserRecord>();
+  private readonly chats = new Map<number, ChatRecord>();
+  private readonly messages = new Map<number, MessageRecord>();
+  /** chat id -> message ids in ascending order (ids only grow, so pushing keeps it sorted). */
+  private readonly chatMessages = new Map<number, number[]>();
+  /** "minUserId:maxUserId" -> private chat id. */
+  private readonly privateChats = new Map<string, number>();
+  private nextChatId = 1;
+  private nextMessageId = 1;
+  private nextAttachId = 1;
+
+  constructor(options: PortalStateOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+    if (options.seed !== false) seedPortal(this);
+  }
+
+  // --- users ---
+
+  addUser(user: UserRecord): UserRecord {
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  getUser(id: number): UserRecord | undefined {
+    return this.users.get(id);
+  }
+
+  listUsers(): UserRecord[] {
+    return [...this.users.values()].sort((a, b) => a.id - b.id);
+  }
+
+  // --- chats ---
+
+  createChat(input: { type: Exclude<ChatType, "private">; title: string; ownerId: number; members: number[]; description?: string; color?: string }): ChatRecord {
+    const members = unique([input.ownerId, ...input.members]);
+    const chat: ChatRecord = {
+      id: this.nextChatId++,
+      type: input.type,
+      title: input.title,
+      description: input.description ?? "",
+      color: input.color ?? "#4ba984",
+      ownerId: input.ownerId,
+      members,
+      dateCreate: this.now(),
+      lastMessageId: 0,
+    };
+    this.chats.set(chat.id, chat);
+    return chat;
+  }
+
+  getChat(id: number): ChatRecord | undefined {
+    return this.chats.get(id);
+  }
+
+  isMember(chatId: number, userId: number): boolean {
+    return this.chats.get(chatId)?.members.includes(userId) ?? false;
+  }
+
+  /** The private chat between two users, created on first use as Bitrix24 does. */
+  privateChat(userA: number, userB: number, create = true): ChatRecord | undefined {
+    const key = userA < userB ? `${userA}:${userB}` : `${userB}:${userA}`;
+    const existing = this.privateChats.get(key);
+    if (existing !== undefined) return this.chats.get(existing);
+    if (!create) return undefined;
+    const chat: ChatRecord = {
+      id: this.nextChatId++,
+      type: "private",
+      title: "",
+      description: "",
+      color: this.users.get(userB)?.color ?? "#ab7761",
+      ownerId: userA,
+      members: unique([userA, userB]),
+      dateCreate: this.now(),
+      lastMessageId: 0,
+    };
+    this.chats.set(chat.id, chat);
+    this.privateChats.set(key, chat.id);
+    return chat;
+  }
+
+  /** Finds the chat a DIALOG_ID points to, as seen by `callerId` (private dialogs are per pair). */
+  resolveDialog(target: DialogTarget, callerId: number, create = true): DialogResolution {
+    if (target.kind === "chat") {
+      const chat = this.chats.get(target.chatId);
+      return chat && chat.type !== "private" ? { ok: true, chat } : { ok: false, reason: "chat-not-found" };
+    }
+    if (!this.users.has(target.userId)) return { ok: false, reason: "user-not-found" };
+    const chat = this.privateChat(callerId, target.userId, create);
+    return chat ? { ok: true, chat } : { ok: false, reason: "chat-not-found" };
+  }
+
+  // --- messages ---
+
+  /** A fresh id for an ATTACH that came without one. */
+  newAttachId(): number {
+    return this.nextAttachId++;
+  }
+
+  createMessage(input: NewMessage): MessageRecord {
+    const chat = this.chats.get(input.chatId);
+    if (!chat) throw new Error(`createMessage: no chat ${input.chatId}`);
+    const message: MessageRecord = {
+      id: this.nextMessageId++,
+      chatId: chat.id,
+      authorId: input.authorId,
+      date: this.now(),
+      text: input.text,
+      attach: input.attach ?? null,
+      keyboard: input.keyboard ?? null,
+      menu: input.menu ?? null,
+      system: input.system ?? false,
+      urlPreview: input.urlPreview ?? true,
+      replyId: input.replyId ?? null,
+      isEdited: false,
+      isDeleted: false,
+      likes: [],
+    };
+    this.messages.set(message.id, message);
+    let ids = this.chatMessages.get(chat.id);
+    if (!ids) this.chatMessages.set(chat.id, (ids = []));
+    ids.push(message.id);
+    chat.lastMessageId = message.id;
+    return message;
+  }
+
+  getMessage(id: number): MessageRecord | undefined {
+    return this.messages.get(id);
+  }
+
+  updateMessage(id: number, patch: MessagePatch): MessageRecord {
+    const message = this.requireMessage(id);
+    if (patch.text !== undefined) message.text = patch.text;
+    if (patch.attach !== undefined) message.attach = patch.attach;
+    if (patch.keyboard !== undefined) message.keyboard = patch.keyboard;
+    if (patch.menu !== undefined) message.menu = patch.menu;
+    if (patch.urlPreview !== undefined) message.urlPreview = patch.urlPreview;
+    if (patch.markEdited) message.isEdited = true;
+    return message;
+  }
+
+  /**
+   * Soft delete, like Bitrix24: the message stays in the history with a placeholder text and
+   * only the IS_DELETED flag in its params.
+   */
+  deleteMessage(id: number): MessageRecord {
+    const message = this.requireMessage(id);
+    message.isDeleted = true;
+    message.text = DELETED_MESSAGE_TEXT;
+    message.attach = null;
+    message.keyboard = null;
+    message.menu = null;
+    message.replyId = null;
+    message.isEdited = false;
+    message.likes = [];
+    return message;
+  }
+
+  /** Messages of a chat: newest first by default or with lastId, oldest first with firstId. */
+  listMessages(chatId: number, query: MessageQuery): MessageRecord[] {
+    const ids = this.chatMessages.get(chatId) ?? [];
+    const inRange = ids.filter(
+      (id) => (query.lastId === undefined || id < query.lastId) && (query.firstId === undefined || id > query.firstId),
+    );
+    const ordered = query.firstId !== undefined ? inRange : inRange.reverse();
+    return ordered.slice(0, Math.max(0, query.limit)).map((id) => this.messages.get(id)!);
+  }
+
+  private requireMessage(id: number): MessageRecord {
+    const message = this.messages.get(id);
+    if (!message) throw new Error(`no message ${id}`);
+    return message;
+  }
+}
+
+/**
+ * Text Bitrix24 shows for a deleted message. Real English portals print this; Russian ones print
+ * "Это сообщение было удалено" (as in fixtures/opi-samples/GetChatMessagesList.json).
+ */
+export const DELETED_MESSAGE_TEXT = "This message was deleted";
+
+function unique(ids: number[]): number[] {
+  return [...new Set(ids)];
+}

@@ -1,0 +1,67 @@
+// Test helpers: a local portal per test file and a way to run the built `oint` CLI as a user would.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before } from "node:test";
+import { startPortal, type RunningPortal } from "../src/portal/index.js";
+
+export const CLI = join(import.meta.dirname, "..", "dist", "cli", "main.js");
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/cli/main.js ...args` asynchronously (the in-process portal keeps answering). */
+export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** One local portal for the whole test file, closed at the end. */
+export function usePortal(): { readonly portal: RunningPortal } {
+  const holder = {} as { portal: RunningPortal };
+  before(async () => {
+    holder.portal = await startPortal({ port: 0 });
+  });
+  after(async () => {
+    await holder.portal?.close();
+  });
+  return holder;
+}
+
+/** A scratch directory removed after the test file. */
+export function useScratchDir(): { readonly path: string } {
+  const holder = {} as { path: string };
+  before(() => {
+    holder.path = mkdtempSync(join(tmpdir(), "oint-test-"));
+  });
+  after(() => rmSync(holder.path, { recursive: true, force: true }));
+  return holder;
+}
+
+/** A loopback port nothing listens on (bound once, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
