@@ -15,7 +15,13 @@ function optionCell(p: ParamSpec): string {
 }
 
 function section(def: Definition): string {
-  const call = def.kind === "rest" ? `\`${def.method}\` (${def.http ?? "POST"}; ${def.replay === "safe" ? "safe to replay" : "not replayed after an ambiguous failure"})` : "computed locally, no request";
+  const replay = def.kind !== "local" && def.replay === "safe" ? "safe to replay" : "not replayed after an ambiguous failure";
+  const call =
+    def.kind === "rest"
+      ? `\`${def.method}\` (${def.http ?? "POST"}; ${replay})`
+      : def.kind === "flow"
+        ? `${def.calls.map((c) => `\`${c}\``).join(", then ")} (${replay})`
+        : "computed locally, no request";
   const args = def.params.map((p) => (p.required ? p.name : `${p.name}?`)).join(", ");
   return [
     `### ${def.name} (${def.ru})`,

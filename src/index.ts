@@ -1,5 +1,5 @@
 // Public API of the oint package.
-export { bitrix24, type Bitrix24Library } from "./library.js";
+export { bitrix24, setOAuthServer, type Bitrix24Library } from "./library.js";
 export { Bitrix24Client, type ClientOptions, type PreparedRequest } from "./transport/client.js";
 export type { Envelope, ErrorEnvelope, Time } from "./transport/envelope.js";
 export { Bitrix24Error, InputError, OintError, TransportError } from "./transport/errors.js";

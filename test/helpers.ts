@@ -8,6 +8,8 @@ import { after, before } from "node:test";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
 
 export const CLI = join(import.meta.dirname, "..", "dist", "cli", "main.js");
+// OINT_CLI_SOURCE=1 runs the CLI from src/ through tsx (no build needed while developing).
+const CLI_ARGS = process.env.OINT_CLI_SOURCE === "1" ? ["--import", "tsx", join(import.meta.dirname, "..", "src", "cli", "main.ts")] : [CLI];
 
 export interface CliRun {
   code: number;
@@ -18,7 +20,7 @@ export interface CliRun {
 /** Runs `node dist/cli/main.js ...args` asynchronously (the in-process portal keeps answering). */
 export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],

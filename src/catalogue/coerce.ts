@@ -95,3 +95,26 @@ export function toBoolean(value: unknown, param: ParamSpec): boolean {
   if (FALSE.has(text)) return false;
   throw inputError(`expected true or false, got "${toText(value)}"`, param.name);
 }
+
+/**
+ * Bytes from a Uint8Array, a path to a file, an http(s) URL (downloaded) or Base64 text
+ * (OpenIntegrations' ПолучитьДвоичныеДанные).
+ */
+export async function toBinary(value: unknown, param: ParamSpec): Promise<Buffer> {
+  if (value instanceof Uint8Array) return Buffer.from(value);
+  const text = toText(value).trim();
+  if (isExistingFile(text)) return readFileSync(text);
+  if (/^https?:\/\//i.test(text)) {
+    let response: Response;
+    try {
+      response = await fetch(text, { signal: AbortSignal.timeout(60_000) });
+    } catch (error) {
+      throw inputError(`could not download ${text}: ${(error as Error).message}`, param.name);
+    }
+    if (!response.ok) throw inputError(`downloading ${text} answered HTTP ${response.status}`, param.name);
+    return Buffer.from(await response.arrayBuffer());
+  }
+  const compact = text.replace(/\s+/g, "");
+  if (compact && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.length % 4 === 0) return Buffer.from(compact, "base64");
+  throw inputError(`"${text.slice(0, 80)}" is not a path to an existing file, an http(s) URL or Base64 text`, param.name);
+}

@@ -10,9 +10,10 @@ import type { Envelope } from "../transport/envelope.js";
  * - array: JSON text (single quotes allowed), a .json file path, or a value; one value becomes [value];
  * - map: a JSON object (text, .json path or object);
  * - flag: true/false sent as "Y"/"N";
- * - boolean: true/false.
+ * - boolean: true/false;
+ * - binary: a file path, an http(s) URL (downloaded) or Base64 text; sent as Base64.
  */
-export type ParamKind = "url" | "token" | "string" | "array" | "map" | "flag" | "boolean";
+export type ParamKind = "url" | "token" | "string" | "array" | "map" | "flag" | "boolean" | "binary";
 
 export interface ParamSpec {
   /** Library parameter name (camelCase), also used in error messages of the library. */
@@ -66,9 +67,27 @@ export interface LocalSpec extends CommonSpec {
   readonly build: (values: Record<string, unknown>) => unknown;
 }
 
+/** What a multi-step function gets to do its work with. */
+export interface FlowContext {
+  /** The client for the call's url/token (throws InputError when the URL is unusable). */
+  client(): import("../transport/client.js").Bitrix24Client;
+  /** The OAuth server's token endpoint (OINT_OAUTH_URL or setOAuthServer(); default oauth.bitrix.info). */
+  oauthTokenUrl(): string;
+}
+
+export interface FlowSpec extends CommonSpec {
+  /** Whether the whole flow may be repeated after an ambiguous failure. */
+  readonly replay: "safe" | "unsafe";
+  /** REST methods the flow calls, for help and docs. */
+  readonly calls: readonly string[];
+  /** Does the work; gets the inputs by parameter name (defaults applied, required ones checked). */
+  readonly perform: (values: Record<string, unknown>, ctx: FlowContext) => Promise<unknown>;
+}
+
 export type RestDefinition<R = unknown> = RestSpec & { readonly kind: "rest"; readonly __result?: R };
 export type LocalDefinition<R = unknown> = LocalSpec & { readonly kind: "local"; readonly __result?: R };
-export type Definition = RestDefinition<any> | LocalDefinition<any>;
+export type FlowDefinition<R = unknown> = FlowSpec & { readonly kind: "flow"; readonly __result?: R };
+export type Definition = RestDefinition<any> | LocalDefinition<any> | FlowDefinition<any>;
 
 /** `rest<number>()({...})`: a function that calls one REST method and whose `result` is a number. */
 export function rest<R = unknown>() {
@@ -80,6 +99,15 @@ export function rest<R = unknown>() {
 export function local() {
   return <const S extends LocalSpec>(spec: S): S & { readonly kind: "local"; readonly __result?: ReturnType<S["build"]> } =>
     ({ ...spec, kind: "local" }) as S & { readonly kind: "local"; readonly __result?: ReturnType<S["build"]> };
+}
+
+/**
+ * `flow()({...perform})`: a function that takes more than one request (an upload, the OAuth
+ * token exchange). Its library result is whatever `perform` resolves to.
+ */
+export function flow() {
+  return <const S extends FlowSpec>(spec: S): S & { readonly kind: "flow"; readonly __result?: Awaited<ReturnType<S["perform"]>> } =>
+    ({ ...spec, kind: "flow" }) as S & { readonly kind: "flow"; readonly __result?: Awaited<ReturnType<S["perform"]>> };
 }
 
 // ---- Shared parameters -------------------------------------------------------------------------
@@ -115,6 +143,7 @@ export interface Values {
   map: Record<string, unknown> | string;
   flag: boolean | string;
   boolean: boolean | string;
+  binary: string | Uint8Array;
 }
 
 type ArgOf<P extends ParamSpec> = Values[P["kind"]];
@@ -136,4 +165,6 @@ export type LibraryFunction<D> = D extends { readonly kind: "rest"; readonly par
   ? (...args: ArgsOf<P>) => Promise<Envelope<ResultOf<D>>>
   : D extends { readonly kind: "local"; readonly params: infer P extends readonly ParamSpec[] }
     ? (...args: ArgsOf<P>) => ResultOf<D>
-    : never;
+    : D extends { readonly kind: "flow"; readonly params: infer P extends readonly ParamSpec[] }
+      ? (...args: ArgsOf<P>) => Promise<ResultOf<D>>
+      : never;

@@ -3,8 +3,8 @@
 import { Bitrix24Client, type PreparedRequest } from "../transport/client.js";
 import { sharedClient } from "../transport/connections.js";
 import { inputError } from "../transport/errors.js";
-import { isFilled, toArray, toBoolean, toMap, toText } from "./coerce.js";
-import type { Definition, LocalDefinition, ParamSpec, RestDefinition } from "./define.js";
+import { isFilled, toArray, toBinary, toBoolean, toMap, toText } from "./coerce.js";
+import type { Definition, FlowContext, FlowDefinition, LocalDefinition, ParamSpec, RestDefinition } from "./define.js";
 
 export type ArgValues = Record<string, unknown>;
 
@@ -17,7 +17,7 @@ export function bindPositional(def: Definition, args: readonly unknown[]): ArgVa
   return values;
 }
 
-function withDefaults(def: Definition, values: ArgValues): ArgValues {
+export function withDefaults(def: Definition, values: ArgValues): ArgValues {
   const out: ArgValues = {};
   for (const param of def.params) {
     const value = values[param.name] ?? param.default;
@@ -39,6 +39,8 @@ async function coerce(param: ParamSpec, value: unknown): Promise<unknown> {
       return toBoolean(value ?? false, param) ? "Y" : "N";
     case "boolean":
       return toBoolean(value ?? false, param);
+    case "binary":
+      return isFilled(value) ? (await toBinary(value, param)).toString("base64") : "";
     default:
       return toText(value);
   }
@@ -82,8 +84,31 @@ export async function planCall(def: RestDefinition, values: ArgValues, client?: 
   return { client: target, def, request: await target.prepare(def.method, payload, def.http ?? "POST") };
 }
 
+const DEFAULT_OAUTH_TOKEN_URL = "https://oauth.bitrix.info/oauth/token/";
+let oauthServer: string | undefined;
+
+/** Where GetToken/RefreshToken go: a local portal's /oauth/token/ in tests, oauth.bitrix.info otherwise. */
+export function setOAuthServer(url: string | undefined): void {
+  oauthServer = url;
+}
+
+export function oauthTokenUrl(): string {
+  return oauthServer ?? process.env.OINT_OAUTH_URL ?? DEFAULT_OAUTH_TOKEN_URL;
+}
+
+/** Runs a multi-step function; `client` (if given) replaces the shared client for its url/token. */
+export function runFlow(def: FlowDefinition, values: ArgValues, client?: Bitrix24Client): Promise<unknown> {
+  const full = withDefaults(def, values);
+  const ctx: FlowContext = {
+    client: () => client ?? sharedClient(toText(full.url ?? ""), toText(full.token ?? "") || undefined),
+    oauthTokenUrl,
+  };
+  return def.perform(full, ctx);
+}
+
 export async function invoke(def: Definition, values: ArgValues): Promise<unknown> {
   if (def.kind === "local") return runLocal(def, values);
+  if (def.kind === "flow") return runFlow(def, values);
   const plan = await planCall(def, values);
   return plan.client.send(plan.request);
 }

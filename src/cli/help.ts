@@ -51,7 +51,12 @@ function optionLine(p: ParamSpec, width: number): string {
 export function methodPage(def: Definition): string {
   const heads = def.params.map((p) => `-${p.short}, --${p.option} <${p.kind === "flag" || p.kind === "boolean" ? "true|false" : "value"}>`);
   const width = Math.max(0, ...heads.map((h) => h.length));
-  const call = def.kind === "rest" ? `REST method: ${def.method} (${def.http ?? "POST"})` : "Computed locally, no request is sent.";
+  const call =
+    def.kind === "rest"
+      ? `REST method: ${def.method} (${def.http ?? "POST"})`
+      : def.kind === "flow"
+        ? `Calls, in turn: ${def.calls.join(", ")}`
+        : "Computed locally, no request is sent.";
   const example = def.params
     .filter((p) => p.required)
     .map((p) => `--${p.option} ${exampleValue(p)}`)

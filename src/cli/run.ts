@@ -1,10 +1,10 @@
 // The `oint` command: `oint bitrix24 <Method> --option value ...`, generated from the catalogue.
 import { findFunction } from "../catalogue/index.js";
 import type { Definition } from "../catalogue/define.js";
-import { planCall, runLocal } from "../catalogue/invoke.js";
+import { planCall, runFlow, runLocal, withDefaults } from "../catalogue/invoke.js";
 import { Bitrix24Client } from "../transport/client.js";
 import { Bitrix24Error, InputError, OintError, TransportError } from "../transport/errors.js";
-import { redactKnown } from "../transport/redact.js";
+import { redactKnown, redactValue } from "../transport/redact.js";
 import { parseCommand, type ParsedCommand } from "./args.js";
 import { EXIT } from "./exit-codes.js";
 import { libraryPage, methodPage, startPage, VERSION } from "./help.js";
@@ -54,6 +54,15 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
         token: values.token || undefined,
         debug: global.debug ? (line) => complain(`debug: ${line}`) : undefined,
       });
+    }
+    if (def.kind === "flow") {
+      if (global.test) {
+        // A multi-step function's later requests depend on earlier answers: show the inputs only.
+        emit({ function: def.name, calls: def.calls, values: redactValue(withDefaults(def, values)), note: "multi-step function: nothing was sent" }, global.out);
+        return EXIT.ok;
+      }
+      emit(await runFlow(def, values, client), global.out);
+      return EXIT.ok;
     }
     const plan = await planCall(def, values, client);
     if (global.test) {

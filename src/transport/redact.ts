@@ -11,6 +11,8 @@ const SECRET_KEYS = new Set([
   "password",
   "token",
   "application_token",
+  "clientsecret",
+  "refresh",
 ]);
 
 /** `/rest/1/abcdef/` -> `/rest/1/***` and `auth=…` query values -> `auth=***`. */
