@@ -1,10 +1,21 @@
 // The whole catalogue: every function definition, by region. Everything user-facing is generated
 // from this list.
 import type { Definition } from "./define.js";
+import { chatFunctions } from "./regions/chats.js";
+import { fileFunctions } from "./regions/files.js";
 import { messageFunctions } from "./regions/messages.js";
+import { notificationFunctions } from "./regions/notifications.js";
 import { settingsFunctions } from "./regions/settings.js";
+import { userFunctions } from "./regions/users.js";
 
-export const catalogue = [...settingsFunctions, ...messageFunctions] as const;
+export const catalogue = [
+  ...settingsFunctions,
+  ...chatFunctions,
+  ...messageFunctions,
+  ...notificationFunctions,
+  ...userFunctions,
+  ...fileFunctions,
+] as const;
 
 export type Catalogue = typeof catalogue;
 
