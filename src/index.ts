@@ -6,3 +6,5 @@ export { Bitrix24Error, InputError, OintError, TransportError } from "./transpor
 export { resolveEndpoint, type Endpoint } from "./transport/endpoint.js";
 export { catalogue, findFunction } from "./catalogue/index.js";
 export type { Definition, ParamSpec } from "./catalogue/define.js";
+export { attachment, block, attachProblems, ATTACH_MAX_CHARS, type Attach, type AttachBlock, type AttachObject, type ColorToken } from "./rich/attach.js";
+export { button, keyboard, menu, keyboardProblems, menuProblems, type Keyboard, type KeyboardButton, type Menu, type MenuItem } from "./rich/keyboard.js";

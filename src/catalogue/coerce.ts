@@ -84,6 +84,15 @@ export async function toMap(value: unknown, param: ParamSpec): Promise<Record<st
   throw inputError("expected a JSON object (e.g. {\"TITLE\":\"…\"}) or a path to a .json file", param.name);
 }
 
+/** Any structure: an object or list as it is, or parsed from JSON text or a .json file. */
+export async function toJson(value: unknown, param: ParamSpec): Promise<unknown> {
+  if (value === undefined || value === null || value === "") return "";
+  if (value === "N") return "N"; // im.message.update's "remove it"
+  const structure = await readStructure(value, param);
+  if (structure && typeof structure === "object") return structure;
+  throw inputError("expected JSON (an object or a list) or a path to a .json file", param.name);
+}
+
 const TRUE = new Set(["true", "y", "yes", "1"]);
 const FALSE = new Set(["false", "n", "no", "0", ""]);
 

@@ -11,9 +11,10 @@ import type { Envelope } from "../transport/envelope.js";
  * - map: a JSON object (text, .json path or object);
  * - flag: true/false sent as "Y"/"N";
  * - boolean: true/false;
- * - binary: a file path, an http(s) URL (downloaded) or Base64 text; sent as Base64.
+ * - binary: a file path, an http(s) URL (downloaded) or Base64 text; sent as Base64;
+ * - json: any JSON structure (object or list) from text or a .json file, sent as it is.
  */
-export type ParamKind = "url" | "token" | "string" | "array" | "map" | "flag" | "boolean" | "binary";
+export type ParamKind = "url" | "token" | "string" | "array" | "map" | "flag" | "boolean" | "binary" | "json";
 
 export interface ParamSpec {
   /** Library parameter name (camelCase), also used in error messages of the library. */
@@ -31,6 +32,10 @@ export interface ParamSpec {
   readonly items?: "object" | "scalar";
   /** Send `"0"`/empty-looking values too (OpenIntegrations pre-converts some IDs to strings). */
   readonly keepEmpty?: boolean;
+  /** For flags: true is sent as "N", false as "Y" (ChangeUserStatus: `--fire true` sends ACTIVE=N). */
+  readonly invert?: boolean;
+  /** A check run before sending (src/catalogue/checks.ts); a problem is an InputError. */
+  readonly check?: import("./checks.js").CheckName;
   readonly required?: boolean;
   /** Applied when the value is absent; shown in help. */
   readonly default?: string | boolean;
@@ -144,6 +149,7 @@ export interface Values {
   flag: boolean | string;
   boolean: boolean | string;
   binary: string | Uint8Array;
+  json: unknown[] | Record<string, unknown> | string;
 }
 
 type ArgOf<P extends ParamSpec> = Values[P["kind"]];

@@ -3,7 +3,8 @@
 import { Bitrix24Client, type PreparedRequest } from "../transport/client.js";
 import { sharedClient } from "../transport/connections.js";
 import { inputError } from "../transport/errors.js";
-import { isFilled, toArray, toBinary, toBoolean, toMap, toText } from "./coerce.js";
+import { checks, normalizers, summarize } from "./checks.js";
+import { isFilled, toArray, toBinary, toBoolean, toJson, toMap, toText } from "./coerce.js";
 import type { Definition, FlowContext, FlowDefinition, LocalDefinition, ParamSpec, RestDefinition } from "./define.js";
 
 export type ArgValues = Record<string, unknown>;
@@ -36,11 +37,13 @@ async function coerce(param: ParamSpec, value: unknown): Promise<unknown> {
     case "map":
       return toMap(value, param);
     case "flag":
-      return toBoolean(value ?? false, param) ? "Y" : "N";
+      return toBoolean(value ?? false, param) !== (param.invert ?? false) ? "Y" : "N";
     case "boolean":
       return toBoolean(value ?? false, param);
     case "binary":
       return isFilled(value) ? (await toBinary(value, param)).toString("base64") : "";
+    case "json":
+      return toJson(value, param);
     default:
       return toText(value);
   }
@@ -52,8 +55,18 @@ export async function buildPayload(def: RestDefinition, values: ArgValues): Prom
   const payload: Record<string, unknown> = {};
   for (const param of def.params) {
     if (!param.field && !param.spread) continue;
-    const value = await coerce(param, full[param.name]);
-    if (param.spread) Object.assign(payload, value);
+    // A flag nobody set and that has no default is left out, so new options never change old payloads.
+    if (param.kind === "flag" && param.default === undefined && (full[param.name] === undefined || full[param.name] === "")) continue;
+    let value = await coerce(param, full[param.name]);
+    if (param.check && isFilled(value)) {
+      const problems = checks[param.check](value);
+      if (problems.length) throw inputError(summarize(problems), param.name);
+      value = normalizers[param.check]?.(value) ?? value;
+    }
+    // Spread keys never replace a named field (UpdateUser: --userid wins over an ID inside --fields).
+    if (param.spread) {
+      for (const [key, v] of Object.entries(value as object)) if (!(key in payload)) payload[key] = v;
+    }
     else if (param.kind === "flag" || param.keepEmpty ? value !== "" : isFilled(value)) payload[param.field!] = value;
   }
   return { ...payload, ...def.fixed };

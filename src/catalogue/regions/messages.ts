@@ -10,6 +10,7 @@ const dialogParam = {
   short: "c",
   kind: "string",
   field: "DIALOG_ID",
+  check: "dialogId",
   required: true,
   description: "Dialog: chatXXX for a group chat, or a user ID for the private dialog with that user",
 } as const;
@@ -31,8 +32,28 @@ const blocksParam = {
   kind: "array",
   items: "object",
   field: "ATTACH",
+  check: "attach",
   default: "",
   description: "Attachment blocks: JSON array (or one block object), or a path to a .json file",
+} as const;
+
+// Bitrix24 options OpenIntegrations does not expose (oint additions; new short letters only).
+const keyboardParam = {
+  name: "keyboard",
+  option: "keyboard",
+  short: "y",
+  kind: "json",
+  check: "keyboard",
+  field: "KEYBOARD",
+  description: "Buttons under the message: {\"BUTTONS\": [...]} or a list of buttons (JSON or .json path; \"N\" removes it on edit) [oint]",
+} as const;
+const previewParam = {
+  name: "preview",
+  option: "preview",
+  short: "p",
+  kind: "flag",
+  field: "URL_PREVIEW",
+  description: "Turn links into rich previews (true/false; Bitrix24's default is true) [oint]",
 } as const;
 
 export const sendMessage = rest<number>()({
@@ -48,6 +69,11 @@ export const sendMessage = rest<number>()({
     { name: "text", option: "text", short: "t", kind: "string", field: "MESSAGE", required: true, description: "Message text (BB-codes allowed)" },
     blocksParam,
     tokenParam("k"),
+    keyboardParam,
+    { name: "menu", option: "menu", short: "m", kind: "json", check: "menu", field: "MENU", description: "Context menu items: {\"ITEMS\": [...]} or a list (JSON or .json path) [oint]" },
+    { name: "system", option: "system", short: "s", kind: "flag", field: "SYSTEM", description: "Send as a system message (true/false) [oint]" },
+    previewParam,
+    { name: "replyTo", option: "reply", short: "r", kind: "string", field: "REPLY_ID", description: "ID of the message this one replies to (same chat) [oint]" },
   ],
 });
 
@@ -64,6 +90,9 @@ export const editMessage = rest<boolean>()({
     { name: "text", option: "text", short: "t", kind: "string", field: "MESSAGE", default: "", description: "New message text" },
     blocksParam,
     tokenParam("k"),
+    keyboardParam,
+    { name: "menu", option: "menu", short: "n", kind: "json", check: "menu", field: "MENU", description: "Context menu items: {\"ITEMS\": [...]} or a list (JSON or .json path; \"N\" removes it) [oint]" },
+    previewParam,
   ],
 });
 
