@@ -1,11 +1,16 @@
 // Generates docs/bitrix24-reference.md from the catalogue definitions (never edited by hand).
 // `npm run reference` writes it; the test suite fails when the committed file is out of date.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { catalogue, regions } from "../src/catalogue/index.js";
 import type { Definition, ParamSpec } from "../src/catalogue/define.js";
+import { findFunction } from "../src/catalogue/index.js";
+import { OPI_MESSAGING } from "./opi-parity.js";
 
 export const REFERENCE_PATH = join(import.meta.dirname, "..", "docs", "bitrix24-reference.md");
+export const README_PATH = join(import.meta.dirname, "..", "README.md");
+const START = "<!-- generated:functions:start (npm run reference) -->";
+const END = "<!-- generated:functions:end -->";
 
 const libraryName = (def: Definition) => def.name.charAt(0).toLowerCase() + def.name.slice(1);
 
@@ -24,9 +29,9 @@ function section(def: Definition): string {
         : "computed locally, no request";
   const args = def.params.map((p) => (p.required ? p.name : `${p.name}?`)).join(", ");
   return [
-    `### ${def.name} (${def.ru})`,
+    `### ${def.name}`,
     "",
-    def.summary + ".",
+    `${def.summary}. Russian name: ${def.ru}.`,
     "",
     `- REST: ${call}`,
     `- Library: \`bitrix24.${libraryName(def)}(${args})\``,
@@ -53,7 +58,35 @@ export function renderReference(): string {
   return out.join("\n");
 }
 
+/** The README's function table: every function, its REST call, and parity with OpenIntegrations. */
+export function renderReadmeTable(): string {
+  const opi = new Map(OPI_MESSAGING.map((f) => [f.name, f]));
+  const rows = ["| function (RU) | REST | CLI options | OpenIntegrations |", "|-|-|-|-|"];
+  for (const [region, defs] of regions()) {
+    rows.push(`| **${region}** | | | |`);
+    for (const def of defs) {
+      const call = def.kind === "rest" ? `\`${def.method}\`` : def.kind === "flow" ? def.calls.map((c) => `\`${c}\``).join(" → ") : "local";
+      const options = def.params.map((p) => `\`-${p.short}\``).join(" ");
+      const twin = opi.get(def.name);
+      const extras = twin ? def.params.slice(twin.options.split(" ").length / 2).map((p) => `--${p.option}`) : [];
+      const parity = !twin ? "oint addition" : extras.length ? `same name, method and options; plus ${extras.join(", ")}` : "same name, method and options";
+      rows.push(`| [${def.name}](docs/bitrix24-reference.md#${def.name.toLowerCase()}) (${def.ru}) | ${call} | ${options} | ${parity} |`);
+    }
+  }
+  const missing = OPI_MESSAGING.filter((f) => !findFunction(f.name)).map((f) => f.name);
+  if (missing.length) rows.push("", `Not yet in oint from these regions: ${missing.join(", ")}.`);
+  return [START, rows.join("\n"), END].join("\n");
+}
+
+export function readmeWithTable(readme: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < 0) throw new Error(`README.md has no ${START} … ${END} block`);
+  return readme.slice(0, start) + renderReadmeTable() + readme.slice(end + END.length);
+}
+
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   writeFileSync(REFERENCE_PATH, renderReference());
-  console.log(`wrote ${REFERENCE_PATH}`);
+  writeFileSync(README_PATH, readmeWithTable(readFileSync(README_PATH, "utf8")));
+  console.log(`wrote ${REFERENCE_PATH} and the function table in ${README_PATH}`);
 }

@@ -2,8 +2,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { it } from "node:test";
-import { REFERENCE_PATH, renderReference } from "../scripts/reference.js";
+import { README_PATH, readmeWithTable, REFERENCE_PATH, renderReference } from "../scripts/reference.js";
 
 it("docs/bitrix24-reference.md is what the definitions generate (run `npm run reference`)", () => {
   assert.equal(readFileSync(REFERENCE_PATH, "utf8"), renderReference());
+});
+
+it("README's function table is what the definitions generate (run `npm run reference`)", () => {
+  const readme = readFileSync(README_PATH, "utf8");
+  assert.equal(readme, readmeWithTable(readme));
 });
