@@ -1,6 +1,14 @@
 // Public API of the oint package.
 export { bitrix24, setOAuthServer, type Bitrix24Library } from "./library.js";
 export { Bitrix24Client, type ClientOptions, type PreparedRequest } from "./transport/client.js";
+export type { CallOptions, HttpVerb } from "./transport/client.js";
+export { MemoryLimiterStore, PLAN_BUCKETS, type Bucket, type Clock, type LimiterStore, type Plan } from "./transport/limiter.js";
+export { RedisLimiterStore, type RedisLimiterStoreOptions } from "./transport/limiter-redis.js";
+export type { Replay, RetryPolicy } from "./transport/retry.js";
+export type { TokenSet } from "./transport/oauth.js";
+export type { BatchCall, BatchOptions, BatchOutcome } from "./transport/batch.js";
+export type { ListIterable, ListMode, ListOptions } from "./transport/paging.js";
+export type { RequestInfo } from "./transport/errors.js";
 export type { Envelope, ErrorEnvelope, Time } from "./transport/envelope.js";
 export { Bitrix24Error, InputError, OintError, TransportError } from "./transport/errors.js";
 export { resolveEndpoint, type Endpoint } from "./transport/endpoint.js";

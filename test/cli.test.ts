@@ -93,6 +93,12 @@ describe("text values", () => {
     assert.equal(lastBody().MESSAGE, "line1\nline2 and \\n stays");
   });
 
+  it("text that starts with BB-code still gets its newlines", async () => {
+    const run = await runCli(["bitrix24", "SendMessage", "--url", hook(), "--chat", "chat1", "--text", "[b]Hi[/b]\\nthere"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(lastBody().MESSAGE, "[b]Hi[/b]\nthere");
+  });
+
   it("a value that starts with a dash is still a value", async () => {
     const run = await runCli(["bitrix24", "SendMessage", "--url", hook(), "--chat", "chat1", "--text", "-5 degrees"]);
     assert.equal(run.code, 0, run.stderr);
@@ -204,6 +210,15 @@ describe("exit codes", () => {
     assert.equal(run.code, 4);
     assert.match(run.stderr, /--url: plain http:\/\/ is refused/);
     assert.ok(!run.stderr.includes("abcdef"));
+  });
+
+  it("99 when the portal answers something that is not Bitrix24's envelope", async () => {
+    ctx.portal.faults.add({ kind: "malformed", method: "server.time", body: "[1,2,3]" });
+    const run = await runCli(["bitrix24", "ServerTime", "--url", hook()]);
+    assert.equal(run.code, 99);
+    assert.match(run.stderr, /^oint: unexpected error: server\.time: .*not a Bitrix24 answer/);
+    assert.equal(run.stderr.trim().split("\n").length, 1, "no stack trace without --debug");
+    assert.ok(!run.stderr.includes(ctx.portal.secret));
   });
 
   it("5 when the portal cannot be reached", async () => {

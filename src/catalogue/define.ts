@@ -144,12 +144,12 @@ export interface Values {
   url: string;
   token: string;
   string: string | number;
-  array: unknown[] | string | Record<string, unknown>;
+  array: unknown[] | string | number | Record<string, unknown>; // a number: one ID, wrapped into [id]
   map: Record<string, unknown> | string;
   flag: boolean | string;
   boolean: boolean | string;
   binary: string | Uint8Array;
-  json: unknown[] | Record<string, unknown> | string;
+  json: object | string;
 }
 
 type ArgOf<P extends ParamSpec> = Values[P["kind"]];

@@ -94,7 +94,7 @@ export async function planCall(def: RestDefinition, values: ArgValues, client?: 
   const url = toText(values.url ?? "");
   const token = toText(values.token ?? "");
   const target = client ?? sharedClient(url, token || undefined);
-  return { client: target, def, request: await target.prepare(def.method, payload, def.http ?? "POST") };
+  return { client: target, def, request: await target.prepare(def.method, payload, def.http ?? "POST", { replay: def.replay }) };
 }
 
 const DEFAULT_OAUTH_TOKEN_URL = "https://oauth.bitrix.info/oauth/token/";

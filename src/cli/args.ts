@@ -68,7 +68,7 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
   const values: Record<string, string> = {};
   for (const p of def.params) {
     const v = raw[p.option];
-    if (typeof v === "string") values[p.name] = unescapeControls(v);
+    if (typeof v === "string") values[p.name] = STRUCTURES.has(p.kind) ? unescapeControls(v) : unescapeText(v);
   }
   return {
     values,
@@ -85,11 +85,25 @@ function parseArgsProblem(error: Error): string {
   return error.message.split("\n")[0];
 }
 
+const STRUCTURES = new Set(["array", "map", "json"]);
+
+/**
+ * Plain text (a message) is unescaped even when it starts with `[` or `{`: unlike OpenIntegrations,
+ * which skips such values, so `--text "[b]Hi[/b]\nthere"` gets its newline.
+ */
+function unescapeText(value: string): string {
+  return isExistingFile(value) ? value : replaceControls(value);
+}
+
 /**
  * OpenIntegrations turns the two-character sequences \n \r \f \v typed in a value into the real
  * characters (a doubled backslash keeps them), except in JSON values and file paths.
  */
 export function unescapeControls(value: string): string {
   if (/^\s*[[{]/.test(value) || isExistingFile(value)) return value;
+  return replaceControls(value);
+}
+
+function replaceControls(value: string): string {
   return value.replace(/\\(\\(?=[nrfv])|[nrfv])/g, (_, c: string) => ({ "\\": "\\", n: "\n", r: "\r", f: "\f", v: "\v" })[c]!);
 }

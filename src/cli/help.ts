@@ -77,7 +77,7 @@ export function methodPage(def: Definition): string {
 
 function exampleValue(p: ParamSpec): string {
   if (p.kind === "url") return "https://portal.bitrix24.ru/rest/1/secret/";
-  if (p.option === "chat") return "chat1";
+  if (p.option === "chat") return p.field === "CHAT_ID" ? "1" : "chat1"; // CHAT_ID takes the bare number
   if (p.kind === "array" || p.kind === "map") return `'${p.items === "object" ? "[{...}]" : "[...]"}'`;
   return `"${p.option}"`;
 }

@@ -55,6 +55,19 @@ export class Credentials {
     return this.tokens.delete(token);
   }
 
+  /** Makes a known token expired from `now` on (fault injection: "the token expired mid-run"). */
+  expireToken(token: string, now: number = Date.now()): boolean {
+    const grant = this.tokens.get(token);
+    if (!grant) return false;
+    grant.expiresAt = Math.min(grant.expiresAt ?? now, now);
+    return true;
+  }
+
+  /** Expires every token known now; tokens issued later (a refresh) are not affected. */
+  expireAllTokens(now: number = Date.now()): void {
+    for (const token of this.tokens.keys()) this.expireToken(token, now);
+  }
+
   checkToken(token: unknown, now: number = Date.now()): TokenCheck {
     const grant = typeof token === "string" ? this.tokens.get(token) : undefined;
     if (!grant) return { ok: false, reason: "invalid" };

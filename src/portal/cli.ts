@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { EXIT } from "../cli/exit-codes.js";
 import { startPortal, type RunningPortal } from "./index.js";
+import { describeLimits, LIMIT_HELP, LIMIT_OPTIONS, readLimitOptions, type LimitValues } from "./sandbox-limits.js";
 
 export const DEFAULT_SANDBOX_PORT = 3777;
 
@@ -21,7 +22,7 @@ Options:
   --port N          port to listen on (default ${DEFAULT_SANDBOX_PORT}; 0 = any free port)
   --host ADDRESS    loopback address to listen on (default 127.0.0.1)
   --secret SECRET   webhook secret (default: 16 random lowercase letters and digits)
-  --help            show this help
+${LIMIT_HELP}  --help            show this help
 `;
 
 /** Runs the sandbox; resolves with the exit code once it has been stopped. */
@@ -33,11 +34,11 @@ export async function runSandbox(argv: string[], io: SandboxIo = {}): Promise<nu
     return code;
   };
 
-  let values: { port?: string; host?: string; secret?: string; help?: boolean };
+  let values: { port?: string; host?: string; secret?: string; help?: boolean } & LimitValues;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: "string" }, host: { type: "string" }, secret: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { port: { type: "string" }, host: { type: "string" }, secret: { type: "string" }, help: { type: "boolean", short: "h" }, ...LIMIT_OPTIONS },
       strict: true,
       allowPositionals: false,
     }));
@@ -61,10 +62,13 @@ export async function runSandbox(argv: string[], io: SandboxIo = {}): Promise<nu
   if (values.secret !== undefined && !/^[A-Za-z0-9]{1,64}$/.test(values.secret)) {
     return fail("--secret must be 1 to 64 letters or digits");
   }
+  const limitOptions = readLimitOptions(values);
+  if (typeof limitOptions === "string") return fail(limitOptions);
 
   let portal: RunningPortal;
   try {
     portal = await startPortal({
+      ...limitOptions,
       port,
       host: host.replace(/^\[|\]$/g, ""),
       secret: values.secret,
@@ -80,8 +84,13 @@ export async function runSandbox(argv: string[], io: SandboxIo = {}): Promise<nu
   out.write(
     [
       `Local Bitrix24 portal running at ${portal.url}`,
+      `Web page:     ${portal.url}/  (open it in a browser: chats, messages and notifications, updated live)`,
       `Webhook URL:  ${portal.webhookUrl}`,
+      describeLimits(portal),
       `Access token: ${portal.accessToken}  (user 1; send it as "auth" to ${portal.url}/rest/<method>)`,
+      `OAuth app:    client id ${portal.oauth.defaultApp.clientId}, client secret ${portal.oauth.defaultApp.clientSecret}`,
+      `              authorize at ${portal.url}/oauth/authorize/?client_id=${portal.oauth.defaultApp.clientId}`,
+      `              tokens from ${portal.url}/oauth/token/ (for GetToken/RefreshToken: OINT_OAUTH_URL=${portal.url}/oauth/token/)`,
       ``,
       `Try:`,
       `  oint bitrix24 SendMessage --url ${portal.webhookUrl} --chat chat1 --text "Hello from oint"`,

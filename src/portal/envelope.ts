@@ -35,9 +35,14 @@ export const paged = (result: unknown, total?: number, next?: number): PagedResu
 /**
  * The `time` block. Real answers carry `start` in whole seconds and `finish = start + duration`
  * (see fixtures/opi-samples), so we do the same. `operating` stays 0 and `operating_reset_at` is
- * start + 600 (the 10-minute operating window) until the operating limiter exists.
+ * start + 600 (the 10-minute operating window) unless the portal's limits give the method's
+ * budget (`operating`: seconds used, `resetAt`: unix seconds; see limits.ts).
  */
-export function timeBlock(startedMs: number, finishedMs: number = Date.now()): TimeBlock {
+export function timeBlock(
+  startedMs: number,
+  finishedMs: number = Date.now(),
+  budget?: { operating: number; resetAt: number },
+): TimeBlock {
   const start = Math.floor(startedMs / 1000);
   const duration = Math.max(0, finishedMs - startedMs) / 1000;
   const finish = start + duration;
@@ -48,8 +53,8 @@ export function timeBlock(startedMs: number, finishedMs: number = Date.now()): T
     processing: 0,
     date_start: atom(start * 1000),
     date_finish: atom(finish * 1000),
-    operating_reset_at: start + 600,
-    operating: 0,
+    operating_reset_at: budget?.resetAt ?? start + 600,
+    operating: budget?.operating ?? 0,
   };
 }
 

@@ -1,18 +1,39 @@
 // The local portal: a Bitrix24-compatible REST server on loopback, for tests, demos and offline
 // work. `startPortal()` gives a running server, its webhook URL and an access token.
-import { createServer } from "node:http";
+import { createServer, type RequestListener } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { Faults, type FaultSpec } from "./faults.js";
+import { PortalLimits, type BucketSettings, type OperatingSettings, type Plan } from "./limits.js";
+import { selfSignedCertificate, type TlsPair } from "./tls.js";
 import { Credentials, randomSecret, type TokenGrant } from "./auth.js";
 import { registerDefaultMethods } from "./methods/index.js";
 import { MethodRegistry, type MethodHandler } from "./registry.js";
 import { createRequestListener, type RecordedRequest } from "./server.js";
 import { PortalState } from "./state.js";
+import { webRoutes } from "./web/routes.js";
+import { diskRoutes } from "./disk-routes.js";
+import { OAuthServer, type OAuthOptions } from "./oauth.js";
 
 export { Credentials, randomSecret, type TokenGrant, type TokenCheck } from "./auth.js";
 export { paged, PagedResult, type TimeBlock } from "./envelope.js";
 export { RestError, badRequest, forbidden, type ErrorEnvelope } from "./errors.js";
 export { MethodRegistry, type AuthInfo, type MethodContext, type MethodHandler } from "./registry.js";
 export type { RecordedRequest } from "./server.js";
+export { Faults, type FaultKind, type FaultSpec } from "./faults.js";
+export {
+  PLAN_BUCKETS,
+  PortalLimits,
+  type BucketSettings,
+  type CostSetting,
+  type LimitSettings,
+  type OperatingSettings,
+  type OperatingStatus,
+  type Plan,
+} from "./limits.js";
+export { LeadStore, type LeadRecord } from "./leads.js";
+export { selfSignedCertificate, type TlsPair } from "./tls.js";
+export { OAuthServer, type OAuthApp, type OAuthAppSpec, type OAuthOptions, type TokenAnswer } from "./oauth.js";
 export {
   DELETED_MESSAGE_TEXT,
   PortalState,
@@ -45,6 +66,28 @@ export interface PortalOptions {
   maxRecordedRequests?: number;
   /** Where internal errors are reported (default: nowhere). */
   log?: (message: string) => void;
+  /**
+   * Bitrix24's limits (limits.ts). startPortal() enforces none unless `plan`, `bucket` or
+   * `operating` is given (tests of other features must not meet 503s); `oint sandbox` runs
+   * "standard" like a real portal. "standard": bucket 50, drain 2/s; "enterprise": 250, 5/s.
+   */
+  plan?: Plan;
+  /** Overrides the plan's bucket (and turns limits on). */
+  bucket?: Partial<BucketSettings>;
+  /** The operating budget: limitSeconds (480), windowSeconds (600), costSeconds per call. */
+  operating?: OperatingSettings;
+  /** Runs the limits' clock this many times faster (10: drain 20/s, 60 s window). Default 1. */
+  timeScale?: number;
+  /** The limits' clock in ms (default Date.now), for tests that step time by hand. */
+  clock?: () => number;
+  /** Faults to act out from the first request on (more via RunningPortal.faults). */
+  faults?: FaultSpec[];
+  /** Synthetic CRM leads 1..N, computed on demand (100,000 cost nothing at start). */
+  leads?: number;
+  /** Serve HTTPS: true = a fresh self-signed certificate (needs `openssl`), or a given pair. */
+  https?: true | TlsPair;
+  /** The OAuth server (/oauth/authorize/, /oauth/token/): apps, token/code lifetimes (oauth.ts). */
+  oauth?: OAuthOptions;
 }
 
 export interface RunningPortal {
@@ -63,6 +106,14 @@ export interface RunningPortal {
   methods: MethodRegistry;
   /** Every request received, oldest first. */
   requests: RecordedRequest[];
+  /** Faults on demand: add({kind, method?, times?}), expireAllTokens(), expireTokenAfter(). */
+  faults: Faults;
+  /** The leaky bucket and operating budgets (enabled false when the plan is "off"). */
+  limits: PortalLimits;
+  /** The PEM certificate when serving HTTPS, for clients to trust (NODE_EXTRA_CA_CERTS, an Agent's `ca`). */
+  certificate?: string;
+  /** The OAuth server: `oauth.defaultApp` has the client id and secret for GetToken/RefreshToken. */
+  oauth: OAuthServer;
   /** Stops the server and drops open (keep-alive) connections. */
   close(): Promise<void>;
 }
@@ -86,20 +137,39 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
   const methods = registerDefaultMethods(new MethodRegistry());
   if (options.methods) methods.registerAll(options.methods);
 
+  const limitsAsked = options.plan !== undefined || options.bucket !== undefined || options.operating !== undefined;
+  const limits = new PortalLimits({
+    plan: options.plan ?? (limitsAsked ? "standard" : "off"),
+    bucket: options.bucket,
+    operating: options.operating,
+    timeScale: options.timeScale,
+    clock: options.clock,
+  });
+  const faults = new Faults(credentials);
+  if (options.faults) faults.add(...options.faults);
+  if (options.leads) state.leads.seedSynthetic(options.leads);
+  const tls = options.https === true ? selfSignedCertificate(host) : options.https;
+
   const requests: RecordedRequest[] = [];
   const maxRecorded = options.maxRecordedRequests ?? Infinity;
   let url = "";
-  const server = createServer(
+  const oauth = new OAuthServer(credentials, () => url, { userId: webhookUserId, ...options.oauth });
+  const server = listenerServer(
+    tls,
     createRequestListener({
       state,
       credentials,
       registry: methods,
+      limits: limits.enabled ? limits : undefined,
+      faults,
       portalUrl: () => url,
       record: (request) => {
         requests.push(request);
         if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
       },
       log: options.log ?? (() => {}),
+      // The web page's routes go last: its root route's prefix "/" matches every path.
+      routes: [...diskRoutes, ...oauth.routes(), ...webRoutes({ state, registry: methods, portalUrl: () => url })],
     }),
   );
 
@@ -111,7 +181,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
     });
   });
   const port = (server.address() as AddressInfo).port;
-  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  url = `${tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   let closing: Promise<void> | undefined;
   return {
@@ -124,6 +194,10 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
     credentials,
     methods,
     requests,
+    faults,
+    limits,
+    certificate: tls?.cert,
+    oauth,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -132,4 +206,9 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
       return closing;
     },
   };
+}
+
+/** Plain HTTP, or HTTPS with the given key pair. */
+function listenerServer(tls: TlsPair | undefined, listener: RequestListener) {
+  return tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
 }

@@ -1,6 +1,7 @@
 // The method registry: every REST method is a handler registered under its name. Names are
 // matched case-insensitively, as Bitrix24 does. Each portal has its own registry, so tests and
 // later features can add handlers without touching global state.
+import type { DispatchResult } from "./dispatch.js";
 import type { PortalState } from "./state.js";
 
 export interface AuthInfo {
@@ -21,6 +22,8 @@ export interface MethodContext {
   readonly state: PortalState;
   /** "http://127.0.0.1:PORT", for links the portal prints. */
   readonly portalUrl: string;
+  /** Runs another method as this caller (same auth, same operating budget): how batch runs its commands. */
+  readonly dispatch?: (method: string, params: Record<string, unknown>) => Promise<DispatchResult>;
 }
 
 /**

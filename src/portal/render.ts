@@ -46,14 +46,18 @@ export function renderImUser(user: UserRecord, portalUrl: string) {
 
 /** A message as im.dialog.messages.get returns it; params hold ATTACH, KEYBOARD, flags and likes. */
 export function renderMessage(message: MessageRecord) {
+  return renderMessageFor(message, false);
+}
+
+/** The message as one reader sees it: `unread` = not read by them yet (methods/im-likes-read.ts). */
+export function renderMessageFor(message: MessageRecord, unread: boolean) {
   return {
     id: message.id,
     chat_id: message.chatId,
     author_id: message.authorId,
     date: atom(message.date),
     text: message.text,
-    // Read receipts are not tracked yet: every message reads as already read.
-    unread: false,
+    unread,
     uuid: null,
     replaces: [],
     params: phpMap(messageParams(message)),
@@ -70,5 +74,6 @@ export function messageParams(message: MessageRecord): Record<string, unknown> {
   if (message.replyId !== null) params.REPLY_ID = message.replyId;
   if (message.isEdited) params.IS_EDITED = "Y";
   if (message.likes.length > 0) params.LIKE = [...message.likes];
+  if (message.files?.length) params.FILE_ID = [...message.files];
   return params;
 }

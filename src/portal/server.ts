@@ -14,6 +14,9 @@ import {
   noAuthFound,
   RestError,
 } from "./errors.js";
+import { accountOf, dispatch, type DispatchResult } from "./dispatch.js";
+import type { Faults } from "./faults.js";
+import { OperatingLimitError, type PortalLimits } from "./limits.js";
 import type { Params } from "./params.js";
 import type { AuthInfo, MethodRegistry } from "./registry.js";
 import { routeRequest, type Route } from "./routing.js";
@@ -44,6 +47,28 @@ export interface ServerDeps {
   portalUrl: () => string;
   record: (request: RecordedRequest) => void;
   log: (message: string) => void;
+  /** The leaky bucket and operating budgets (limits.ts); absent = no limits. */
+  limits?: PortalLimits;
+  /** Faults on demand (faults.ts), acted out before the method runs. */
+  faults?: Faults;
+  /** Routes outside /rest (file upload and download links), consulted before answering 404. */
+  routes?: readonly ExtraRoute[];
+}
+
+/** A path outside /rest that answers itself: it gets the request, its body and the portal data. */
+export interface ExtraRoute {
+  /** Path prefix it serves, e.g. "/upload/". */
+  readonly prefix: string;
+  handle(ctx: ExtraRouteContext): void | Promise<void>;
+}
+
+export interface ExtraRouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  body: Buffer;
+  state: PortalState;
+  portalUrl: string;
 }
 
 export function createRequestListener(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -89,16 +114,31 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   });
 
   if (!route) {
+    const extra = deps.routes?.find((r) => url.pathname.startsWith(r.prefix));
+    if (extra) return extra.handle({ req, res, url, body: raw, state: deps.state, portalUrl: deps.portalUrl() });
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
     res.end("Not Found");
     return;
   }
 
+  const fault = deps.faults?.take(route.kind === "unknown" ? null : route.method);
+  if (fault && (await deps.faults!.before(fault, res))) return;
+  // "drop-after": the method runs and its changes stay, but the client never hears back.
+  const dropAnswer = fault?.kind === "drop-after";
+
   try {
-    const result = await callMethod(deps, route, params, bodyError);
-    sendJson(res, 200, successEnvelope(result, timeBlock(startedMs)));
+    const outcome = await callMethod(deps, route, params, bodyError, req.socket.remoteAddress ?? "");
+    if (dropAnswer) res.destroy();
+    else sendJson(res, 200, successEnvelope(outcome.value, timeBlock(startedMs, Date.now(), outcome.operating)));
+    // Live views refresh after any successful call, so mutations that do not announce themselves show too.
+    if (route.kind !== "unknown") deps.state.changes.emit({ kind: "call", method: route.method.toLowerCase() });
   } catch (error) {
-    if (error instanceof RestError) {
+    if (dropAnswer) {
+      res.destroy();
+    } else if (error instanceof OperatingLimitError) {
+      // The refusal carries the method's time block too, so a client learns operating_reset_at from it.
+      sendJson(res, error.status, { ...errorEnvelope(error), time: timeBlock(startedMs, Date.now(), error.budget) });
+    } else if (error instanceof RestError) {
       sendError(res, error);
     } else {
       deps.log(`portal: ${route.kind === "unknown" ? "?" : route.method} failed: ${describe(error)}`);
@@ -108,7 +148,13 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
 }
 
 /** Auth first (as Bitrix24 does, an unknown method is only reported to an authorised caller), then the method. */
-async function callMethod(deps: ServerDeps, route: Route, params: Params, bodyError: RestError | null): Promise<unknown> {
+async function callMethod(
+  deps: ServerDeps,
+  route: Route,
+  params: Params,
+  bodyError: RestError | null,
+  client: string,
+): Promise<DispatchResult> {
   if (route.kind === "unknown") throw methodNotFound();
 
   let userId: number;
@@ -124,24 +170,21 @@ async function callMethod(deps: ServerDeps, route: Route, params: Params, bodyEr
     if (bodyError) throw bodyError;
     const token = params.auth;
     if (token === undefined || token === null || token === "") throw noAuthFound();
+    deps.faults?.beforeTokenCheck(token);
     const check = deps.credentials.checkToken(token);
     if (!check.ok) throw check.reason === "expired" ? expiredToken() : invalidToken();
     userId = check.userId;
     auth = { type: "oauth", token: token as string };
   }
 
-  const handler = deps.registry.get(route.method);
-  if (!handler) throw methodNotFound();
+  // The bucket counts authorised requests only: Bitrix24 keys it by portal and client IP, and a
+  // request refused for bad credentials (or by the bucket itself) never reaches a method, so it
+  // is not charged. A caller with a wrong secret keeps seeing INVALID_CREDENTIALS, not 503.
+  deps.limits?.admit(client);
 
   const { auth: _auth, ...methodParams } = params;
-  return await handler({
-    method: route.method.toLowerCase(),
-    params: methodParams,
-    userId,
-    auth,
-    state: deps.state,
-    portalUrl: deps.portalUrl(),
-  });
+  const account = accountOf(auth, route.kind === "webhook" ? route : undefined);
+  return await dispatch(deps, { userId, auth, account }, route.method, methodParams);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -3,6 +3,11 @@
 // validate and map outcomes to RestErrors, so a persistent store can later replace this one
 // behind the same methods.
 import { seedPortal } from "./seed.js";
+import { ChangeFeed } from "./web/changes.js";
+import { ChatExtras } from "./chat-extras.js";
+import { DiskStore } from "./disk.js";
+import { NotificationStore } from "./notifications.js";
+import { LeadStore } from "./leads.js";
 
 export interface UserPhones {
   work_phone: string;
@@ -71,6 +76,8 @@ export interface MessageRecord {
   isDeleted: boolean;
   /** User ids who liked the message, in order. */
   likes: number[];
+  /** Drive file ids the message carries (im.disk.file.commit); see disk.ts. */
+  files: number[];
 }
 
 export interface NewMessage {
@@ -83,6 +90,7 @@ export interface NewMessage {
   system?: boolean;
   urlPreview?: boolean;
   replyId?: number | null;
+  files?: number[];
 }
 
 /** Changes to a message: undefined = leave as is, null = remove. */
@@ -129,6 +137,16 @@ export class PortalState {
   private nextChatId = 1;
   private nextMessageId = 1;
   private nextAttachId = 1;
+  /** Every mutation announces itself here (the web page's live updates listen). */
+  readonly changes = new ChangeFeed();
+  /** Drive folders and files (chat files, uploads). */
+  readonly disk = new DiskStore(() => this.now());
+  /** The notification centre. */
+  readonly notifications = new NotificationStore(() => this.now(), () => this.changes.emit({ kind: "notification", action: "update" }));
+  /** Chat avatars, mutes, read marks, typing and hidden history (the chat-management methods). */
+  readonly chatExtras = new ChatExtras();
+  /** CRM leads (crm.lead.*; synthetic ones computed on demand, see leads.ts). */
+  readonly leads = new LeadStore();
 
   constructor(options: PortalStateOptions = {}) {
     this.now = options.now ?? (() => new Date());
@@ -171,6 +189,11 @@ export class PortalState {
 
   getChat(id: number): ChatRecord | undefined {
     return this.chats.get(id);
+  }
+
+  /** Every chat, group chats and private dialogs, by id. */
+  listChats(): ChatRecord[] {
+    return [...this.chats.values()].sort((a, b) => a.id - b.id);
   }
 
   isMember(chatId: number, userId: number): boolean {
@@ -235,13 +258,24 @@ export class PortalState {
       isEdited: false,
       isDeleted: false,
       likes: [],
+      files: input.files ?? [],
     };
     this.messages.set(message.id, message);
     let ids = this.chatMessages.get(chat.id);
     if (!ids) this.chatMessages.set(chat.id, (ids = []));
     ids.push(message.id);
     chat.lastMessageId = message.id;
+    this.changes.emit({ kind: "message", action: "add", chatId: chat.id, messageId: message.id });
     return message;
+  }
+
+  /** Adds or removes `userId`'s like (im.message.like); false when nothing changed. */
+  setLike(messageId: number, userId: number, liked: boolean): boolean {
+    const message = this.requireMessage(messageId);
+    if (message.likes.includes(userId) === liked) return false;
+    message.likes = liked ? [...message.likes, userId] : message.likes.filter((id) => id !== userId);
+    this.changes.emit({ kind: "message", action: "update", chatId: message.chatId, messageId });
+    return true;
   }
 
   getMessage(id: number): MessageRecord | undefined {
@@ -256,6 +290,7 @@ export class PortalState {
     if (patch.menu !== undefined) message.menu = patch.menu;
     if (patch.urlPreview !== undefined) message.urlPreview = patch.urlPreview;
     if (patch.markEdited) message.isEdited = true;
+    this.changes.emit({ kind: "message", action: "update", chatId: message.chatId, messageId: id });
     return message;
   }
 
@@ -273,6 +308,8 @@ export class PortalState {
     message.replyId = null;
     message.isEdited = false;
     message.likes = [];
+    message.files = [];
+    this.changes.emit({ kind: "message", action: "delete", chatId: message.chatId, messageId: id });
     return message;
   }
 

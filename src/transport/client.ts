@@ -1,10 +1,17 @@
 // One client per portal connection owns the transport: it builds the request (URL, verb, auth
 // placement), sends it with fetch and turns the answer into an Envelope or a typed error. Every
-// library function and CLI command goes through `call`, so limits and retries live in one place.
+// library function and CLI command goes through `send`, so limits and retries live in one place:
+// limiter (wait for a slot) -> one HTTP attempt -> classify the failure -> retry, refresh or give up.
+import { createHash } from "node:crypto";
+import { runBatch, type BatchCall, type BatchOptions, type BatchOutcome } from "./batch.js";
 import { resolveEndpoint, type Endpoint } from "./endpoint.js";
-import { Bitrix24Error, TransportError } from "./errors.js";
+import { Bitrix24Error, OintError, TransportError, type RequestInfo } from "./errors.js";
 import { isErrorEnvelope, type Envelope } from "./envelope.js";
+import { Limiter, PLAN_BUCKETS, processLimiterStore, realClock, type Bucket, type Clock, type LimiterStore, type OperatingInfo, type Plan } from "./limiter.js";
+import { OAuthSession, type TokenSet } from "./oauth.js";
+import { listItems, type ListOptions, type ListIterable } from "./paging.js";
 import { redactKnown, redactValue } from "./redact.js";
+import { classify, DEFAULT_RETRY_POLICY, guessReplay, type Replay, type RetryPolicy } from "./retry.js";
 
 export type HttpVerb = "GET" | "POST";
 
@@ -19,10 +26,38 @@ export interface ClientOptions {
   debug?: (line: string) => void;
   /** A fetch implementation (tests, proxies); defaults to Node's global fetch. */
   fetch?: typeof fetch;
+
+  // OAuth that refreshes itself: all four of token, refreshToken, clientId, clientSecret.
+  /** OAuth refresh token; with clientId and clientSecret the client refreshes after `expired_token`. */
+  refreshToken?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** OAuth token endpoint (default: setOAuthServer()/OINT_OAUTH_URL/oauth.bitrix.info). */
+  oauthTokenUrl?: string;
+  /** Receives the new tokens after every refresh; store them, the old refresh token is spent. */
+  onTokens?: (tokens: TokenSet) => void | Promise<void>;
+
+  // Limits (bitrix24-rest.md §2).
+  /** The portal's request bucket: "standard" 50 at 2/s (default), "enterprise" 250 at 5/s, "off". */
+  plan?: Plan;
+  /** A custom bucket instead of the plan's (on-premise portals configure their own). */
+  bucket?: Bucket;
+  /** Where the limiter keeps its state; default: one in-memory store shared by the whole process. */
+  limiterStore?: LimiterStore;
+  /** A method's operating budget in seconds (default 480, Bitrix24 cloud). */
+  operatingLimitSeconds?: number;
+  /** Re-sends after a failure (default 5). */
+  maxRetries?: number;
+  /** Backoff and waits; see RetryPolicy. */
+  retry?: Partial<RetryPolicy>;
+  /** Time as the limiter and retries see it (tests: virtual time); HTTP is unaffected. */
+  clock?: Partial<Clock>;
 }
 
 export interface CallOptions {
   httpMethod?: HttpVerb;
+  /** Whether the call may be re-sent after an ambiguous failure; default: reads safe, others not. */
+  replay?: Replay;
 }
 
 /** A request ready to go: what `--test` prints (after redaction) and what `send` sends. */
@@ -34,6 +69,8 @@ export interface PreparedRequest {
   body?: string;
   /** The parameters, auth included, before encoding. */
   params: Record<string, unknown>;
+  /** From the function's definition; absent: guessed from the method name (see guessReplay). */
+  replay?: Replay;
 }
 
 const USER_AGENT = "oint/0.1 (+https://www.npmjs.com/package/oint)";
@@ -43,30 +80,82 @@ const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH
 
 export class Bitrix24Client {
   readonly endpoint: Endpoint;
+  /** Set when the client can refresh its OAuth token. */
+  readonly oauth: OAuthSession | undefined;
   private readonly options: ClientOptions;
   private readonly fetchImpl: typeof fetch;
+  private readonly limiter: Limiter;
+  private readonly clock: Clock;
+  private readonly policy: RetryPolicy;
+  /** Who the portal counts operating time for: the webhook or the OAuth application. */
+  private readonly caller: string;
 
   constructor(options: ClientOptions) {
     this.options = options;
     this.endpoint = resolveEndpoint(options.url, options.token);
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    const { refreshToken, clientId, clientSecret } = options;
+    if (this.endpoint.token && refreshToken && clientId && clientSecret) {
+      this.oauth = new OAuthSession({
+        accessToken: this.endpoint.token,
+        refreshToken,
+        clientId,
+        clientSecret,
+        tokenUrl: options.oauthTokenUrl,
+        onTokens: options.onTokens,
+        fetch: options.fetch,
+        timeoutMs: options.timeoutMs,
+      });
+    }
+    this.clock = { ...realClock, ...options.clock };
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry, ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}) };
+    const plan = options.plan ?? "standard";
+    this.limiter = new Limiter({
+      store: options.limiterStore ?? processLimiterStore,
+      bucket: options.bucket ?? (plan === "off" ? null : PLAN_BUCKETS[plan]),
+      clock: this.clock,
+      operatingLimitSeconds: options.operatingLimitSeconds,
+      onWait: options.debug,
+    });
+    // Secrets never go into limiter keys (a shared store is readable by others): a hash stands in.
+    const identity = this.endpoint.mode === "webhook" ? `hook:${this.endpoint.base}` : `app:${clientId ?? "token"}`;
+    this.caller = createHash("sha256").update(identity).digest("hex").slice(0, 16);
   }
 
   /** Calls a REST method and returns its envelope; Bitrix24 errors are thrown as Bitrix24Error. */
   async call<T = unknown>(method: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<Envelope<T>> {
-    return this.send<T>(await this.prepare(method, params, options.httpMethod ?? "POST"));
+    return this.send<T>(await this.prepare(method, params, options.httpMethod ?? "POST", { replay: options.replay }));
   }
 
-  async prepare(method: string, params: Record<string, unknown>, httpMethod: HttpVerb = "POST"): Promise<PreparedRequest> {
-    const all = this.endpoint.token ? { ...params, auth: this.endpoint.token } : { ...params };
+  /**
+   * Any number of calls, sent 50 to a request; each call's result or error in input order.
+   * With `halt`, the first failure stops the rest (they come back as BATCH_HALTED errors).
+   */
+  batch<T = unknown>(calls: readonly BatchCall[], options: BatchOptions = {}): Promise<BatchOutcome<T>[]> {
+    return runBatch<T>(this, calls, options);
+  }
+
+  /**
+   * Every item of a list method, page by page (memory stays flat): `for await (const lead of
+   * client.list("crm.lead.list", { filter }))`. Modes: "offset" (start/next), "keyset" (ID filter,
+   * start=-1, no totals), "batched-keyset" (up to 50 keyset pages per request). `.pages()` yields pages.
+   */
+  list<T = Record<string, unknown>>(method: string, params: Record<string, unknown> = {}, options: ListOptions = {}): ListIterable<T> {
+    return listItems<T>(this, method, params, options);
+  }
+
+  async prepare(method: string, params: Record<string, unknown>, httpMethod: HttpVerb = "POST", options: { replay?: Replay } = {}): Promise<PreparedRequest> {
+    const token = this.oauth?.accessToken ?? this.endpoint.token;
+    const all = token ? { ...params, auth: token } : { ...params };
     const url = this.endpoint.base + method;
     const headers: Record<string, string> = { accept: "application/json", "user-agent": USER_AGENT };
+    const replay = options.replay ? { replay: options.replay } : {};
     if (httpMethod === "GET") {
       const query = await encodeQuery(all);
-      return { method, httpMethod, url: query ? `${url}?${query}` : url, headers, params: all };
+      return { method, httpMethod, url: query ? `${url}?${query}` : url, headers, params: all, ...replay };
     }
     headers["content-type"] = "application/json; charset=utf-8";
-    return { method, httpMethod, url, headers, body: JSON.stringify(all), params: all };
+    return { method, httpMethod, url, headers, body: JSON.stringify(all), params: all, ...replay };
   }
 
   /** The request as it may be shown to a person: secrets masked. */
@@ -79,7 +168,73 @@ export class Bitrix24Client {
     };
   }
 
-  async send<T = unknown>(request: PreparedRequest): Promise<Envelope<T>> {
+  /**
+   * Sends a prepared request through the pipeline: waits for the limiter, sends, and on failure
+   * retries (safe calls, or failures that prove nothing was done), refreshes the OAuth token once,
+   * or gives up. An unsafe call that may have been carried out is never re-sent: its TransportError
+   * has `outcomeUnknown` and the (redacted) `request`.
+   */
+  async send<T = unknown>(request: PreparedRequest, options: { replay?: Replay } = {}): Promise<Envelope<T>> {
+    const replay = options.replay ?? request.replay ?? guessReplay(request.method);
+    const methodKey = this.methodKey(request.method);
+    const debug = this.options.debug;
+    let current = request;
+    let attempt = 0;
+    let refreshed = false;
+    for (;;) {
+      await this.limiter.acquire(this.endpoint.portal, methodKey, current.method);
+      const usedToken = this.oauth?.accessToken;
+      try {
+        const envelope = await this.sendOnce<T>(current);
+        await this.limiter.observe(methodKey, envelope?.time);
+        return envelope;
+      } catch (error) {
+        const decision = classify(error, { replay, attempt, policy: this.policy, canRefresh: !!this.oauth && !refreshed, random: this.clock.random });
+        const reason = (error as { code?: string }).code ?? "error";
+        switch (decision.kind) {
+          case "fail":
+            throw error instanceof TransportError ? this.withRequest(error, current, "") : error;
+          case "outcome-unknown":
+            throw this.withRequest(
+              error as TransportError,
+              current,
+              ` It was not sent again: ${current.method} is not safe to replay (it could be carried out twice); check whether it took effect before repeating it.`,
+            );
+          case "refresh": {
+            refreshed = true;
+            debug?.(`${current.method}: ${reason}; refreshing the access token`);
+            await this.oauth!.refresh(usedToken!);
+            const { auth: _stale, ...params } = current.params;
+            current = await this.prepare(current.method, params, current.httpMethod, { replay });
+            continue; // a refresh is not a retry: the call was refused before it ran
+          }
+          case "rate-limit":
+            await this.limiter.saturate(this.endpoint.portal);
+            debug?.(`${current.method}: ${reason}; retry ${attempt + 1}/${this.policy.maxRetries} after ${decision.delayMs} ms and a free slot`);
+            await this.clock.sleep(decision.delayMs);
+            break;
+          case "operating": {
+            const until = await this.limiter.blockOperating(methodKey, this.policy.operatingFallbackMs);
+            debug?.(`${current.method}: ${reason}; retry ${attempt + 1}/${this.policy.maxRetries} at ${new Date(until).toISOString()}`);
+            break; // acquire() waits for the block
+          }
+          case "retry":
+            debug?.(`${current.method}: ${reason}; retry ${attempt + 1}/${this.policy.maxRetries} in ${decision.delayMs} ms`);
+            await this.clock.sleep(decision.delayMs);
+            break;
+        }
+        attempt++;
+      }
+    }
+  }
+
+  /** Every secret this client knows (webhook secret, tokens, client secret), for masking output. */
+  knownSecrets(): string[] {
+    return [this.endpoint.secret, this.endpoint.token, ...(this.oauth?.secrets() ?? [])].filter((s): s is string => !!s);
+  }
+
+  /** One HTTP attempt: the answer as an envelope, or a typed error. */
+  private async sendOnce<T>(request: PreparedRequest): Promise<Envelope<T>> {
     const debug = this.options.debug;
     const shown = this.describe(request);
     debug?.(`${shown.httpMethod} ${shown.url}${shown.body ? ` ${JSON.stringify(shown.body)}` : ""}`);
@@ -112,17 +267,39 @@ export class Bitrix24Client {
       );
     }
     if (isErrorEnvelope(body)) {
+      // A 429 may carry the method's time block: the reset time to wait for.
+      await this.limiter.observe(this.methodKey(request.method), (body as { time?: OperatingInfo }).time);
       throw new Bitrix24Error(body.error, this.redact(String(body.error_description ?? "")), response.status, request.method);
     }
     if (!response.ok) {
       throw new TransportError(`HTTP_${response.status}`, `${request.method}: the portal answered HTTP ${response.status}`, request.method, response.status >= 500);
+    }
+    if (!body || typeof body !== "object" || Array.isArray(body) || !("result" in body)) {
+      // Neither a result nor an error: a proxy or a broken portal. Nothing to retry or report as Bitrix24's.
+      throw new OintError("UNEXPECTED_ANSWER", `${request.method}: the portal answered HTTP ${response.status} with JSON that is not a Bitrix24 answer (no "result" or "error"): ${this.redact(text.slice(0, 120))}`);
     }
     return body as Envelope<T>;
   }
 
   /** Masks this connection's secrets (and any webhook path) in a text. */
   redact(text: string): string {
-    return redactKnown(text, [this.endpoint.secret, this.endpoint.token]);
+    return redactKnown(text, this.knownSecrets());
+  }
+
+  /** The operating budget is counted per method and per webhook/application (§2.2). */
+  private methodKey(method: string): string {
+    return `${this.endpoint.portal}|${this.caller}|${method.toLowerCase()}`;
+  }
+
+  /** The same error with the (redacted) request attached, and a note appended to the message. */
+  private withRequest(error: TransportError, request: PreparedRequest, note: string): TransportError {
+    const info: RequestInfo = {
+      method: request.method,
+      httpMethod: request.httpMethod,
+      url: this.redact(request.url),
+      params: redactValue(request.params),
+    };
+    return new TransportError(error.code, note ? `${error.message}.${note}` : error.message, error.method, error.outcomeUnknown, info);
   }
 
   private transportError(method: string, error: unknown): TransportError {

@@ -41,15 +41,31 @@ export class InputError extends OintError {
   }
 }
 
+/** The request a TransportError is about, secrets masked: enough to check or re-send it by hand. */
+export interface RequestInfo {
+  method: string;
+  httpMethod: "GET" | "POST";
+  /** The URL with the webhook secret masked. */
+  url: string;
+  /** The parameters with tokens masked. */
+  params: Record<string, unknown>;
+}
+
 /** No usable answer came back (network failure, timeout, non-JSON body). */
 export class TransportError extends OintError {
   readonly method: string;
   /** True when the request may have reached the portal: the outcome of a write is unknown. */
   readonly outcomeUnknown: boolean;
-  constructor(code: string, message: string, method: string, outcomeUnknown: boolean) {
+  /**
+   * The request (redacted). Set when a call that is not safe to replay failed after it may have
+   * been carried out: oint did not re-send it, so the caller decides (look it up, or send again).
+   */
+  readonly request?: RequestInfo;
+  constructor(code: string, message: string, method: string, outcomeUnknown: boolean, request?: RequestInfo) {
     super(code, message);
     this.method = method;
     this.outcomeUnknown = outcomeUnknown;
+    if (request) this.request = request;
   }
 }
 

@@ -1,3 +1,218 @@
-// File management (OpenIntegrations region `РаботаСФайлами`), opi-bitrix24.md §2.11: the chat file flow.
+// File management (OpenIntegrations region `РаботаСФайлами`), opi-bitrix24.md §2.11, §3.6, §4.6:
+// the chat file flow. GetChatFilesFolder gives the chat's Drive folder, UploadFileToFolder puts
+// bytes there (a pre-signed upload link, then a multipart POST), SendFile (messages.ts) posts
+// them to the chat. SendFileToChat, an oint addition, does all three in one call.
+import { basename } from "node:path";
+import { flow, rest, tokenParam, urlParam } from "../define.js";
+import { isExistingFile, isFilled, toBinary, toText } from "../coerce.js";
+import type { Bitrix24Client } from "../../transport/client.js";
+import { isLoopbackHost } from "../../transport/endpoint.js";
+import { isErrorEnvelope, type Envelope } from "../../transport/envelope.js";
+import { Bitrix24Error, inputError, OintError, TransportError } from "../../transport/errors.js";
 
-export const fileFunctions = [] as const;
+/** A Drive file as disk.* methods and the upload answer print it (fixtures UploadFileToFolder.json). */
+export interface DiskFile {
+  ID: number;
+  NAME: string;
+  CODE: string | null;
+  STORAGE_ID: string;
+  TYPE: string;
+  PARENT_ID: string;
+  DELETED_TYPE: number;
+  GLOBAL_CONTENT_VERSION: number;
+  FILE_ID: number;
+  SIZE: string;
+  CREATE_TIME: string;
+  UPDATE_TIME: string;
+  DELETE_TIME: string | null;
+  CREATED_BY: string;
+  UPDATED_BY: string;
+  DELETED_BY: string | null;
+  DOWNLOAD_URL: string;
+  DETAIL_URL: string;
+}
+
+/** A file as chat methods print it (fixtures SendFile.json `FILES`). */
+export interface ChatFile {
+  id: number;
+  chatId: number;
+  type: string;
+  name: string;
+  extension: string;
+  size: number;
+  urlDownload: string;
+  [key: string]: unknown;
+}
+
+/** im.disk.file.commit's result: the files, their Drive ids and the message that carries them. */
+export interface SendFileResult {
+  FILES: Record<string, ChatFile>;
+  DISK_ID: string[];
+  FILE_MODELS: Record<string, Record<string, unknown>>;
+  MESSAGE_ID: number;
+}
+
+/** The upload answer: `result` only, no `time` block. */
+export interface UploadAnswer {
+  result: DiskFile;
+}
+
+export const getChatFilesFolder = rest<{ ID: number }>()({
+  name: "GetChatFilesFolder",
+  ru: "ПолучитьКаталогФайловЧата",
+  // OpenIntegrations lists it with the chat functions; it lives here beside the rest of the file flow.
+  region: "Chats and dialogs management",
+  summary: "Returns the chat's Drive folder for files ({\"ID\": folder ID}), created on first use",
+  method: "im.disk.folder.get",
+  replay: "safe",
+  params: [
+    urlParam,
+    { name: "chatId", option: "chat", short: "c", kind: "string", field: "CHAT_ID", required: true, description: "Chat ID (a number, without the chat prefix)" },
+    tokenParam(),
+  ],
+});
+
+const fileParam = {
+  name: "file",
+  option: "file",
+  short: "f",
+  kind: "binary",
+  required: true,
+  description: "The file: a path, an http(s) URL (downloaded first) or Base64 text",
+} as const;
+
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Step 1: disk.folder.uploadFile (GET) gives the form field and a pre-signed upload link.
+ * Step 2: one multipart/form-data POST of the bytes to that link (no webhook secret, no token:
+ * the link carries its own authorisation; never retried). Answers like OpenIntegrations: the
+ * upload's answer, or step 1's answer when it has no link.
+ */
+async function uploadToFolder(
+  client: Bitrix24Client,
+  folderId: string,
+  name: string,
+  bytes: Uint8Array,
+  extra: Record<string, unknown> = {},
+): Promise<UploadAnswer | Envelope<unknown>> {
+  const method = "disk.folder.uploadFile";
+  const target = await client.call<{ field?: unknown; uploadUrl?: unknown }>(method, { id: folderId, ...extra }, { httpMethod: "GET" });
+  const { field, uploadUrl } = (target.result ?? {}) as { field?: unknown; uploadUrl?: unknown };
+  if (typeof field !== "string" || !field || typeof uploadUrl !== "string" || !uploadUrl) return target;
+  checkUploadUrl(uploadUrl, method);
+
+  const form = new FormData();
+  form.append(field, new Blob([Uint8Array.from(bytes)]), name);
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(uploadUrl, { method: "POST", body: form, signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS) });
+    text = await response.text();
+  } catch (error) {
+    // The link itself is a one-time credential: it is not repeated in the message.
+    const reason = (error as { cause?: { message?: string }; message?: string }).cause?.message ?? (error as Error).message;
+    throw new TransportError("NETWORK_ERROR", `${method}: sending the file to the portal's upload link failed (${reason}); the file may or may not have been stored`, method, true);
+  }
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    throw new TransportError(`HTTP_${response.status}`, `${method}: the upload link answered HTTP ${response.status} with a body that is not JSON`, method, response.status >= 500);
+  }
+  if (isErrorEnvelope(body)) throw new Bitrix24Error(body.error, client.redact(String(body.error_description ?? "")), response.status, method);
+  if (!response.ok) throw new TransportError(`HTTP_${response.status}`, `${method}: the upload link answered HTTP ${response.status}`, method, response.status >= 500);
+  return body as UploadAnswer;
+}
+
+/** The portal chose the link, but plain http to a remote host would carry the file in clear text. */
+function checkUploadUrl(link: string, method: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(link);
+  } catch {
+    throw new OintError("UNEXPECTED_ANSWER", `${method}: the portal's upload link is not a URL`);
+  }
+  const secure = parsed.protocol === "https:" || (parsed.protocol === "http:" && (isLoopbackHost(parsed.hostname) || process.env.OINT_ALLOW_HTTP === "1"));
+  if (!secure) throw new OintError("UNEXPECTED_ANSWER", `${method}: the portal's upload link is not https; nothing was uploaded (set OINT_ALLOW_HTTP=1 to allow plain http)`);
+}
+
+export const uploadFileToFolder = flow()({
+  name: "UploadFileToFolder",
+  ru: "ЗагрузитьФайлВКаталог",
+  region: "File management",
+  summary: "Uploads a file into a Drive folder (e.g. a chat's, see GetChatFilesFolder); the result is the new file, its ID in result.ID",
+  calls: ["disk.folder.uploadFile", "POST of the file to its uploadUrl (multipart/form-data)"],
+  replay: "unsafe",
+  params: [
+    urlParam,
+    { name: "title", option: "title", short: "t", kind: "string", required: true, description: "File name with extension, as it will show in the folder" },
+    fileParam,
+    { name: "folderId", option: "folderid", short: "l", kind: "string", required: true, description: "Drive folder ID" },
+    tokenParam("k"),
+  ],
+  perform: async (values, ctx) => {
+    const client = ctx.client();
+    const bytes = await toBinary(values.file, fileParam);
+    return (await uploadToFolder(client, toText(values.folderId), toText(values.title), bytes)) as UploadAnswer;
+  },
+});
+
+/** The file's name from a path or URL given as --file; undefined for bytes and Base64. */
+function nameFromSource(source: unknown): string | undefined {
+  if (typeof source !== "string") return undefined;
+  const text = source.trim();
+  if (isExistingFile(text)) return basename(text);
+  if (/^https?:\/\//i.test(text)) {
+    try {
+      const last = new URL(text).pathname.split("/").filter(Boolean).at(-1);
+      return last ? decodeURIComponent(last) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+const chatNumber = (value: unknown): string => {
+  const text = toText(value).trim();
+  const match = /^(?:chat)?(\d+)$/i.exec(text);
+  if (!match || Number(match[1]) === 0) throw inputError(`"${text}" is not a chat ID: give its number (5) or chat5`, "chatId");
+  return match[1];
+};
+
+export const sendFileToChat = flow()({
+  name: "SendFileToChat",
+  ru: "ОтправитьФайлВЧат",
+  region: "Message management",
+  summary:
+    "oint addition, not in OpenIntegrations: sends a file to a chat in one call (GetChatFilesFolder, UploadFileToFolder, SendFile); the result is SendFile's answer (MESSAGE_ID)",
+  calls: ["im.disk.folder.get", "disk.folder.uploadFile", "POST of the file to its uploadUrl (multipart/form-data)", "im.disk.file.commit"],
+  replay: "unsafe",
+  params: [
+    urlParam,
+    { name: "chatId", option: "chat", short: "c", kind: "string", required: true, description: "Chat ID: its number (5) or chat5" },
+    fileParam,
+    { name: "title", option: "title", short: "t", kind: "string", default: "", description: "File name shown in the chat (default: the file's base name; required for Base64)" },
+    { name: "description", option: "description", short: "d", kind: "string", default: "", description: "Message text shown with the file" },
+    tokenParam("k"),
+  ],
+  perform: async (values, ctx): Promise<Envelope<SendFileResult>> => {
+    const chat = chatNumber(values.chatId);
+    const client = ctx.client();
+    const bytes = await toBinary(values.file, fileParam);
+    const title = isFilled(values.title) ? toText(values.title) : nameFromSource(values.file);
+    if (!title) throw inputError("is required when --file is Base64 text or bytes (the file's name, e.g. report.pdf)", "title");
+
+    const folder = await client.call<{ ID: number }>("im.disk.folder.get", { CHAT_ID: chat });
+    // generateUniqueName: a second "report.pdf" in the chat becomes "report (1).pdf" instead of failing.
+    const uploaded = await uploadToFolder(client, String(folder.result.ID), title, bytes, { generateUniqueName: "true" });
+    const fileId = (uploaded.result as Partial<DiskFile> | undefined)?.ID;
+    if (!fileId) throw new OintError("UNEXPECTED_ANSWER", "disk.folder.uploadFile: the portal gave no upload link; nothing was sent to the chat");
+    const payload: Record<string, unknown> = { CHAT_ID: chat, UPLOAD_ID: String(fileId) };
+    if (isFilled(values.description)) payload.MESSAGE = toText(values.description);
+    return client.call<SendFileResult>("im.disk.file.commit", payload);
+  },
+});
+
+export const fileFunctions = [getChatFilesFolder, uploadFileToFolder, sendFileToChat] as const;

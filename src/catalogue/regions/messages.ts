@@ -1,6 +1,7 @@
 // Message management (OpenIntegrations region `РаботаССообщениями`), opi-bitrix24.md §2.13 and §3.3.
 import { local, rest, tokenParam, urlParam } from "../define.js";
 import { isFilled, toText } from "../coerce.js";
+import type { SendFileResult } from "./files.js";
 
 const region = "Message management";
 
@@ -138,4 +139,63 @@ export const getFileBlock = local()({
   build: (values) => linkBlock("FILE", values) as { FILE: { NAME?: string; LINK?: string } },
 });
 
-export const messageFunctions = [sendMessage, editMessage, deleteMessage, getPictureBlock, getFileBlock] as const;
+export const setMessageReaction = rest<boolean>()({
+  name: "SetMessageReaction",
+  ru: "УстановитьРеакциюНаСообщение",
+  region,
+  summary: "Likes a message, or takes the like back when it is already there (a toggle)",
+  method: "im.message.like",
+  // A toggle: sending it twice undoes it.
+  replay: "unsafe",
+  params: [urlParam, messageIdParam, tokenParam()],
+});
+
+export const sendFile = rest<SendFileResult>()({
+  name: "SendFile",
+  ru: "ОтправитьФайл",
+  region,
+  summary: "Posts a message carrying a Drive file (see UploadFileToFolder) to a chat; the result has MESSAGE_ID",
+  method: "im.disk.file.commit",
+  replay: "unsafe",
+  params: [
+    urlParam,
+    { name: "chatId", option: "chat", short: "c", kind: "string", field: "CHAT_ID", required: true, description: "Chat ID (a number, without the chat prefix)" },
+    { name: "fileId", option: "fileid", short: "f", kind: "string", field: "UPLOAD_ID", required: true, description: "Drive file ID (the ID UploadFileToFolder answers with)" },
+    { name: "description", option: "description", short: "d", kind: "string", field: "MESSAGE", default: "", description: "Message text shown with the file" },
+    tokenParam(),
+  ],
+});
+
+const readMessageParams = [urlParam, dialogParam, messageIdParam, tokenParam()] as const;
+
+export const markMessageAsReaded = rest<{ dialogId: number | string; chatId: number; lastId: number; counter: number }>()({
+  name: "MarkMessageAsReaded",
+  ru: "ОтметитьСообщениеКакПрочитанное",
+  region,
+  summary: "Marks a message and every earlier one in the dialog as read; the result has lastId and counter (unread left)",
+  method: "im.dialog.read",
+  replay: "safe",
+  params: readMessageParams,
+});
+
+export const markMessageAsUnreaded = rest<boolean>()({
+  name: "MarkMessageAsUnreaded",
+  ru: "ОтметитьСообщениеКакНепрочитанное",
+  region,
+  summary: "Marks a message and every later one in the dialog as unread",
+  method: "im.dialog.unread",
+  replay: "safe",
+  params: readMessageParams,
+});
+
+export const messageFunctions = [
+  sendMessage,
+  editMessage,
+  setMessageReaction,
+  deleteMessage,
+  sendFile,
+  markMessageAsReaded,
+  markMessageAsUnreaded,
+  getPictureBlock,
+  getFileBlock,
+] as const;

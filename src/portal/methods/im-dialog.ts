@@ -2,9 +2,11 @@
 import { badRequest, forbidden } from "../errors.js";
 import { isBlank, toInt, upperKeys } from "../params.js";
 import type { MethodHandler } from "../registry.js";
-import { renderImUser, renderMessage } from "../render.js";
+import { renderImUser, renderMessageFor } from "../render.js";
 import type { UserRecord } from "../state.js";
 import { parseDialogId } from "./dialog-id.js";
+import { messageFiles } from "../disk-render.js";
+import { isUnreadFor } from "./im-likes-read.js";
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 50;
@@ -32,11 +34,13 @@ const dialogMessagesGet: MethodHandler = (ctx) => {
   const resolved = ctx.state.resolveDialog(dialog.kind === "chat" ? dialog : { kind: "user", userId: dialog.userId }, ctx.userId);
   if (!resolved.ok || !resolved.chat.members.includes(ctx.userId)) throw noAccess();
 
+  // A member added with HIDE_HISTORY=Y sees only what came after joining (state.chatExtras).
+  const hiddenBelow = ctx.state.chatExtras.firstVisible(resolved.chat.id, ctx.userId);
   const messages = ctx.state.listMessages(resolved.chat.id, {
     lastId: lastId || undefined, // LAST_ID=0 means "no upper bound"
-    firstId: firstId ?? undefined,
+    firstId: firstId === null ? undefined : Math.max(firstId, hiddenBelow - 1),
     limit,
-  });
+  }).filter((m) => m.id >= hiddenBelow);
   const authors = new Map<number, UserRecord>();
   for (const m of messages) {
     const user = ctx.state.getUser(m.authorId);
@@ -44,9 +48,9 @@ const dialogMessagesGet: MethodHandler = (ctx) => {
   }
   return {
     chat_id: resolved.chat.id,
-    messages: messages.map(renderMessage),
+    messages: messages.map((m) => renderMessageFor(m, isUnreadFor(ctx.state, m, ctx.userId))),
     users: [...authors.values()].map((u) => renderImUser(u, ctx.portalUrl)),
-    files: [],
+    files: messageFiles(ctx.state, messages, ctx.portalUrl),
   };
 };
 

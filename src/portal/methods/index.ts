@@ -2,8 +2,19 @@
 import type { MethodRegistry } from "../registry.js";
 import { imDialogMethods } from "./im-dialog.js";
 import { imMessageMethods } from "./im-messages.js";
+import { imFileMethods } from "./im-files.js";
+import { imLikeReadMethods } from "./im-likes-read.js";
+import { imNotifyMethods } from "./im-notify.js";
 import { serverMethods } from "./server.js";
+import { imChatMethods } from "./im-chat.js";
+import { imChatDialogMethods } from "./im-chat-dialog.js";
+import { imUserMethods } from "./im-user.js";
+import { userMethods } from "./user.js";
+import { batchMethods } from "./batch.js";
+import { crmLeadMethods } from "./crm-lead.js";
 
 export function registerDefaultMethods(registry: MethodRegistry): MethodRegistry {
-  return registry.registerAll(serverMethods).registerAll(imMessageMethods).registerAll(imDialogMethods);
+  return registry.registerAll(serverMethods).registerAll(imMessageMethods).registerAll(imDialogMethods).registerAll(imLikeReadMethods).registerAll(imFileMethods).registerAll(imNotifyMethods).registerAll(userMethods)
+    .registerAll(batchMethods).registerAll(crmLeadMethods)
+    .registerAll(imChatMethods).registerAll(imChatDialogMethods).registerAll(imUserMethods);
 }

@@ -1,0 +1,72 @@
+// The OAuth token endpoint (oauth.bitrix.info/oauth/token/, or a local portal's): one GET with the
+// grant in the query, as OpenIntegrations and the Bitrix24 docs do it. Its answers have no `result`
+// wrapper and are returned unchanged; `{error, error_description}` becomes a Bitrix24Error.
+import { isLoopbackHost } from "./endpoint.js";
+import { Bitrix24Error, inputError, TransportError } from "./errors.js";
+import { isErrorEnvelope } from "./envelope.js";
+import { redactKnown } from "./redact.js";
+
+/** What Bitrix24's OAuth server answers to a successful grant (bitrix24-rest.md §3.1-3.2). */
+export interface OAuthTokens {
+  access_token: string;
+  expires: number;
+  expires_in: number;
+  scope: string;
+  domain: string;
+  server_endpoint: string;
+  status: string;
+  client_endpoint: string;
+  member_id: string;
+  user_id: number;
+  refresh_token: string;
+}
+
+/** The name errors carry in `method`, so messages read "oauth/token: invalid_grant - …". */
+export const OAUTH_METHOD = "oauth/token";
+
+export async function requestTokens(tokenUrl: string, grant: Record<string, string>, timeoutMs = 60_000): Promise<OAuthTokens> {
+  const url = tokenEndpoint(tokenUrl);
+  // Like OpenIntegrations' AddField: empty values are left out (the server then names what is missing).
+  for (const [key, value] of Object.entries(grant)) if (value) url.searchParams.set(key, value);
+  const secrets = [grant.client_secret, grant.code, grant.refresh_token];
+  const clean = (text: string) => redactKnown(text, secrets);
+
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) });
+    text = await response.text();
+  } catch (error) {
+    const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (err?.name === "TimeoutError") {
+      throw new TransportError("TIMEOUT", `${OAUTH_METHOD}: no answer from ${url.host} within ${timeoutMs / 1000} s`, OAUTH_METHOD, true);
+    }
+    const reason = clean(err?.cause?.message ?? err?.message ?? String(error));
+    throw new TransportError("CONNECTION_FAILED", `${OAUTH_METHOD}: could not reach ${url.host} (${reason})`, OAUTH_METHOD, err?.cause?.code !== "ECONNREFUSED");
+  }
+
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    throw new TransportError(`HTTP_${response.status}`, `${OAUTH_METHOD}: ${url.host} answered HTTP ${response.status} with a body that is not JSON: ${clean(text.slice(0, 200))}`, OAUTH_METHOD, response.status >= 500);
+  }
+  if (isErrorEnvelope(body)) throw new Bitrix24Error(body.error, clean(String(body.error_description ?? "")), response.status, OAUTH_METHOD);
+  if (!response.ok) throw new TransportError(`HTTP_${response.status}`, `${OAUTH_METHOD}: ${url.host} answered HTTP ${response.status}`, OAUTH_METHOD, response.status >= 500);
+  return body as OAuthTokens;
+}
+
+/** The token URL, refused when it would send the client secret in clear text to another machine. */
+function tokenEndpoint(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw inputError(`the OAuth server address "${text}" is not a URL (set OINT_OAUTH_URL or setOAuthServer() to e.g. https://oauth.bitrix.info/oauth/token/)`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw inputError(`the OAuth server address must be https:// (got ${url.protocol}//)`);
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && process.env.OINT_ALLOW_HTTP !== "1") {
+    throw inputError(`plain http:// is refused for the OAuth server ${url.hostname}: the client secret would travel unencrypted. Use https://, or set OINT_ALLOW_HTTP=1`);
+  }
+  return url;
+}

@@ -1,0 +1,98 @@
+// client.batch(): any number of calls, 50 commands to a request, each call's own outcome in input
+// order; failed commands are named with their error, `halt` stops the rest. Against the local portal.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Bitrix24Client, Bitrix24Error } from "../src/index.js";
+import { startPortal, type RunningPortal } from "../src/portal/index.js";
+import { usePortal } from "./helpers.js";
+
+const ctx = usePortal();
+const batchRequests = (portal: RunningPortal = ctx.portal) => portal.requests.filter((r) => r.restMethod === "batch").length;
+const client = () => new Bitrix24Client({ url: ctx.portal.webhookUrl });
+
+describe("batch", () => {
+  it("120 messages go in 3 requests (50, 50, 20); results come back in input order, each message once", async () => {
+    const before = batchRequests();
+    const texts = Array.from({ length: 120 }, (_, i) => `batch message ${i}`);
+    const outcomes = await client().batch<number>(texts.map((text) => ["im.message.add", { DIALOG_ID: "chat1", MESSAGE: text }] as const));
+    assert.equal(batchRequests() - before, 3);
+    assert.equal(outcomes.length, 120);
+    outcomes.forEach((outcome, i) => {
+      assert.ok(outcome.ok, `call ${i} succeeded`);
+      assert.equal(ctx.portal.state.getMessage(outcome.result)?.text, texts[i], `call ${i}'s result is its own message`);
+    });
+    const stored = ctx.portal.state.listMessages(1, { limit: 100_000 }).filter((m) => m.text.startsWith("batch message "));
+    assert.equal(stored.length, 120);
+  });
+
+  it("a failing command is returned with its error and method; the others still run", async () => {
+    const outcomes = await client().batch([
+      ["server.time"],
+      { method: "im.message.add", params: { DIALOG_ID: "chat1", MESSAGE: "" } },
+      ["im.dialog.messages.get", { DIALOG_ID: "chat1", LIMIT: 1 }],
+    ]);
+    assert.equal(outcomes[0].ok, true);
+    assert.equal(outcomes[2].ok, true);
+    const failed = outcomes[1];
+    assert.ok(!failed.ok);
+    assert.ok(failed.error instanceof Bitrix24Error);
+    assert.equal(failed.error.code, "MESSAGE_EMPTY");
+    assert.equal(failed.method, "im.message.add");
+    assert.equal(failed.key, "c1");
+  });
+
+  it("halt: the first failure stops the batch; the calls after it say they were not run, later chunks are not sent", async () => {
+    const before = batchRequests();
+    const calls = Array.from({ length: 70 }, (_, i) => ["im.message.add", { DIALOG_ID: "chat1", MESSAGE: i === 10 ? "" : `halt ${i}` }] as const);
+    const outcomes = await client().batch(calls, { halt: true });
+    assert.equal(batchRequests() - before, 1);
+    assert.equal(outcomes.length, 70);
+    assert.ok(outcomes.slice(0, 10).every((o) => o.ok));
+    assert.ok(!outcomes[10].ok && outcomes[10].error.code === "MESSAGE_EMPTY");
+    assert.ok(outcomes.slice(11).every((o) => !o.ok && o.error.code === "BATCH_HALTED"));
+    const stored = ctx.portal.state.listMessages(1, { limit: 100_000 }).filter((m) => m.text.startsWith("halt "));
+    assert.equal(stored.length, 10);
+  });
+
+  it("named calls can use an earlier call's result ($result[key])", async () => {
+    const outcomes = await client().batch([
+      { key: "sent", method: "im.message.add", params: { DIALOG_ID: "chat1", MESSAGE: "before" } },
+      { key: "edit", method: "im.message.update", params: { MESSAGE_ID: "$result[sent]", MESSAGE: "after" } },
+    ]);
+    assert.ok(outcomes[0].ok && outcomes[1].ok);
+    assert.equal(ctx.portal.state.getMessage(outcomes[0].result as number)?.text, "after");
+  });
+
+  it("list calls bring their total and next", async () => {
+    const portal = await startPortal({ leads: 120 });
+    try {
+      const [page] = await new Bitrix24Client({ url: portal.webhookUrl }).batch([["crm.lead.list", { order: { ID: "ASC" } }]]);
+      assert.ok(page.ok);
+      assert.equal(page.total, 120);
+      assert.equal(page.next, 50);
+      assert.equal((page.result as unknown[]).length, 50);
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it("a batch request takes one slot of the rate limit: 150 calls against a bucket of 3 are never refused", async () => {
+    const portal = await startPortal({ bucket: { capacity: 3, drainPerSecond: 1 } });
+    try {
+      const outcomes = await new Bitrix24Client({ url: portal.webhookUrl, bucket: { capacity: 3, drainPerSecond: 1 } }).batch(
+        Array.from({ length: 150 }, () => ["server.time"] as const),
+      );
+      assert.ok(outcomes.every((o) => o.ok));
+      assert.equal(batchRequests(portal), 3);
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it("duplicate keys and nested batches are refused before anything is sent", async () => {
+    const before = batchRequests();
+    await assert.rejects(client().batch([{ key: "a", method: "server.time" }, { key: "a", method: "server.time" }]), /used twice/);
+    await assert.rejects(client().batch([["batch", {}]]), /cannot contain a batch/);
+    assert.equal(batchRequests() - before, 0);
+  });
+});
