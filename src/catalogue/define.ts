@@ -126,6 +126,19 @@ export const urlParam = {
   description: "Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given",
 } as const;
 
+/** ATTACH blocks, as SendMessage, EditMessage and the notifications take them. */
+export const blocksParam = {
+  name: "blocks",
+  option: "blocks",
+  short: "b",
+  kind: "array",
+  items: "object",
+  field: "ATTACH",
+  check: "attach",
+  default: "",
+  description: "Attachment blocks: JSON array (or one block object), or a path to a .json file",
+} as const;
+
 /** The OAuth token parameter; its short option is `t` unless `t` is taken by --text/--title. */
 export function tokenParam<const S extends string = "t">(short: S = "t" as S) {
   return {

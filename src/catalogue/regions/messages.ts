@@ -1,5 +1,5 @@
 // Message management (OpenIntegrations region `РаботаССообщениями`), opi-bitrix24.md §2.13 and §3.3.
-import { local, rest, tokenParam, urlParam } from "../define.js";
+import { blocksParam, local, rest, tokenParam, urlParam } from "../define.js";
 import { isFilled, toText } from "../coerce.js";
 import type { SendFileResult } from "./files.js";
 
@@ -26,17 +26,6 @@ const messageIdParam = {
   description: "Message ID",
 } as const;
 
-const blocksParam = {
-  name: "blocks",
-  option: "blocks",
-  short: "b",
-  kind: "array",
-  items: "object",
-  field: "ATTACH",
-  check: "attach",
-  default: "",
-  description: "Attachment blocks: JSON array (or one block object), or a path to a .json file",
-} as const;
 
 // Bitrix24 options OpenIntegrations does not expose (oint additions; new short letters only).
 const keyboardParam = {

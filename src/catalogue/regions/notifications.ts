@@ -1,6 +1,6 @@
 // Notifications management (OpenIntegrations region `РаботаСУведомлениями`), opi-bitrix24.md §2.14
 // and §3.7: notifications go to a user's notification centre, not to a chat.
-import { rest, tokenParam, urlParam } from "../define.js";
+import { blocksParam, rest, tokenParam, urlParam } from "../define.js";
 
 const region = "Notifications management";
 
@@ -17,17 +17,7 @@ const notificationParams = [
     default: "",
     description: "Uniqueness tag: a new notification with the same tag replaces the old one",
   },
-  {
-    name: "blocks",
-    option: "blocks",
-    short: "b",
-    kind: "array",
-    items: "object",
-    field: "ATTACH",
-    check: "attach",
-    default: "",
-    description: "Attachment blocks: JSON array (or one block object), or a path to a .json file",
-  },
+  blocksParam,
   tokenParam("k"),
 ] as const;
 
