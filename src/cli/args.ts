@@ -9,6 +9,8 @@ import { isExistingFile } from "../catalogue/coerce.js";
 
 export interface GlobalOptions {
   out?: string;
+  /** `--profile NAME`: take --url/--token from a saved profile (profile.ts). */
+  profile?: string;
   debug: boolean;
   test: boolean;
   help: boolean;
@@ -23,6 +25,7 @@ export interface ParsedCommand {
 
 const GLOBAL = {
   out: { type: "string" },
+  profile: { type: "string" },
   debug: { type: "boolean" },
   test: { type: "boolean" },
   help: { type: "boolean" },
@@ -36,6 +39,7 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
     byToken.set(`-${p.short}`, { option: p.option, flag });
   }
   byToken.set("--out", { option: "out", flag: false });
+  byToken.set("--profile", { option: "profile", flag: false });
 
   const joined: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -72,8 +76,8 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
   }
   return {
     values,
-    empty: Object.keys(values).length === 0,
-    global: { out: raw.out as string | undefined, debug: !!raw.debug, test: !!raw.test, help: !!raw.help },
+    empty: Object.keys(values).length === 0 && raw.profile === undefined,
+    global: { out: raw.out as string | undefined, profile: raw.profile as string | undefined, debug: !!raw.debug, test: !!raw.test, help: !!raw.help },
   };
 }
 

@@ -7,6 +7,8 @@ export const VERSION = "0.1.0";
 
 const STANDARD = `Standard options (every command):
   --out FILE   write the result to FILE instead of stdout
+  --profile P  take --url/--token from the saved profile P (oint profile --help); without
+               --url or --profile, OINT_URL and OINT_TOKEN are used
   --debug      print each request (method, URL, body) and answer status to stderr, secrets masked
   --test       print the request that would be sent, send nothing
   --help       this help`;
@@ -18,6 +20,7 @@ Usage:
   oint bitrix24 <Method> --option value ...   call one Bitrix24 function
   oint bitrix24 --help                        list the ${catalogue.length} bitrix24 functions
   oint bitrix24 <Method> --help               options of one function
+  oint profile add|list|remove ...             saved connections (oint profile --help)
   oint sandbox [--port N]                     run the local Bitrix24-compatible portal
   oint sandbox --demo                         start it, send an example message, print the result
 

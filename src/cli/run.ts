@@ -18,6 +18,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const [library, method, ...rest] = argv;
   if (!library || library === "--help" || library === "-h") return say(startPage()), EXIT.ok;
   if (library === "--version") return say(VERSION), EXIT.ok;
+  if (library === "profile") return (await import("./profile.js")).runProfile(argv.slice(1));
   if (library === "sandbox") {
     if (argv.includes("--demo")) return (await import("./demo.js")).runDemo(argv.slice(1));
     return (await import("../portal/cli.js")).runSandbox(argv.slice(1));
@@ -48,10 +49,12 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
       emit(runLocal(def, values), global.out);
       return EXIT.ok;
     }
-    if (values.url !== undefined) {
+    // --url/--token, else --profile, else OINT_URL/OINT_TOKEN (profile.ts).
+    const connection = (await import("./profile.js")).connectionFor(values, global.profile);
+    if (connection.url !== undefined) {
       client = new Bitrix24Client({
-        url: values.url,
-        token: values.token || undefined,
+        ...connection,
+        url: connection.url,
         debug: global.debug ? (line) => complain(`debug: ${line}`) : undefined,
       });
     }
@@ -77,7 +80,7 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
 }
 
 function report(error: unknown, def: Definition, command: ParsedCommand | undefined, client: Bitrix24Client | undefined): number {
-  const secrets = [command?.values.token, client?.endpoint.secret];
+  const secrets = [command?.values.token, client?.endpoint.secret, ...(client?.knownSecrets() ?? [])];
   const clean = (text: string) => redactKnown(text, secrets);
   if (error instanceof Bitrix24Error) {
     try {

@@ -25,6 +25,11 @@ export function randomToken(): string {
   return randomBytes(35).toString("hex");
 }
 
+export interface CredentialsSnapshot {
+  webhooks: { secret: string; userId: number }[];
+  tokens: (TokenGrant & { token: string })[];
+}
+
 export class Credentials {
   /** secret -> user id of the webhook's owner. */
   private readonly webhooks = new Map<string, number>();
@@ -66,6 +71,20 @@ export class Credentials {
   /** Expires every token known now; tokens issued later (a refresh) are not affected. */
   expireAllTokens(now: number = Date.now()): void {
     for (const token of this.tokens.keys()) this.expireToken(token, now);
+  }
+
+  /** Webhooks and tokens, for persistence.ts (read them, do not change them). */
+  snapshot(): CredentialsSnapshot {
+    return {
+      webhooks: [...this.webhooks].map(([secret, userId]) => ({ secret, userId })),
+      tokens: [...this.tokens].map(([token, grant]) => ({ token, ...grant })),
+    };
+  }
+
+  /** Adds saved webhooks and tokens to those configured at start. */
+  restore(saved: CredentialsSnapshot): void {
+    for (const { secret, userId } of saved.webhooks) this.addWebhook(userId, secret);
+    for (const { token, ...grant } of saved.tokens) this.addToken(token, grant);
   }
 
   checkToken(token: unknown, now: number = Date.now()): TokenCheck {

@@ -13,6 +13,21 @@ export interface StoredAvatar {
 
 const key = (chatId: number, userId: number) => `${chatId}:${userId}`;
 
+/** One member's marks in one chat (null = not set), as persistence.ts stores them. */
+export interface MemberMarks {
+  chatId: number;
+  userId: number;
+  muted: boolean;
+  writingAt: Date | null;
+  readUpTo: number | null;
+  historyFrom: number | null;
+}
+
+export interface ChatExtrasSnapshot {
+  avatars: (StoredAvatar & { chatId: number })[];
+  marks: MemberMarks[];
+}
+
 export class ChatExtras {
   private readonly avatars = new Map<number, StoredAvatar>();
   private readonly muted = new Map<number, Set<number>>();
@@ -77,6 +92,37 @@ export class ChatExtras {
   /** The first message id the user may see in the chat (0 = the whole history). */
   firstVisible(chatId: number, userId: number): number {
     return this.historyFrom.get(key(chatId, userId)) ?? 0;
+  }
+
+  /** Avatars and per-member marks, for persistence.ts (read them, do not change them). */
+  snapshot(): ChatExtrasSnapshot {
+    const marks = new Map<string, MemberMarks>();
+    const mark = (k: string): MemberMarks => {
+      let m = marks.get(k);
+      if (!m) {
+        const [chatId, userId] = k.split(":").map(Number);
+        marks.set(k, (m = { chatId, userId, muted: false, writingAt: null, readUpTo: null, historyFrom: null }));
+      }
+      return m;
+    };
+    for (const [chatId, users] of this.muted) for (const userId of users) mark(key(chatId, userId)).muted = true;
+    for (const [k, at] of this.writing) mark(k).writingAt = at;
+    for (const [k, id] of this.readUpTo) mark(k).readUpTo = id;
+    for (const [k, id] of this.historyFrom) mark(k).historyFrom = id;
+    return { avatars: [...this.avatars].map(([chatId, avatar]) => ({ chatId, ...avatar })), marks: [...marks.values()] };
+  }
+
+  /** Replaces everything with saved avatars and marks. */
+  restore(saved: ChatExtrasSnapshot): void {
+    for (const map of [this.avatars, this.muted, this.writing, this.readUpTo, this.historyFrom]) map.clear();
+    for (const { chatId, ...avatar } of saved.avatars) this.avatars.set(chatId, avatar);
+    for (const m of saved.marks) {
+      const k = key(m.chatId, m.userId);
+      if (m.muted) this.setMuted(m.chatId, m.userId, true);
+      if (m.writingAt !== null) this.writing.set(k, m.writingAt);
+      if (m.readUpTo !== null) this.readUpTo.set(k, m.readUpTo);
+      if (m.historyFrom !== null) this.historyFrom.set(k, m.historyFrom);
+    }
   }
 
   /** A member left or was removed: what was personal to them in that chat goes. */

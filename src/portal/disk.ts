@@ -48,6 +48,14 @@ export type UploadOutcome =
   | { ok: true; file: DiskFileRecord }
   | { ok: false; reason: "unknown-ticket" | "name-taken" };
 
+/** What DiskStore holds, for saving and loading (persistence.ts). */
+export interface DiskSnapshot {
+  folders: DiskFolderRecord[];
+  files: DiskFileRecord[];
+  tickets: (UploadTicket & { token: string })[];
+  counters: { nextObjectId: number; nextFileId: number };
+}
+
 export class DiskStore {
   private readonly folders = new Map<number, DiskFolderRecord>();
   private readonly files = new Map<number, DiskFileRecord>();
@@ -117,6 +125,33 @@ export class DiskStore {
   /** A copy of a file in another folder (im.disk.file.commit of a file from elsewhere). */
   copyFile(file: DiskFileRecord, folderId: number, userId: number): DiskFileRecord {
     return this.addFile(folderId, this.uniqueName(folderId, file.name), file.bytes, userId);
+  }
+
+  // --- persistence (persistence.ts) ---
+
+  /** The live records, pending upload tickets and counters (read them, do not change them). */
+  snapshot(): DiskSnapshot {
+    return {
+      folders: [...this.folders.values()],
+      files: [...this.files.values()],
+      tickets: [...this.tickets].map(([token, ticket]) => ({ token, ...ticket })),
+      counters: { nextObjectId: this.nextObjectId, nextFileId: this.nextFileId },
+    };
+  }
+
+  /** Replaces everything with saved records; the lookup maps are rebuilt from them. */
+  restore(saved: DiskSnapshot): void {
+    for (const map of [this.folders, this.files, this.chatFolders, this.tickets, this.byDownloadToken]) map.clear();
+    for (const folder of saved.folders) {
+      this.folders.set(folder.id, folder);
+      if (folder.chatId !== null) this.chatFolders.set(folder.chatId, folder.id);
+    }
+    for (const file of saved.files) {
+      this.files.set(file.id, file);
+      this.byDownloadToken.set(file.downloadToken, file.id);
+    }
+    for (const { token, ...ticket } of saved.tickets) this.tickets.set(token, ticket);
+    ({ nextObjectId: this.nextObjectId, nextFileId: this.nextFileId } = saved.counters);
   }
 
   private addFile(folderId: number, name: string, bytes: Buffer, userId: number): DiskFileRecord {

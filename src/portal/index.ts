@@ -14,6 +14,7 @@ import { PortalState } from "./state.js";
 import { webRoutes } from "./web/routes.js";
 import { diskRoutes } from "./disk-routes.js";
 import { OAuthServer, type OAuthOptions } from "./oauth.js";
+import { PortalData, persistAfterEachRequest } from "./persistence.js";
 
 export { Credentials, randomSecret, type TokenGrant, type TokenCheck } from "./auth.js";
 export { paged, PagedResult, type TimeBlock } from "./envelope.js";
@@ -34,6 +35,7 @@ export {
 export { LeadStore, type LeadRecord } from "./leads.js";
 export { selfSignedCertificate, type TlsPair } from "./tls.js";
 export { OAuthServer, type OAuthApp, type OAuthAppSpec, type OAuthOptions, type TokenAnswer } from "./oauth.js";
+export { PortalDataError } from "./persistence.js";
 export {
   DELETED_MESSAGE_TEXT,
   PortalState,
@@ -88,6 +90,13 @@ export interface PortalOptions {
   https?: true | TlsPair;
   /** The OAuth server (/oauth/authorize/, /oauth/token/): apps, token/code lifetimes (oauth.ts). */
   oauth?: OAuthOptions;
+  /**
+   * Keep the portal in this SQLite file across restarts: loaded when it exists (then `secret`,
+   * the access token, the OAuth apps and leads default to the saved ones; only a new file is
+   * seeded), written after every request and on close(). Without it nothing touches the disk.
+   * An unusable file (not an oint portal database, another schema version, in use) throws PortalDataError.
+   */
+  data?: string;
 }
 
 export interface RunningPortal {
@@ -114,25 +123,42 @@ export interface RunningPortal {
   certificate?: string;
   /** The OAuth server: `oauth.defaultApp` has the client id and secret for GetToken/RefreshToken. */
   oauth: OAuthServer;
+  /** The SQLite file the portal is kept in (PortalOptions.data), or undefined when in memory. */
+  data?: string;
   /** Stops the server and drops open (keep-alive) connections. */
   close(): Promise<void>;
 }
 
 export async function startPortal(options: PortalOptions = {}): Promise<RunningPortal> {
+  const data = options.data === undefined ? undefined : await PortalData.open(options.data);
+  try {
+    return await startWith(options, data);
+  } catch (error) {
+    data?.close(() => {}); // releases the file's lock for the next attempt
+    throw error;
+  }
+}
+
+async function startWith(options: PortalOptions, data: PortalData | undefined): Promise<RunningPortal> {
   const host = options.host ?? "127.0.0.1";
-  const state = options.state ?? new PortalState();
-  const secret = options.secret ?? randomSecret();
+  const log = options.log ?? (() => {});
+  // A saved portal is loaded into the state; only a new one gets the demo seed.
+  const saved = data?.saved;
+  const state = options.state ?? new PortalState({ seed: !saved });
+  data?.restoreState(state);
+  const secret = options.secret ?? (saved?.primary.webhookSecret || randomSecret());
   if (!/^[A-Za-z0-9_-]+$/.test(secret)) throw new Error("portal secret must be letters, digits, '_' or '-'");
-  const webhookUserId = options.webhookUserId ?? 1;
+  const webhookUserId = options.webhookUserId ?? saved?.primary.webhookUserId ?? 1;
   if (!state.getUser(webhookUserId)) throw new Error(`webhook user ${webhookUserId} does not exist on the portal`);
 
   const credentials = new Credentials();
+  if (saved) credentials.restore(saved.credentials);
   credentials.addWebhook(webhookUserId, secret);
   const tokenEntries = Object.entries(options.accessTokens ?? {});
   for (const [token, grant] of tokenEntries) {
     credentials.addToken(token, typeof grant === "number" ? { userId: grant } : grant);
   }
-  const accessToken = tokenEntries.length > 0 ? tokenEntries[0][0] : credentials.issueToken(1);
+  const accessToken = tokenEntries.length > 0 ? tokenEntries[0][0] : (data?.savedAccessToken(credentials) ?? credentials.issueToken(1));
 
   const methods = registerDefaultMethods(new MethodRegistry());
   if (options.methods) methods.registerAll(options.methods);
@@ -147,16 +173,18 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
   });
   const faults = new Faults(credentials);
   if (options.faults) faults.add(...options.faults);
-  if (options.leads) state.leads.seedSynthetic(options.leads);
+  if (options.leads && !saved) state.leads.seedSynthetic(options.leads); // a saved portal keeps its leads
   const tls = options.https === true ? selfSignedCertificate(host) : options.https;
 
   const requests: RecordedRequest[] = [];
   const maxRecorded = options.maxRecordedRequests ?? Infinity;
   let url = "";
   const oauth = new OAuthServer(credentials, () => url, { userId: webhookUserId, ...options.oauth });
+  if (saved) oauth.restore(saved.oauth);
+  data?.attach({ state, credentials, oauth, primary: { webhookSecret: secret, webhookUserId, accessToken } });
   const server = listenerServer(
     tls,
-    createRequestListener({
+    persistAfterEachRequest(data, log, createRequestListener({
       state,
       credentials,
       registry: methods,
@@ -167,10 +195,10 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
         requests.push(request);
         if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
       },
-      log: options.log ?? (() => {}),
+      log,
       // The web page's routes go last: its root route's prefix "/" matches every path.
       routes: [...diskRoutes, ...oauth.routes(), ...webRoutes({ state, registry: methods, portalUrl: () => url })],
-    }),
+    })),
   );
 
   await new Promise<void>((resolve, reject) => {
@@ -198,9 +226,13 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
     limits,
     certificate: tls?.cert,
     oauth,
+    data: data?.file,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          data?.close(log); // the last flush, after the last request
+          resolve();
+        });
         server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
       });
       return closing;

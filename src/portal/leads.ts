@@ -64,6 +64,23 @@ export class LeadStore implements ListSource<LeadRecord> {
     return lead;
   }
 
+  /** The setting and the added leads, for persistence.ts (synthetic leads are computed, never stored). */
+  snapshot(): { synthetic: number; added: LeadRecord[]; nextId: number } {
+    return { synthetic: this.synthetic, added: [...this.added.values()], nextId: this.nextId };
+  }
+
+  /** Replaces everything with saved leads. */
+  restore(saved: { synthetic: number; added: LeadRecord[]; nextId: number }): void {
+    this.added.clear();
+    this.addedIds.length = 0;
+    this.synthetic = saved.synthetic;
+    for (const lead of [...saved.added].sort((a, b) => a.id - b.id)) {
+      this.added.set(lead.id, lead);
+      this.addedIds.push(lead.id);
+    }
+    this.nextId = saved.nextId;
+  }
+
   get(id: number): LeadRecord | undefined {
     if (Number.isInteger(id) && id >= 1 && id <= this.synthetic) return syntheticLead(id);
     return this.added.get(id);

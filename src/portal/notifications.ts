@@ -63,6 +63,18 @@ export class NotificationStore {
     return true;
   }
 
+  /** The live records and the id counter, for persistence.ts (read them, do not change them). */
+  snapshot(): { notifications: NotificationRecord[]; nextId: number } {
+    return { notifications: [...this.byId.values()], nextId: this.nextId };
+  }
+
+  /** Replaces every notification with saved ones. */
+  restore(saved: { notifications: NotificationRecord[]; nextId: number }): void {
+    this.byId.clear();
+    for (const record of [...saved.notifications].sort((a, b) => a.id - b.id)) this.byId.set(record.id, record);
+    this.nextId = saved.nextId;
+  }
+
   /** Deletes what `creatorId` created with this tag / sub-tag; returns how many went. */
   deleteTagged(creatorId: number, tag: string, subTag: string): number {
     let count = 0;

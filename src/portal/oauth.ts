@@ -57,6 +57,13 @@ interface Grant {
   expiresAt: number;
 }
 
+/** What OAuthServer keeps across restarts (persistence.ts). */
+export interface OAuthSnapshot {
+  memberId: string;
+  apps: OAuthApp[];
+  refreshTokens: (Grant & { token: string })[];
+}
+
 type Outcome = { status: number; body: TokenAnswer | { error: string; error_description: string } };
 
 const DAY = 24 * 60 * 60;
@@ -69,8 +76,13 @@ function randomText(length: number): string {
 const oauthError = (status: number, error: string, description: string): Outcome => ({ status, body: { error, error_description: description } });
 
 export class OAuthServer {
-  /** The portal's id, stable for its lifetime (Bitrix24's `member_id`). */
-  readonly memberId = randomBytes(16).toString("hex");
+  /** The portal's id, stable for its lifetime (Bitrix24's `member_id`); a saved portal keeps its own. */
+  get memberId(): string {
+    return this.portalId;
+  }
+  private portalId = randomBytes(16).toString("hex");
+  /** Apps came from OAuthOptions.apps (they then win over saved ones on restore). */
+  private readonly appsConfigured: boolean;
   private readonly apps = new Map<string, OAuthApp>();
   private readonly codes = new Map<string, Grant>();
   private readonly refreshTokens = new Map<string, Grant>();
@@ -88,7 +100,29 @@ export class OAuthServer {
     this.refreshTtl = options.refreshTokenLifetime ?? 180 * DAY;
     this.codeTtl = options.codeLifetime ?? 30;
     this.userId = options.userId ?? 1;
+    this.appsConfigured = options.apps !== undefined;
     for (const app of options.apps ?? [{}]) this.registerApp(app);
+  }
+
+  /** The portal id, apps and refresh tokens, for persistence.ts (codes live 30 s and are not kept). */
+  snapshot(): OAuthSnapshot {
+    return {
+      memberId: this.portalId,
+      apps: [...this.apps.values()],
+      refreshTokens: [...this.refreshTokens].map(([token, grant]) => ({ token, ...grant })),
+    };
+  }
+
+  /** Takes saved state: apps configured at start come first and win; a random default app gives way to saved ones. */
+  restore(saved: OAuthSnapshot): void {
+    this.portalId = saved.memberId;
+    const configured = this.appsConfigured ? [...this.apps.values()] : [];
+    if (configured.length > 0 || saved.apps.length > 0) {
+      this.apps.clear();
+      for (const app of [...configured, ...saved.apps]) if (!this.apps.has(app.clientId)) this.apps.set(app.clientId, app);
+    }
+    this.refreshTokens.clear();
+    for (const { token, ...grant } of saved.refreshTokens) this.refreshTokens.set(token, grant);
   }
 
   registerApp(spec: OAuthAppSpec = {}): OAuthApp {

@@ -125,6 +125,15 @@ export interface PortalStateOptions {
   seed?: boolean;
 }
 
+/** What PortalState holds itself, for saving and loading (persistence.ts). */
+export interface PortalStateSnapshot {
+  users: UserRecord[];
+  /** `pair` = "minUserId:maxUserId" for a private dialog, else null. */
+  chats: { chat: ChatRecord; pair: string | null }[];
+  messages: MessageRecord[];
+  counters: { nextChatId: number; nextMessageId: number; nextAttachId: number };
+}
+
 export class PortalState {
   readonly now: () => Date;
   private readonly users = new Map<number, UserRecord>();
@@ -321,6 +330,40 @@ export class PortalState {
     );
     const ordered = query.firstId !== undefined ? inRange : inRange.reverse();
     return ordered.slice(0, Math.max(0, query.limit)).map((id) => this.messages.get(id)!);
+  }
+
+  // --- persistence (persistence.ts): the records this class holds itself; its stores have their own ---
+
+  /** The live records and counters (read them, do not change them). */
+  snapshot(): PortalStateSnapshot {
+    const pairs = new Map([...this.privateChats].map(([pair, chatId]) => [chatId, pair]));
+    return {
+      users: [...this.users.values()],
+      chats: [...this.chats.values()].map((chat) => ({ chat, pair: pairs.get(chat.id) ?? null })),
+      messages: [...this.messages.values()],
+      counters: { nextChatId: this.nextChatId, nextMessageId: this.nextMessageId, nextAttachId: this.nextAttachId },
+    };
+  }
+
+  /** Replaces users, chats and messages with saved ones (the stores are restored separately). */
+  restore(saved: PortalStateSnapshot): void {
+    this.users.clear();
+    this.chats.clear();
+    this.messages.clear();
+    this.chatMessages.clear();
+    this.privateChats.clear();
+    for (const user of saved.users) this.users.set(user.id, user);
+    for (const { chat, pair } of saved.chats) {
+      this.chats.set(chat.id, chat);
+      if (pair !== null) this.privateChats.set(pair, chat.id);
+    }
+    for (const message of [...saved.messages].sort((a, b) => a.id - b.id)) {
+      this.messages.set(message.id, message);
+      let ids = this.chatMessages.get(message.chatId);
+      if (!ids) this.chatMessages.set(message.chatId, (ids = []));
+      ids.push(message.id);
+    }
+    ({ nextChatId: this.nextChatId, nextMessageId: this.nextMessageId, nextAttachId: this.nextAttachId } = saved.counters);
   }
 
   private requireMessage(id: number): MessageRecord {

@@ -91,6 +91,8 @@ const COLORS = ["#df532d", "#ab7761", "#728f7a", "#29619b", "#4ba984", "#8474c8"
 
 // ---- The profile store: what user.* knows beyond UserRecord -------------------------------------
 
+export type UserProfile = Profile & { userId: number };
+
 interface Profile {
   xmlId: string;
   dateRegister: Date;
@@ -118,6 +120,16 @@ function profileOf(state: PortalState, user: UserRecord): Profile {
     profiles.set(user.id, profile);
   }
   return profile;
+}
+
+/** The profiles of a portal's users, for persistence.ts (read them, do not change them). */
+export function exportProfiles(state: PortalState): UserProfile[] {
+  return [...(profilesByPortal.get(state) ?? new Map<number, Profile>())].map(([userId, profile]) => ({ userId, ...profile }));
+}
+
+/** Replaces a portal's profiles with saved ones. */
+export function importProfiles(state: PortalState, saved: UserProfile[]): void {
+  profilesByPortal.set(state, new Map(saved.map(({ userId, ...profile }) => [userId, profile])));
 }
 
 // ---- Rendering ----------------------------------------------------------------------------------

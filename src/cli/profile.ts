@@ -1,0 +1,202 @@
+// Connection profiles: webhook URLs and OAuth tokens kept in a file only its owner can read, so they
+// stay out of command lines and shell history.
+//   oint profile add NAME --url … [--token … --refresh … --clientid … --clientsecret …]
+//   oint profile list            (secrets masked)
+//   oint profile remove NAME
+//   oint bitrix24 <Method> --profile NAME …   (or OINT_URL / OINT_TOKEN in the environment)
+// A profile with a refresh token and the app's client id/secret refreshes itself after
+// `expired_token`, and the rotated tokens are written back (the old refresh token is spent).
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { ClientOptions } from "../transport/client.js";
+import { resolveEndpoint } from "../transport/endpoint.js";
+import { InputError } from "../transport/errors.js";
+import { MASK, redactUrl } from "../transport/redact.js";
+import { EXIT } from "./exit-codes.js";
+
+export interface Profile {
+  url: string;
+  token?: string;
+  refreshToken?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+type Profiles = Record<string, Profile>;
+
+export const PROFILE_HELP = `Usage:
+  oint profile add NAME --url URL [--token T] [--refresh R --clientid ID --clientsecret S]
+  oint profile list
+  oint profile remove NAME
+
+A profile keeps a webhook URL (or a portal address with an OAuth token) for
+\`oint bitrix24 <Method> --profile NAME\`. With --refresh, --clientid and --clientsecret the
+access token is refreshed when it expires and the new tokens are saved in the profile.
+Values not given as options are taken from OINT_URL, OINT_TOKEN, OINT_REFRESH_TOKEN,
+OINT_CLIENT_ID and OINT_CLIENT_SECRET, so secrets need not appear on the command line.
+
+Profiles are kept in $OINT_CONFIG_DIR/profiles.json (default ~/.config/oint/), readable only by you.
+Without --profile, \`oint bitrix24\` takes --url/--token from OINT_URL and OINT_TOKEN when they are not given.`;
+
+export function profilesFile(): string {
+  return join(process.env.OINT_CONFIG_DIR || join(homedir(), ".config", "oint"), "profiles.json");
+}
+
+function readProfiles(): Profiles {
+  const file = profilesFile();
+  if (!existsSync(file)) return {};
+  // Like ssh with its keys: a secrets file others can read is refused, not silently used.
+  if (process.platform !== "win32" && (statSync(file).mode & 0o077) !== 0) {
+    throw new InputError(`${file} can be read by other users; it holds secrets. Run: chmod 600 ${file}`, "--profile");
+  }
+  try {
+    const data = JSON.parse(readFileSync(file, "utf8")) as { profiles?: Profiles };
+    return data.profiles ?? {};
+  } catch (error) {
+    throw new InputError(`${file} is not valid JSON (${(error as Error).message})`, "--profile");
+  }
+}
+
+function writeProfiles(profiles: Profiles): void {
+  const file = profilesFile();
+  const dir = join(file, "..");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Written whole to a private temporary file, then renamed: never a half-written or readable file.
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify({ profiles }, null, 1)}\n`, { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, file);
+}
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function checkName(name: string | undefined): string {
+  if (!name) throw new InputError("give the profile's name (oint profile add NAME --url …)");
+  if (!NAME.test(name)) throw new InputError(`profile name "${name}" may only contain letters, digits, ".", "_" and "-"`);
+  return name;
+}
+
+/** `oint profile …`; returns the exit code. */
+export async function runProfile(argv: readonly string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  try {
+    if (!action || action === "--help" || action === "help") {
+      process.stdout.write(`${PROFILE_HELP}\n`);
+      return EXIT.ok;
+    }
+    if (action === "add") return add(rest);
+    if (action === "list") return list(rest);
+    if (action === "remove") return remove(rest);
+    throw new InputError(`unknown action "${action}" (add, list or remove)`);
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`oint: ${error.message}. See \`oint profile --help\`.\n`);
+      return EXIT.badInput;
+    }
+    throw error;
+  }
+}
+
+function parse(argv: readonly string[], options: Record<string, { type: "string" }>) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new InputError((error as Error).message.split("\n")[0]);
+  }
+}
+
+function add(argv: readonly string[]): number {
+  const parsed = parse(argv, { url: { type: "string" }, token: { type: "string" }, refresh: { type: "string" }, clientid: { type: "string" }, clientsecret: { type: "string" } });
+  const name = checkName(parsed.positionals[0]);
+  const env = process.env;
+  const v = parsed.values as Record<string, string | undefined>;
+  const profile: Profile = {
+    url: v.url ?? env.OINT_URL ?? "",
+    token: v.token ?? env.OINT_TOKEN,
+    refreshToken: v.refresh ?? env.OINT_REFRESH_TOKEN,
+    clientId: v.clientid ?? env.OINT_CLIENT_ID,
+    clientSecret: v.clientsecret ?? env.OINT_CLIENT_SECRET,
+  };
+  if (!profile.url) throw new InputError("--url is required (a webhook URL, or the portal address with --token)");
+  try {
+    resolveEndpoint(profile.url, profile.token); // the same checks a call makes, before anything is saved
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(error.problem, "--url");
+    throw error;
+  }
+  const refreshing = [profile.refreshToken, profile.clientId, profile.clientSecret].filter(Boolean).length;
+  if (refreshing > 0 && (refreshing < 3 || !profile.token)) {
+    throw new InputError("refreshing needs all of --token, --refresh, --clientid and --clientsecret");
+  }
+  for (const key of Object.keys(profile) as (keyof Profile)[]) if (!profile[key]) delete profile[key];
+  const profiles = readProfiles();
+  profiles[name] = profile;
+  writeProfiles(profiles);
+  process.stderr.write(`oint: profile "${name}" saved in ${profilesFile()}\n`);
+  return EXIT.ok;
+}
+
+function list(argv: readonly string[]): number {
+  parse(argv, {});
+  const shown = Object.entries(readProfiles()).map(([name, p]) => ({
+    name,
+    url: redactUrl(p.url),
+    auth: p.refreshToken ? "oauth (refreshing)" : p.token ? "oauth" : "webhook",
+    ...(p.token ? { token: MASK } : {}),
+    ...(p.refreshToken ? { refreshToken: MASK, clientId: p.clientId, clientSecret: MASK } : {}),
+  }));
+  process.stdout.write(`${JSON.stringify(shown, null, 1)}\n`);
+  return EXIT.ok;
+}
+
+function remove(argv: readonly string[]): number {
+  const name = checkName(parse(argv, {}).positionals[0]);
+  const profiles = readProfiles();
+  if (!(name in profiles)) throw new InputError(`there is no profile "${name}"`);
+  delete profiles[name];
+  writeProfiles(profiles);
+  process.stderr.write(`oint: profile "${name}" removed\n`);
+  return EXIT.ok;
+}
+
+/**
+ * Where a command connects: its own --url/--token, else the named profile, else OINT_URL/OINT_TOKEN.
+ * Fills `values.url`/`values.token` (so the call and its checks see them) and returns the client
+ * options, with refreshing and write-back when the profile can refresh.
+ */
+export function connectionFor(values: Record<string, string>, profileName: string | undefined): Partial<ClientOptions> {
+  if (values.url !== undefined && !profileName) return { url: values.url, token: values.token || undefined };
+  if (profileName) {
+    if (values.url !== undefined) throw new InputError("give either --profile or --url, not both", "--profile");
+    const name = checkName(profileName);
+    const profile = readProfiles()[name];
+    if (!profile) throw new InputError(`there is no profile "${name}" (see \`oint profile list\`)`, "--profile");
+    values.url = profile.url;
+    if (values.token === undefined && profile.token) values.token = profile.token;
+    const options: Partial<ClientOptions> = { url: profile.url, token: values.token || undefined };
+    if (profile.refreshToken && profile.clientId && profile.clientSecret && values.token === profile.token) {
+      Object.assign(options, {
+        refreshToken: profile.refreshToken,
+        clientId: profile.clientId,
+        clientSecret: profile.clientSecret,
+        // Saved at once: the old refresh token no longer works.
+        onTokens: (tokens: { accessToken: string; refreshToken: string }) => {
+          const profiles = readProfiles();
+          if (!profiles[name]) return;
+          profiles[name] = { ...profiles[name], token: tokens.accessToken, refreshToken: tokens.refreshToken };
+          writeProfiles(profiles);
+        },
+      });
+    }
+    return options;
+  }
+  const env = process.env;
+  if (env.OINT_URL) {
+    values.url = env.OINT_URL;
+    if (values.token === undefined && env.OINT_TOKEN) values.token = env.OINT_TOKEN;
+    return { url: values.url, token: values.token || undefined };
+  }
+  return {};
+}
