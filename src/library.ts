@@ -3,7 +3,7 @@
 import { catalogue, type Catalogue } from "./catalogue/index.js";
 import type { Definition, LibraryFunction } from "./catalogue/define.js";
 import { bindPositional, invoke, runLocal } from "./catalogue/invoke.js";
-export { setOAuthServer } from "./catalogue/invoke.js";
+export { setOAuthServer } from "./transport/oauth-token.js";
 
 type Entry = Catalogue[number];
 

@@ -2,6 +2,7 @@
 // by its kind, builds the payload (empty values left out) and sends it through a client.
 import { Bitrix24Client, type PreparedRequest } from "../transport/client.js";
 import { sharedClient } from "../transport/connections.js";
+import { oauthTokenUrl } from "../transport/oauth-token.js";
 import { inputError } from "../transport/errors.js";
 import { checks, normalizers, summarize } from "./checks.js";
 import { isFilled, toArray, toBinary, toBoolean, toJson, toMap, toText } from "./coerce.js";
@@ -95,18 +96,6 @@ export async function planCall(def: RestDefinition, values: ArgValues, client?: 
   const token = toText(values.token ?? "");
   const target = client ?? sharedClient(url, token || undefined);
   return { client: target, def, request: await target.prepare(def.method, payload, def.http ?? "POST", { replay: def.replay }) };
-}
-
-const DEFAULT_OAUTH_TOKEN_URL = "https://oauth.bitrix.info/oauth/token/";
-let oauthServer: string | undefined;
-
-/** Where GetToken/RefreshToken go: a local portal's /oauth/token/ in tests, oauth.bitrix.info otherwise. */
-export function setOAuthServer(url: string | undefined): void {
-  oauthServer = url;
-}
-
-export function oauthTokenUrl(): string {
-  return oauthServer ?? process.env.OINT_OAUTH_URL ?? DEFAULT_OAUTH_TOKEN_URL;
 }
 
 /** Runs a multi-step function; `client` (if given) replaces the shared client for its url/token. */

@@ -1,6 +1,8 @@
-// The OAuth token endpoint (oauth.bitrix.info/oauth/token/, or a local portal's): one GET with the
-// grant in the query, as OpenIntegrations and the Bitrix24 docs do it. Its answers have no `result`
-// wrapper and are returned unchanged; `{error, error_description}` becomes a Bitrix24Error.
+// The OAuth token endpoint (oauth.bitrix.info/oauth/token/, or a local portal's): one request per
+// grant. GetToken/RefreshToken send a GET with the grant in the query, as OpenIntegrations and the
+// Bitrix24 docs do; the client's automatic refresh POSTs a form so secrets stay out of URLs. The
+// answers have no `result` wrapper and are returned unchanged; `{error, error_description}` becomes
+// a Bitrix24Error.
 import { isLoopbackHost } from "./endpoint.js";
 import { Bitrix24Error, inputError, TransportError } from "./errors.js";
 import { isErrorEnvelope } from "./envelope.js";
@@ -24,17 +26,45 @@ export interface OAuthTokens {
 /** The name errors carry in `method`, so messages read "oauth/token: invalid_grant - …". */
 export const OAUTH_METHOD = "oauth/token";
 
-export async function requestTokens(tokenUrl: string, grant: Record<string, string>, timeoutMs = 60_000): Promise<OAuthTokens> {
+const DEFAULT_TOKEN_URL = "https://oauth.bitrix.info/oauth/token/";
+let configuredTokenUrl: string | undefined;
+
+/** Where token requests go: a local portal's /oauth/token/ in tests, oauth.bitrix.info otherwise. */
+export function setOAuthServer(url: string | undefined): void {
+  configuredTokenUrl = url;
+}
+
+/** setOAuthServer(), else OINT_OAUTH_URL, else oauth.bitrix.info. */
+export function oauthTokenUrl(): string {
+  return configuredTokenUrl ?? process.env.OINT_OAUTH_URL ?? DEFAULT_TOKEN_URL;
+}
+
+export interface TokenRequestOptions {
+  /** GET with the grant in the query (OpenIntegrations) or POST as a form (default GET). */
+  method?: "GET" | "POST";
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export async function requestTokens(tokenUrl: string, grant: Record<string, string>, options: TokenRequestOptions = {}): Promise<OAuthTokens> {
+  const { method = "GET", timeoutMs = 60_000 } = options;
   const url = tokenEndpoint(tokenUrl);
   // Like OpenIntegrations' AddField: empty values are left out (the server then names what is missing).
-  for (const [key, value] of Object.entries(grant)) if (value) url.searchParams.set(key, value);
+  const fields = new URLSearchParams();
+  for (const [key, value] of Object.entries(grant)) if (value) fields.set(key, value);
+  if (method === "GET") url.search = fields.toString();
   const secrets = [grant.client_secret, grant.code, grant.refresh_token];
   const clean = (text: string) => redactKnown(text, secrets);
 
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) });
+    response = await (options.fetch ?? globalThis.fetch)(url, {
+      method,
+      headers: method === "POST" ? { accept: "application/json", "content-type": "application/x-www-form-urlencoded" } : { accept: "application/json" },
+      body: method === "POST" ? fields.toString() : undefined,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     text = await response.text();
   } catch (error) {
     const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };

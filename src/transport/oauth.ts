@@ -2,8 +2,8 @@
 // refresh token and the application's client id/secret refreshes only after a call fails with
 // `expired_token` (Bitrix24 asks not to refresh on a timer), once for all calls that failed together,
 // and hands the new pair to `onTokens` so it can be stored: the old refresh token is spent.
-import { Bitrix24Error, TransportError } from "./errors.js";
-import { redactKnown } from "./redact.js";
+import { Bitrix24Error } from "./errors.js";
+import { oauthTokenUrl, requestTokens } from "./oauth-token.js";
 
 /** What the OAuth server answered to a refresh (field names as Bitrix24 sends them, camelCased). */
 export interface TokenSet {
@@ -68,33 +68,20 @@ export class OAuthSession {
 
   private async exchange(): Promise<string> {
     const { clientId, clientSecret } = this.credentials;
-    const url = this.credentials.tokenUrl ?? (await import("../catalogue/invoke.js")).oauthTokenUrl();
-    // POST form rather than GET query, so the secrets stay out of URLs and server logs (§3.2).
-    const form = new URLSearchParams({ grant_type: "refresh_token", client_id: clientId, client_secret: clientSecret, refresh_token: this.current.refreshToken });
-    let status = 0;
-    let body: Record<string, unknown> = {};
+    const grant = { grant_type: "refresh_token", client_id: clientId, client_secret: clientSecret, refresh_token: this.current.refreshToken };
+    let body: Record<string, unknown>;
     try {
-      const response = await (this.credentials.fetch ?? globalThis.fetch)(url, {
+      body = (await requestTokens(this.credentials.tokenUrl ?? oauthTokenUrl(), grant, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        body: form.toString(),
-        signal: AbortSignal.timeout(this.credentials.timeoutMs ?? 60_000),
-      });
-      status = response.status;
-      const text = await response.text();
-      try {
-        body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      } catch {
-        throw new TransportError(`HTTP_${status}`, `oauth/token: the OAuth server answered HTTP ${status} with a body that is not JSON`, "oauth/token", false);
-      }
+        fetch: this.credentials.fetch,
+        timeoutMs: this.credentials.timeoutMs,
+      })) as unknown as Record<string, unknown>;
     } catch (error) {
-      if (error instanceof TransportError) throw error;
-      throw new TransportError("NETWORK_ERROR", `oauth/token: the token refresh failed (${this.clean(String((error as Error)?.message ?? error))})`, "oauth/token", true);
+      if (error instanceof Bitrix24Error) throw new Bitrix24Error(error.code, `token refresh failed: ${error.description}`, error.status, error.method);
+      throw error;
     }
-    if (typeof body.error === "string" || typeof body.access_token !== "string" || typeof body.refresh_token !== "string") {
-      const code = typeof body.error === "string" ? body.error : "invalid_response";
-      const description = this.clean(String(body.error_description ?? "the OAuth server did not return access_token and refresh_token"));
-      throw new Bitrix24Error(code, `token refresh failed: ${description}`, status, "oauth/token");
+    if (typeof body.access_token !== "string" || typeof body.refresh_token !== "string") {
+      throw new Bitrix24Error("invalid_response", "token refresh failed: the OAuth server did not return access_token and refresh_token", 200, "oauth/token");
     }
     const tokens = toTokenSet(body);
     this.current = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
@@ -106,10 +93,6 @@ export class OAuthSession {
 
   private remember(...secrets: string[]): void {
     for (const secret of secrets) if (secret) this.seen.add(secret);
-  }
-
-  private clean(text: string): string {
-    return redactKnown(text, this.secrets());
   }
 }
 
