@@ -2,14 +2,14 @@
 // the wire and what comes back, in both auth modes, through the library and the CLI; the answers'
 // keys and value types against the real samples; Bitrix24's errors; the CLI value forms.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { bitrix24, Bitrix24Client, Bitrix24Error, InputError } from "../src/index.js";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
 import { runCli } from "./helpers.js";
-const SAMPLES = join(import.meta.dirname, "fixtures", "opi-samples");
+import { assertLikeSample, opiSample } from "./opi-sample-shape.js";
 
 // A 1x1 PNG.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
@@ -31,55 +31,6 @@ after(async () => {
   if (tmp.path) rmSync(tmp.path, { recursive: true, force: true });
 });
 
-// ---- shape comparison with the real samples -----------------------------------------------------
-
-const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
-
-/**
- * Problems found comparing `actual` with `sample`: the same keys and the same value types, nested.
- * The samples redact some values as "***" (any type is accepted there); a sample's null stands
- * for "nothing" and also accepts text (work_position, description); list items are compared with
- * the sample's first item.
- */
-function shapeProblems(actual: unknown, sample: unknown, path = "$", extraKeys: readonly string[] = []): string[] {
-  if (sample === "***") return [];
-  if (sample === null) return actual === null || typeof actual === "string" ? [] : [`${path}: ${typeOf(actual)} where the sample has null`];
-  if (typeOf(actual) !== typeOf(sample)) return [`${path}: ${typeOf(actual)} where the sample has ${typeOf(sample)}`];
-  if (Array.isArray(sample)) {
-    const list = actual as unknown[];
-    return sample.length && list.length ? shapeProblems(list[0], sample[0], `${path}[0]`) : [];
-  }
-  if (typeof sample !== "object") return [];
-  const a = actual as Record<string, unknown>;
-  const s = sample as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(s)) {
-    if (!(key in a)) problems.push(`${path}.${key}: missing`);
-    else problems.push(...shapeProblems(a[key], s[key], `${path}.${key}`));
-  }
-  for (const key of Object.keys(a)) if (!(key in s) && !extraKeys.includes(key)) problems.push(`${path}.${key}: not in the sample`);
-  return problems;
-}
-
-function sample(name: string): any {
-  return JSON.parse(readFileSync(join(SAMPLES, `${name}.json`), "utf8"));
-}
-
-/** The answer has the sample's envelope keys and, inside `result`, its keys and value types. */
-function assertLikeSample(answer: any, name: string, extraKeys: readonly string[] = []): void {
-  const real = sample(name);
-  // GetChatMessagesList.json was cut short before its `time` block; every answer has one.
-  const envelopeKeys = "time" in real ? Object.keys(real) : [...Object.keys(real), "time"];
-  assert.deepEqual(Object.keys(answer), envelopeKeys, `${name}: envelope keys`);
-  let [result, expected] = [answer.result, real.result];
-  if (name === "GetUsers") {
-    // keyed by user id: compare each user with the sample's user
-    [result, expected] = [Object.values(result)[0], Object.values(expected)[0]];
-  }
-  assert.deepEqual(shapeProblems(result, expected, "result", extraKeys), [], `${name} differs from its sample`);
-  assert.deepEqual(shapeProblems(answer.time, real.time ?? sample("GetDialog").time, "time"), []);
-}
-
 // ---- per-function wire cases ----------------------------------------------------------------------
 
 interface Prepared {
@@ -96,8 +47,6 @@ interface Case {
   cli: (p: Prepared) => string[];
   /** The payload expected on the wire (auth added in token mode). */
   body: (p: Prepared) => Record<string, unknown>;
-  /** Extra keys our answer may carry beyond the (truncated) sample. */
-  extraKeys?: readonly string[];
   /** What the call must have changed or returned. */
   effect?: (result: any, p: Prepared) => void;
 }
@@ -236,7 +185,6 @@ const cases: Case[] = [
     lib: (url, token, p) => bitrix24.getChatMessagesList(url, `chat${p.chatId}`, "", 0, token),
     cli: (p) => ["--chat", `chat${p.chatId}`, "--first", "0"],
     body: (p) => ({ DIALOG_ID: `chat${p.chatId}`, FIRST_ID: "0" }),
-    extraKeys: ["users", "files"], // the sample was cut short; Bitrix24 sends these too
     effect: (result) => assert.deepEqual(result.messages.map((m: any) => m.text), ["one", "two", "three"]),
   },
   {
@@ -321,7 +269,7 @@ for (const c of cases) {
         const p = (c.prepare ?? freshChat)();
         const answer: any = await c.lib(mode.url(), mode.token(), p);
         expectRequest(p);
-        assertLikeSample(answer, c.fn, c.extraKeys);
+        assertLikeSample(answer, c.fn);
         c.effect?.(answer.result, p);
       });
 
@@ -333,7 +281,7 @@ for (const c of cases) {
         assert.equal(run.stderr, "");
         expectRequest(p);
         const answer = JSON.parse(run.stdout);
-        assertLikeSample(answer, c.fn, c.extraKeys);
+        assertLikeSample(answer, c.fn);
         c.effect?.(answer.result, p);
         if (mode.token()) assert.doesNotMatch(run.stdout + run.stderr, new RegExp(mode.token()), "the token is never printed");
       });
@@ -345,12 +293,12 @@ describe("GetChatStructure", () => {
   it("prints OpenIntegrations' template, as the sample shows it", async () => {
     const run = await runCli(["bitrix24", "GetChatStructure"]);
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(JSON.parse(run.stdout), sample("GetChatStructure"));
-    assert.deepEqual(bitrix24.getChatStructure(), sample("GetChatStructure"));
+    assert.deepEqual(JSON.parse(run.stdout), opiSample("GetChatStructure"));
+    assert.deepEqual(bitrix24.getChatStructure(), opiSample("GetChatStructure"));
   });
 
   it("--empty / -e leaves every value empty, same keys", async () => {
-    const keys = Object.keys(sample("GetChatStructure"));
+    const keys = Object.keys(opiSample("GetChatStructure"));
     const emptied = Object.fromEntries(keys.map((k) => [k, ""]));
     for (const args of [["--empty"], ["-e", "true"], ["--empty", "true"]]) {
       const run = await runCli(["bitrix24", "GetChatStructure", ...args]);
@@ -358,7 +306,7 @@ describe("GetChatStructure", () => {
       assert.deepEqual(JSON.parse(run.stdout), emptied);
     }
     assert.deepEqual(bitrix24.getChatStructure(true), emptied);
-    assert.deepEqual(bitrix24.ПолучитьСтруктуруЧата(false), sample("GetChatStructure"));
+    assert.deepEqual(bitrix24.ПолучитьСтруктуруЧата(false), opiSample("GetChatStructure"));
   });
 
   it("the template, filled in, is what CreateChat takes from a .json file", async () => {

@@ -2,18 +2,13 @@
 // REST calls with the token -> expiry (401 expired_token) -> RefreshToken (rotating) -> errors.
 // Through the library and the CLI; answers compared with OpenIntegrations' real samples.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { bitrix24, Bitrix24Error, InputError, setOAuthServer } from "../src/index.js";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
 import { runSandbox } from "../src/portal/cli.js";
 import { runCli } from "./helpers.js";
-
-const sample = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, "fixtures", "opi-samples", `${name}.json`), "utf8"));
-const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
-const shape = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeOf(v)]));
+import { assertLikeSample, opiSample } from "./opi-sample-shape.js";
 
 const APP = { clientId: "local.6667fc928a50a9.70414732", clientSecret: "Kq3mZ8rT1vX6yB0nC4dF7gH2jL5pS9wA1eR3tY6uI8oP0aS2dF", redirectUri: "https://app.example.com/b24/callback" };
 const LIFETIME = 2; // seconds an access token lives on this portal, so expiry can be seen in a test
@@ -42,7 +37,7 @@ async function authorize(link: string): Promise<URLSearchParams> {
 describe("GetAppAuthLink", () => {
   it("builds https://<domain>/oauth/authorize/?client_id=<id> like the sample", () => {
     const link = bitrix24.getAppAuthLink("b24-ar17wx.bitrix24.by", APP.clientId);
-    assert.equal(link, sample("GetAppAuthLink"));
+    assert.equal(link, opiSample("GetAppAuthLink"));
   });
 
   it("keeps a scheme that is given (OpenIntegrations fails there) and adds no second slash", () => {
@@ -88,7 +83,7 @@ describe("the whole OAuth dance (library)", () => {
     assert.equal(request.path, "/oauth/token/");
     assert.deepEqual(request.query, { grant_type: "authorization_code", client_id: APP.clientId, client_secret: APP.clientSecret, code });
     // The full field set of a real answer, no `result` wrapper.
-    assert.deepEqual(shape(tokens as unknown as Record<string, unknown>), shape(sample("RefreshToken")));
+    assertLikeSample(tokens, "RefreshToken");
     assert.equal(tokens.expires_in, LIFETIME);
     assert.equal(tokens.user_id, 1);
     assert.equal(tokens.client_endpoint, `${portal.url}/rest/`);
@@ -107,7 +102,7 @@ describe("the whole OAuth dance (library)", () => {
 
     const renewed = await bitrix24.refreshToken(APP.clientId, APP.clientSecret, tokens.refresh_token);
     assert.deepEqual(portal.requests.at(-1)!.query, { grant_type: "refresh_token", client_id: APP.clientId, client_secret: APP.clientSecret, refresh_token: tokens.refresh_token });
-    assert.deepEqual(shape(renewed as unknown as Record<string, unknown>), shape(sample("RefreshToken")));
+    assertLikeSample(renewed, "RefreshToken");
     assert.notEqual(renewed.access_token, tokens.access_token);
     assert.notEqual(renewed.refresh_token, tokens.refresh_token);
     assert.equal(typeof (await bitrix24.serverTime(portal.url, renewed.access_token)).result, "string");
@@ -166,7 +161,7 @@ describe("an expired code", () => {
       setOAuthServer(`${quick.url}/oauth/token/`);
       await assert.rejects(bitrix24.getToken(APP.clientId, APP.clientSecret, code), (e: unknown) => {
         assert.ok(e instanceof Bitrix24Error);
-        assert.deepEqual(e.envelope, sample("GetToken"));
+        assert.deepEqual(e.envelope, opiSample("GetToken"));
         return true;
       });
     } finally {
@@ -186,7 +181,7 @@ describe("the CLI", () => {
   it("GetAppAuthLink -d -c prints the bare link", async () => {
     const run = await runCli(["bitrix24", "GetAppAuthLink", "-d", "b24-ar17wx.bitrix24.by", "-c", APP.clientId]);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout.trim(), sample("GetAppAuthLink"));
+    assert.equal(run.stdout.trim(), opiSample("GetAppAuthLink"));
   });
 
   it("GetToken and RefreshToken with short options, OINT_OAUTH_URL, --debug without secrets on stderr", async () => {
@@ -194,7 +189,7 @@ describe("the CLI", () => {
     const got = await runCli(["bitrix24", "GetToken", "-c", APP.clientId, "-l", APP.clientSecret, "-d", code, "--debug"], { env: env() });
     assert.equal(got.code, 0, got.stderr);
     const tokens = JSON.parse(got.stdout);
-    assert.deepEqual(shape(tokens), shape(sample("RefreshToken")));
+    assertLikeSample(tokens, "RefreshToken");
     assertNoSecrets(got.stderr, secrets(code, tokens.access_token, tokens.refresh_token));
 
     const renewed = await runCli(["bitrix24", "RefreshToken", "-c", APP.clientId, "-l", APP.clientSecret, "-r", tokens.refresh_token, "--debug"], { env: env() });

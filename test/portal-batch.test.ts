@@ -42,7 +42,7 @@ describe("batch answer", () => {
   it("prints empty maps as [] like PHP", async () => {
     const res = await batch({ cmd: ["server.time"] });
     const r = res.body.result;
-    assert.deepEqual(Object.keys(r.result), ["0"], "numeric keys stay keys");
+    assert.ok(Array.isArray(r.result) && r.result.length === 1, "keys 0..n-1 come back as a JSON list, as PHP's json_encode writes them");
     assert.deepEqual(r.result_error, []);
     assert.deepEqual(r.result_total, []);
     assert.deepEqual(r.result_next, []);
@@ -51,6 +51,7 @@ describe("batch answer", () => {
   it("halt=0 runs every command; halt=1 stops at the first failure", async () => {
     const cmd = ["crm.lead.get?id=1", "crm.lead.get?id=0", "crm.lead.get?id=2"];
     const all = (await batch({ cmd, halt: 0 })).body.result;
+    assert.ok(!Array.isArray(all.result), "with a gap (key 1 failed) the keys stay keys");
     assert.deepEqual(Object.keys(all.result), ["0", "2"]);
     assert.deepEqual(all.result_error, { 1: { error: "", error_description: "ID is not defined or invalid." } });
 

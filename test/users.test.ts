@@ -2,30 +2,15 @@
 // GetUserFieldsStructure, GetUserFilterStructure): what goes on the wire, what the local portal
 // answers (compared with OpenIntegrations' real samples), through the library and the CLI.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { bitrix24, Bitrix24Client, Bitrix24Error, InputError } from "../src/index.js";
 import { runCli, usePortal } from "./helpers.js";
+import { assertLikeSample, opiSample } from "./opi-sample-shape.js";
 
 const ctx = usePortal();
 const hook = () => ctx.portal.webhookUrl;
 const lastRequest = () => ctx.portal.requests.at(-1)!;
 const lastBody = () => JSON.parse(lastRequest().body);
-
-const sample = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, "fixtures", "opi-samples", `${name}.json`), "utf8"));
-const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
-
-/** Types of a user's fields; the samples' "***" (redacted by the docs) matches any type. */
-function assertSameTypes(ours: Record<string, unknown>, theirs: Record<string, unknown>) {
-  for (const [key, value] of Object.entries(theirs)) {
-    if (!(key in ours) || value === "***") continue;
-    assert.equal(typeOf(ours[key]), typeOf(value), `${key}: ${JSON.stringify(ours[key])} vs sample ${JSON.stringify(value)}`);
-    if (Array.isArray(value) && value.length && value[0] !== "***") {
-      for (const item of ours[key] as unknown[]) assert.equal(typeOf(item), typeOf(value[0]), `${key}[]`);
-    }
-  }
-}
 
 // The fields of the docs' CreateUser example (fixtures/opi-samples: CreateUser, then GetUser).
 let emailCounter = 0;
@@ -41,14 +26,9 @@ describe("GetCurrentUser", () => {
     const user = answer.result;
     assert.equal(user.ID, "1");
     assert.equal(user.ACTIVE, true);
-    const expected = sample("GetCurrentUser").result;
-    // PERSONAL_PHOTO is printed only when the user has a photo (the seeded ones have none).
-    const missing = Object.keys(expected).filter((k) => !(k in user) && k !== "PERSONAL_PHOTO");
-    assert.deepEqual(missing, []);
-    // Anything beyond the sample is a user field the portal knows (user.fields), with a value.
-    const known = Object.keys(sample("GetUserFieldsStructure").result);
-    assert.deepEqual(Object.keys(user).filter((k) => !known.includes(k)), []);
-    assertSameTypes(user, expected);
+    // The sample's fields and types; PERSONAL_PHOTO only with a photo (the seeded users have none),
+    // and anything beyond the sample is a field user.fields lists (opi-sample-shape.ts, SAMPLE_FIXES).
+    assertLikeSample(answer, "GetCurrentUser");
   });
 
   it("answers for the token's user in token mode (auth in the body, /rest/user.current)", async () => {
@@ -66,17 +46,14 @@ describe("CreateUser and GetUser", () => {
     assert.equal(lastRequest().path, `/rest/1/${ctx.portal.secret}/user.add`);
     assert.deepEqual(lastBody(), fields);
     assert.equal(typeof created.result, "number");
-    assert.deepEqual(Object.keys(created).sort(), Object.keys(sample("CreateUser")).sort());
+    assertLikeSample(created, "CreateUser");
 
     const got = await bitrix24.getUser(hook(), created.result);
     assert.deepEqual(lastBody(), { ID: String(created.result) });
     assert.ok(Array.isArray(got.result));
     assert.equal(got.total, 1);
-    const expected = sample("GetUser");
-    assert.deepEqual(Object.keys(got).sort(), Object.keys(expected).sort());
-    // A user created with the sample's fields prints exactly the sample's keys, in its order.
-    assert.deepEqual(Object.keys(got.result[0]), Object.keys(expected.result[0]));
-    assertSameTypes(got.result[0], expected.result[0]);
+    // A user created with the sample's fields prints exactly the sample's keys, in its order, and types.
+    assertLikeSample(got, "GetUser");
     assert.equal(got.result[0].ID, String(created.result));
     assert.equal(got.result[0].EMAIL, fields.EMAIL);
     assert.deepEqual(got.result[0].UF_DEPARTMENT, [7]);
@@ -134,7 +111,7 @@ describe("UpdateUser and ChangeUserStatus", () => {
     assert.equal(lastRequest().path, `/rest/1/${ctx.portal.secret}/user.update`);
     assert.deepEqual(lastBody(), { ID: String(id), NAME: "Oleg", LAST_NAME: "Lama", UF_DEPARTMENT: [3] });
     assert.equal(answer.result, true);
-    assert.deepEqual(Object.keys(answer).sort(), Object.keys(sample("UpdateUser")).sort());
+    assertLikeSample(answer, "UpdateUser");
 
     const [user] = (await bitrix24.getUser(hook(), id)).result;
     assert.deepEqual([user.NAME, user.LAST_NAME, user.UF_DEPARTMENT], ["Oleg", "Lama", [3]]);
@@ -151,7 +128,7 @@ describe("UpdateUser and ChangeUserStatus", () => {
     assert.equal(lastRequest().path, `/rest/1/${ctx.portal.secret}/user.update`);
     assert.deepEqual(lastBody(), { ID: String(id), ACTIVE: "N" });
     assert.equal(fired.result, true);
-    assert.deepEqual(Object.keys(fired).sort(), Object.keys(sample("ChangeUserStatus")).sort());
+    assertLikeSample(fired, "ChangeUserStatus");
     assert.equal((await bitrix24.getUser(hook(), id)).result[0].ACTIVE, false);
 
     await bitrix24.changeUserStatus(hook(), id, false);
@@ -175,7 +152,7 @@ describe("FindUsers, user.get filters and pages", () => {
 
     const none = await bitrix24.findUsers(hook(), { UF_DEPARTMENT_NAME: "Bitrix" });
     assert.deepEqual(none.result, []);
-    assert.deepEqual(Object.keys(none).sort(), Object.keys(sample("FindUsers")).sort());
+    assertLikeSample(none, "FindUsers");
   });
 
   it("user.get filters by top-level fields and FILTER with operators, 50 per page with next and total", async () => {
@@ -204,12 +181,12 @@ describe("GetUserFieldsStructure and GetUserFilterStructure", () => {
   it("user.fields lists the sample's fields, each with a title", async () => {
     const answer = await bitrix24.getUserFieldsStructure(hook());
     assert.equal(lastRequest().path, `/rest/1/${ctx.portal.secret}/user.fields`);
-    assert.deepEqual(Object.keys(answer.result), Object.keys(sample("GetUserFieldsStructure").result));
+    assertLikeSample(answer, "GetUserFieldsStructure"); // the sample's fields, in its order
     for (const title of Object.values(answer.result)) assert.equal(typeof title, "string");
   });
 
   it("GetUserFilterStructure is the sample's template, or empty values with empty=true", () => {
-    assert.deepEqual(bitrix24.getUserFilterStructure(), sample("GetUserFilterStructure"));
+    assert.deepEqual(bitrix24.getUserFilterStructure(), opiSample("GetUserFilterStructure"));
     assert.deepEqual(Object.values(bitrix24.getUserFilterStructure(true)), ["", "", "", "", ""]);
   });
 });

@@ -20,7 +20,8 @@ Usage:
   oint bitrix24 <Method> --option value ...   call one Bitrix24 function
   oint bitrix24 --help                        list the ${catalogue.length} bitrix24 functions
   oint bitrix24 <Method> --help               options of one function
-  oint profile add|list|remove ...             saved connections (oint profile --help)
+  oint profile add|list|remove ...            saved connections (oint profile --help)
+  oint bulk send --file F.jsonl --url ...     many messages, journaled (oint bulk --help)
   oint sandbox [--port N]                     run the local Bitrix24-compatible portal
   oint sandbox --demo                         start it, send an example message, print the result
 

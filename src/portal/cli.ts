@@ -2,7 +2,7 @@
 // to talk to it (webhook URL, an access token, an example command).
 import { parseArgs } from "node:util";
 import { EXIT } from "../cli/exit-codes.js";
-import { startPortal, type RunningPortal } from "./index.js";
+import { PortalDataError, startPortal, type RunningPortal } from "./index.js";
 import { describeLimits, LIMIT_HELP, LIMIT_OPTIONS, readLimitOptions, type LimitValues } from "./sandbox-limits.js";
 
 export const DEFAULT_SANDBOX_PORT = 3777;
@@ -14,7 +14,7 @@ export interface SandboxIo {
   signal?: AbortSignal;
 }
 
-const HELP = `Usage: oint sandbox [--port N] [--host ADDRESS] [--secret SECRET]
+const HELP = `Usage: oint sandbox [--port N] [--host ADDRESS] [--secret SECRET] [--data FILE]
 
 Runs a local Bitrix24-compatible portal (im.* messages, server.time) until Ctrl+C.
 
@@ -22,6 +22,7 @@ Options:
   --port N          port to listen on (default ${DEFAULT_SANDBOX_PORT}; 0 = any free port)
   --host ADDRESS    loopback address to listen on (default 127.0.0.1)
   --secret SECRET   webhook secret (default: 16 random lowercase letters and digits)
+  --data FILE       keep the portal in this SQLite file across restarts (default: in memory)
 ${LIMIT_HELP}  --help            show this help
 `;
 
@@ -34,11 +35,11 @@ export async function runSandbox(argv: string[], io: SandboxIo = {}): Promise<nu
     return code;
   };
 
-  let values: { port?: string; host?: string; secret?: string; help?: boolean } & LimitValues;
+  let values: { port?: string; host?: string; secret?: string; data?: string; help?: boolean } & LimitValues;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: "string" }, host: { type: "string" }, secret: { type: "string" }, help: { type: "boolean", short: "h" }, ...LIMIT_OPTIONS },
+      options: { port: { type: "string" }, host: { type: "string" }, secret: { type: "string" }, data: { type: "string" }, help: { type: "boolean", short: "h" }, ...LIMIT_OPTIONS },
       strict: true,
       allowPositionals: false,
     }));
@@ -62,6 +63,7 @@ export async function runSandbox(argv: string[], io: SandboxIo = {}): Promise<nu
   if (values.secret !== undefined && !/^[A-Za-z0-9]{1,64}$/.test(values.secret)) {
     return fail("--secret must be 1 to 64 letters or digits");
   }
+  if (values.data !== undefined && values.data.trim() === "") return fail("--data needs a file name");
   const limitOptions = readLimitOptions(values);
   if (typeof limitOptions === "string") return fail(limitOptions);
 
@@ -72,10 +74,12 @@ export async function runSandbox(argv: string[], io: SandboxIo = {}): Promise<nu
       port,
       host: host.replace(/^\[|\]$/g, ""),
       secret: values.secret,
+      data: values.data,
       maxRecordedRequests: 1000, // a long-running sandbox must not grow without bound
       log: (message) => err.write(`${message}\n`),
     });
   } catch (error) {
+    if (error instanceof PortalDataError) return fail(`--data: ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") return fail(`port ${port} is already in use on ${host}; choose another with --port (0 = any free port)`);
     return fail(`cannot start the portal: ${(error as Error).message}`, EXIT.unexpected);
@@ -86,6 +90,7 @@ export async function runSandbox(argv: string[], io: SandboxIo = {}): Promise<nu
       `Local Bitrix24 portal running at ${portal.url}`,
       `Web page:     ${portal.url}/  (open it in a browser: chats, messages and notifications, updated live)`,
       `Webhook URL:  ${portal.webhookUrl}`,
+      portal.data ? `Data:         ${portal.data} (persistent)` : "Data:         in memory",
       describeLimits(portal),
       `Access token: ${portal.accessToken}  (user 1; send it as "auth" to ${portal.url}/rest/<method>)`,
       `OAuth app:    client id ${portal.oauth.defaultApp.clientId}, client secret ${portal.oauth.defaultApp.clientSecret}`,

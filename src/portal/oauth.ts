@@ -67,6 +67,8 @@ export interface OAuthSnapshot {
 type Outcome = { status: number; body: TokenAnswer | { error: string; error_description: string } };
 
 const DAY = 24 * 60 * 60;
+/** How long an expired authorization code is still recognised as one (then it is just unknown). */
+const CODE_MEMORY_MS = 10 * 60 * 1000;
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 function randomText(length: number): string {
@@ -152,7 +154,8 @@ export class OAuthServer {
   /** Issues a code for the app, as a logged-in user's visit to /oauth/authorize/ does; null for an unknown app. */
   authorize(clientId: string, now = Date.now()): string | null {
     if (!this.apps.has(clientId)) return null;
-    for (const [code, grant] of this.codes) if (grant.expiresAt <= now) this.codes.delete(code);
+    // Expired codes are kept a while, so a late exchange still hears expired_token (not invalid_grant).
+    for (const [code, grant] of this.codes) if (grant.expiresAt + CODE_MEMORY_MS <= now) this.codes.delete(code);
     const code = randomToken();
     this.codes.set(code, { clientId, userId: this.userId, expiresAt: now + this.codeTtl * 1000 });
     return code;

@@ -9,7 +9,7 @@ import type { LeadRecord } from "./leads.js";
 import type { UserProfile } from "./methods/user.js";
 import type { NotificationRecord } from "./notifications.js";
 import type { OAuthSnapshot } from "./oauth.js";
-import type { ChatRecord, PortalStateSnapshot } from "./state.js";
+import type { ChatRecord, MessageRecord, PortalState, PortalStateSnapshot } from "./state.js";
 
 /** Bump when a table changes; a file of another version is refused, never guessed at. */
 export const SCHEMA_VERSION = 1;
@@ -41,6 +41,12 @@ export interface TableSpec {
   /** Index of a column written once with its row and never rewritten (a file's bytes). */
   writeOnce?: number;
   rows(snapshot: PortalSnapshot): Row[];
+  /**
+   * For big tables: the change-feed event kind that names each changed record (`messageId`), and
+   * that record's row (undefined = gone). A flush then looks at the named rows only; close() still
+   * compares every row.
+   */
+  byEvent?: { kind: string; row(state: PortalState, id: number): Row | undefined };
 }
 
 // ---- conversions ----
@@ -63,6 +69,10 @@ const dateOrNull = (row: Stored, column: string): Date | null => (row[column] ==
 const parsed = <T>(row: Stored, column: string): T | null => (row[column] === null ? null : (JSON.parse(String(row[column])) as T));
 
 // ---- the tables ----
+
+function messageRow(m: MessageRecord): Row {
+  return [m.id, m.chatId, m.authorId, ms(m.date), m.text, json(m.attach), json(m.keyboard), json(m.menu), bool(m.system), bool(m.urlPreview), m.replyId, bool(m.isEdited), bool(m.isDeleted), json(m.likes), json(m.files)];
+}
 
 const COUNTERS = ["next_chat_id", "next_message_id", "next_attach_id", "next_disk_object_id", "next_disk_file_id", "next_notification_id", "next_lead_id", "synthetic_leads"] as const;
 
@@ -127,8 +137,14 @@ export const TABLES: TableSpec[] = [
     name: "messages",
     columns: ["id INTEGER", "chat_id INTEGER", "author_id INTEGER", "date INTEGER", "text TEXT", "attach TEXT", "keyboard TEXT", "menu TEXT", "system INTEGER", "url_preview INTEGER", "reply_id INTEGER", "is_edited INTEGER", "is_deleted INTEGER", "likes TEXT", "files TEXT"],
     keyColumns: 1,
-    rows: (s) =>
-      s.state.messages.map((m) => [m.id, m.chatId, m.authorId, ms(m.date), m.text, json(m.attach), json(m.keyboard), json(m.menu), bool(m.system), bool(m.urlPreview), m.replyId, bool(m.isEdited), bool(m.isDeleted), json(m.likes), json(m.files)]),
+    rows: (s) => s.state.messages.map(messageRow),
+    byEvent: {
+      kind: "message",
+      row: (state, id) => {
+        const message = state.getMessage(id);
+        return message && messageRow(message);
+      },
+    },
   },
   {
     name: "notifications",

@@ -1,9 +1,11 @@
 // A portal kept in an SQLite file (`startPortal({ data })`, `oint sandbox --data FILE`): loaded at
 // start, written through after every request. Each flush captures the stores' snapshots, compares
-// every row with what the file holds (a signature per row, kept in memory) and writes only the
-// rows that changed, in one transaction, so a crash loses at most the request in flight and a
-// file's bytes are written once. The file is opened in exclusive WAL mode: a second portal on the
-// same file is refused instead of the two overwriting each other.
+// rows with what the file holds (a signature per row, kept in memory) and writes only the rows that
+// changed, in one transaction, so a crash loses at most the request in flight and a file's bytes
+// are written once. Messages, the one table that grows large, are compared only where the change
+// feed named them (a few thousand messages must not slow every call); close() compares everything.
+// The file is opened in exclusive WAL mode: a second portal on the same file is refused instead of
+// the two overwriting each other.
 import { closeSync, existsSync, openSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type BetterSqlite3 from "better-sqlite3";
@@ -37,6 +39,8 @@ interface PreparedTable {
   remove: Statement;
   /** Row key -> signature of the row as the file holds it. */
   stored: Map<string, string>;
+  /** Ids the change feed named since the last flush (tables with `byEvent`). */
+  dirty: Set<number>;
 }
 
 export class PortalData {
@@ -51,7 +55,7 @@ export class PortalData {
     readonly saved: PortalSnapshot | undefined,
     stored: Map<string, Map<string, string>>,
   ) {
-    this.tables = TABLES.map((spec) => ({ spec, ...statements(db, spec), stored: stored.get(spec.name) ?? new Map() }));
+    this.tables = TABLES.map((spec) => ({ spec, ...statements(db, spec), stored: stored.get(spec.name) ?? new Map(), dirty: new Set() }));
   }
 
   /** Opens (or creates) the file; throws PortalDataError when it is not usable. */
@@ -123,23 +127,45 @@ export class PortalData {
   /** Starts writing: from now on `flush()` saves these parts. Writes the first snapshot at once. */
   attach(parts: PortalParts): void {
     this.parts = parts;
-    this.flush();
+    for (const table of this.tables) {
+      const byEvent = table.spec.byEvent;
+      if (!byEvent) continue;
+      parts.state.changes.subscribe((change) => {
+        const id = change.messageId;
+        if (change.kind === byEvent.kind && id !== undefined) table.dirty.add(id);
+      });
+    }
+    this.flush(true);
   }
 
-  /** Writes what changed since the last flush, in one transaction. */
-  flush(): void {
+  /**
+   * Writes what changed since the last flush, in one transaction. `full` compares every row of
+   * every table; otherwise tables with `byEvent` look only at the records the change feed named.
+   */
+  flush(full = false): void {
     if (this.closed || !this.parts) return;
     const snapshot = capture(this.parts);
-    const work = this.tables.map((table) => ({ table, ...diff(table, snapshot) }));
+    const state = this.parts.state;
+    const work = this.tables.map((table) => {
+      const dirty = [...table.dirty];
+      table.dirty.clear();
+      const changes = table.spec.byEvent && !full ? diffNamed(table, dirty, state) : diff(table, snapshot);
+      return { table, dirty, ...changes };
+    });
     if (work.every((w) => w.upserts.length === 0 && w.removed.length === 0)) return;
-    this.db.transaction(() => {
-      for (const { table, upserts, removed } of work) {
-        for (const row of upserts) table.upsert.run(row);
-        for (const key of removed) table.remove.run(JSON.parse(key) as Row);
-      }
-    })();
-    // Only after the commit: a failed write is retried by the next flush.
-    for (const w of work) w.table.stored = w.next;
+    try {
+      this.db.transaction(() => {
+        for (const { table, upserts, removed } of work) {
+          for (const row of upserts) table.upsert.run(row);
+          for (const key of removed) table.remove.run(JSON.parse(key) as Row);
+        }
+      })();
+    } catch (error) {
+      for (const w of work) for (const id of w.dirty) w.table.dirty.add(id); // retried by the next flush
+      throw error;
+    }
+    // Only after the commit, so a failed write is retried by the next flush.
+    for (const w of work) w.commit();
   }
 
   /** Wraps a request listener so every request, whatever it was, is followed by a flush. */
@@ -156,14 +182,14 @@ export class PortalData {
   /** Flushes a last time and closes the file. */
   close(log: (message: string) => void): void {
     if (this.closed) return;
-    this.flushOrLog(log);
+    this.flushOrLog(log, true);
     this.closed = true;
     this.db.close();
   }
 
-  private flushOrLog(log: (message: string) => void): void {
+  private flushOrLog(log: (message: string) => void, full = false): void {
     try {
-      this.flush();
+      this.flush(full);
     } catch (error) {
       log(`portal: could not save to ${this.file}: ${oneLine(error)}`);
     }
@@ -184,8 +210,16 @@ function capture({ state, credentials, oauth, primary }: PortalParts): PortalSna
   };
 }
 
-/** Rows to write and keys to delete so the file matches the snapshot, and the signatures after that. */
-function diff(table: PreparedTable, snapshot: PortalSnapshot): { upserts: Row[]; removed: string[]; next: Map<string, string> } {
+interface TableChanges {
+  upserts: Row[];
+  /** Keys (JSON of the key columns) of rows to delete. */
+  removed: string[];
+  /** Records the new signatures once the transaction has committed. */
+  commit(): void;
+}
+
+/** Rows to write and keys to delete so the file matches the whole snapshot. */
+function diff(table: PreparedTable, snapshot: PortalSnapshot): TableChanges {
   const next = new Map<string, string>();
   const upserts: Row[] = [];
   for (const row of table.spec.rows(snapshot)) {
@@ -194,7 +228,34 @@ function diff(table: PreparedTable, snapshot: PortalSnapshot): { upserts: Row[];
     if (table.stored.get(key) !== signature) upserts.push(row);
   }
   const removed = [...table.stored.keys()].filter((key) => !next.has(key));
-  return { upserts, removed, next };
+  return { upserts, removed, commit: () => void (table.stored = next) };
+}
+
+/** The same for just the records the change feed named. */
+function diffNamed(table: PreparedTable, ids: number[], state: PortalState): TableChanges {
+  const written = new Map<string, string>();
+  const upserts: Row[] = [];
+  const removed: string[] = [];
+  for (const id of ids) {
+    const row = table.spec.byEvent!.row(state, id);
+    if (row === undefined) {
+      const key = JSON.stringify([id]);
+      if (table.stored.has(key)) removed.push(key);
+      continue;
+    }
+    const [key, signature] = rowEntry(table.spec, row);
+    if (table.stored.get(key) === signature) continue;
+    upserts.push(row);
+    written.set(key, signature);
+  }
+  return {
+    upserts,
+    removed,
+    commit: () => {
+      for (const [key, signature] of written) table.stored.set(key, signature);
+      for (const key of removed) table.stored.delete(key);
+    },
+  };
 }
 
 /** [key, signature] of a row: the key columns, and every column but a write-once one. */

@@ -102,8 +102,10 @@ async function encodeCommands(chunk: readonly Command[]): Promise<Record<string,
   return cmd;
 }
 
+/** A command's entry in one of the result maps: an object keyed like `cmd`, or (PHP's json_encode of keys 0..n-1) a list. */
 function entry(map: BatchResult[keyof BatchResult], key: string): unknown {
-  if (!map || Array.isArray(map)) return undefined;
+  if (!map) return undefined;
+  if (Array.isArray(map)) return /^\d+$/.test(key) ? map[Number(key)] : undefined;
   return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
@@ -117,9 +119,9 @@ function readOutcome<T>(client: Bitrix24Client, answer: BatchResult, c: Command,
     // The batch itself answered 200; the command's own status is not reported.
     return { ok: false, key: c.key, method: c.method, error: new Bitrix24Error(code, client.redact(description), 200, c.method) };
   }
-  const map = answer.result;
-  if (map && !Array.isArray(map) && Object.hasOwn(map, c.key)) {
-    const outcome: BatchOutcome<T> = { ok: true, key: c.key, method: c.method, result: map[c.key] as T };
+  const result = entry(answer.result, c.key);
+  if (result !== undefined) {
+    const outcome: BatchOutcome<T> = { ok: true, key: c.key, method: c.method, result: result as T };
     const time = entry(answer.result_time, c.key);
     const total = entry(answer.result_total, c.key);
     const next = entry(answer.result_next, c.key);

@@ -140,7 +140,7 @@ export class Limiter {
     const wait = await store.reserve(portal, { capacity: Math.max(1, bucket.capacity - 1), drainPerSecond: bucket.drainPerSecond }, clock.now());
     if (wait > 0) {
       this.options.onWait?.(`${label}: pacing at the portal's rate, waiting ${wait} ms`);
-      await this.sleepUntil(clock.now() + wait + 1);
+      await this.sleepUntil(clock.now() + wait);
     }
   }
 

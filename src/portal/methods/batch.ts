@@ -11,7 +11,7 @@ import type { MethodContext, MethodHandler } from "../registry.js";
 
 export const MAX_BATCH_COMMANDS = 50;
 
-type PhpMap = Record<string, unknown> | [];
+type PhpMap = Record<string, unknown> | unknown[];
 
 type Maps = Record<"result" | "error" | "total" | "next" | "time", Record<string, unknown>>;
 type Dispatch = NonNullable<MethodContext["dispatch"]>;
@@ -70,7 +70,14 @@ async function runCommand(dispatch: Dispatch, key: string, command: unknown, map
 }
 
 /** PHP prints an empty associative array as `[]`. */
-const php = (map: Record<string, unknown>): PhpMap => (Object.keys(map).length === 0 ? [] : map);
+/**
+ * PHP's json_encode: an array whose keys are exactly 0, 1, 2, … in order is a JSON list (so an
+ * array-style `cmd` gets list-shaped result maps); any other keys, an object; empty, `[]`.
+ */
+const php = (map: Record<string, unknown>): PhpMap => {
+  const keys = Object.keys(map);
+  return keys.every((key, i) => key === String(i)) ? Object.values(map) : map;
+};
 
 const REFERENCE = /\$(result|error|total|next|time)((?:\[[^\][]*\])+)/g;
 

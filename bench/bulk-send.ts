@@ -1,0 +1,229 @@
+// Bulk send of 5,000 messages against a local portal with Bitrix24's real bucket (50, draining 2/s),
+// time-scaled: wall time against the minimum the bucket allows, 503s the portal sent, and the same
+// job done by @bitrix24/b24jssdk and @2bad/bitrix, all measured in this run.
+//
+// Each contender runs in its own child process against its own fresh portal (an empty bucket), over
+// HTTPS (b24jssdk accepts only https webhooks), trusting the portal's certificate through
+// NODE_EXTRA_CA_CERTS. Time is measured inside the child, from the first request to the last answer.
+// @2bad/bitrix paces at a fixed 2 requests per real second that cannot be scaled, so it runs against
+// a portal at real speed (timeScale 1) and is compared by its ratio to that portal's minimum.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startPortal, type RunningPortal } from "../src/portal/index.js";
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 5000);
+const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 10);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const CAPACITY = 50;
+const DRAIN = 2;
+
+interface WorkerResult {
+  ms?: number;
+  delivered?: number;
+  error?: string;
+}
+
+const text = (i: number) => `bench message ${i + 1}`;
+
+// ---- Workers (child processes) -------------------------------------------------------------------
+
+async function worker(name: string, url: string, count: number, scale: number): Promise<WorkerResult> {
+  const drain = DRAIN * scale;
+  const calls = Array.from({ length: count }, (_, i) => ({ method: "im.message.add", params: { DIALOG_ID: "chat1", MESSAGE: text(i) } }));
+  switch (name) {
+    case "oint-batch": {
+      const { Bitrix24Client } = await import("../src/transport/client.js");
+      const client = new Bitrix24Client({ url, bucket: { capacity: CAPACITY, drainPerSecond: drain } });
+      const start = performance.now(); // loading the module is not part of the sending
+      const outcomes = await client.batch(calls, { halt: false });
+      return { ms: performance.now() - start, delivered: outcomes.filter((o) => o.ok).length };
+    }
+    case "oint-bulk": {
+      // The bulk command's machinery: lines checked by SendMessage's definition, journal fsync'd per batch.
+      const { Bitrix24Client } = await import("../src/transport/client.js");
+      const { Journal } = await import("../src/bulk/journal.js");
+      const { bulkSend } = await import("../src/bulk/send.js");
+      const { buildPayload } = await import("../src/catalogue/invoke.js");
+      const { sendMessage } = await import("../src/catalogue/regions/messages.js");
+      const dir = mkdtempSync(join(tmpdir(), "oint-bench-"));
+      try {
+        const lines = [];
+        for (let i = 0; i < count; i++) lines.push({ line: i + 1, payload: await buildPayload(sendMessage, { url, chatId: "chat1", text: text(i) }) });
+        const client = new Bitrix24Client({ url, bucket: { capacity: CAPACITY, drainPerSecond: drain } });
+        const journal = Journal.open(join(dir, "bench.journal"), "bench", count);
+        const start = performance.now(); // checking the lines is not part of the sending
+        const summary = await bulkSend(client, lines, journal);
+        return { ms: performance.now() - start, delivered: summary.sent, ...(summary.stopped ? { error: summary.stopped.message } : {}) };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    case "b24jssdk": {
+      const { B24Hook, ParamsFactory } = await import("@bitrix24/b24jssdk");
+      const b24 = B24Hook.fromWebhookUrl(url);
+      // Its documented knob for the bucket: the same parameters, scaled like the portal.
+      await b24.setRestrictionManagerParams({ ...ParamsFactory.getDefault(), rateLimit: { burstLimit: CAPACITY, drainRate: drain, adaptiveEnabled: true } });
+      const start = performance.now();
+      const response = await b24.actions.v2.batchByChunk.make({ calls: calls.map((c) => [c.method, c.params] as [string, Record<string, unknown>]), options: { isHaltOnError: false } });
+      const ms = performance.now() - start;
+      if (!response.isSuccess) return { ms, error: response.getErrorMessages().join("; ").slice(0, 200) };
+      return { ms, delivered: (response.getData() as unknown[]).length };
+    }
+    case "2bad": {
+      const { default: Bitrix } = (await import("@2bad/bitrix")) as unknown as { default: (url: string) => { batch(c: unknown[]): Promise<unknown> } };
+      const bitrix = Bitrix(url.replace(/\/$/, ""));
+      const start = performance.now();
+      await bitrix.batch(calls);
+      // Its merged answer is not counted: it merges the chunks' results by key, and the local portal
+      // answers an array-style `cmd` with a keyed map, so the keys of one chunk overwrite another's.
+      return { ms: performance.now() - start };
+    }
+  }
+  throw new Error(`unknown worker ${name}`);
+}
+
+if (process.argv[2] === "--worker") {
+  const [, , , name, url, count, scale] = process.argv;
+  worker(name, url, Number(count), Number(scale)).then(
+    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+    (error: unknown) => process.stdout.write(`${JSON.stringify({ error: String((error as Error)?.message ?? error).slice(0, 300) })}\n`),
+  );
+} else {
+  await main();
+}
+
+// ---- The run (parent) -----------------------------------------------------------------------------
+
+interface Measured extends WorkerResult {
+  name: string;
+  scale: number;
+  requests: number;
+  refused: number;
+  /** Messages the portal holds afterwards (delivered exactly once each?). */
+  stored: number;
+  duplicates: number;
+  minimumMs: number;
+}
+
+/** The bucket's minimum for N messages: batches beyond the burst go at the drain rate. */
+function minimumMs(count: number, scale: number): number {
+  const requests = Math.ceil(count / 50);
+  return (Math.max(0, requests - CAPACITY) / (DRAIN * scale)) * 1000;
+}
+
+async function measure(name: string, scale: number, dir: string): Promise<Measured> {
+  const portal = await startPortal({ plan: "standard", timeScale: scale, https: true, maxRecordedRequests: 10 });
+  const refused = countRefusals(portal);
+  let restRequests = 0;
+  // The recorder keeps only a few requests (memory); they are counted as they come.
+  const record = portal.requests;
+  const ca = join(dir, `ca-${portal.port}.pem`);
+  writeFileSync(ca, portal.certificate!);
+  try {
+    const originalPush = record.push.bind(record);
+    record.push = (...items) => {
+      restRequests += items.filter((r) => r.restMethod).length;
+      return originalPush(...items);
+    };
+    const result = await runWorker(name, portal.webhookUrl, scale, ca);
+    const texts = portal.state.listMessages(1, { limit: 1_000_000 }).filter((m) => m.text.startsWith("bench message ")).map((m) => m.text);
+    return {
+      name,
+      scale,
+      ...result,
+      requests: restRequests,
+      refused: refused(),
+      stored: new Set(texts).size,
+      duplicates: texts.length - new Set(texts).size,
+      minimumMs: minimumMs(MESSAGES, scale),
+    };
+  } finally {
+    await portal.close();
+  }
+}
+
+/** Counts the 503 QUERY_LIMIT_EXCEEDED answers the portal's bucket gives. */
+function countRefusals(portal: RunningPortal): () => number {
+  let refused = 0;
+  const admit = portal.limits.admit.bind(portal.limits);
+  portal.limits.admit = (client: string) => {
+    try {
+      admit(client);
+    } catch (error) {
+      refused++;
+      throw error;
+    }
+  };
+  return () => refused;
+}
+
+function runWorker(name: string, url: string, scale: number, ca: string): Promise<WorkerResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--worker", name, url, String(MESSAGES), String(scale)], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: ca },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    // Bounded: a contender that hangs is stopped and reported.
+    const limit = setTimeout(() => child.kill("SIGKILL"), Math.max(120_000, minimumMs(MESSAGES, scale) * 6));
+    child.on("close", (code) => {
+      clearTimeout(limit);
+      const last = out.trim().split("\n").pop() ?? "";
+      try {
+        resolve(JSON.parse(last) as WorkerResult);
+      } catch {
+        resolve({ error: `exited ${code} without a result${err ? `: ${err.trim().split("\n").slice(-1)[0].slice(0, 200)}` : ""}` });
+      }
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "oint-bench-ca-"));
+  try {
+    console.log(`bulk send of ${MESSAGES} messages (im.message.add in batches of 50), bucket ${CAPACITY} draining ${DRAIN}/s; timeScale ${TIME_SCALE} runs: median of ${REPEAT}`);
+    const runs: Measured[] = [];
+    // Time-scaled runs are short, so machine noise weighs more: each runs REPEAT times, the median kept.
+    const only = process.env.BENCH_ONLY?.split(","); // e.g. BENCH_ONLY=oint-batch for a quick look
+    for (const name of ["oint-batch", "oint-bulk", "b24jssdk"].filter((n) => !only || only.includes(n))) {
+      const tries: Measured[] = [];
+      for (let i = 0; i < REPEAT; i++) tries.push(await measure(name, TIME_SCALE, dir));
+      tries.sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity));
+      runs.push(tries[Math.floor(tries.length / 2)]);
+    }
+    // At real speed too: oint (fixed costs such as the TLS handshake weigh less there) and @2bad/bitrix.
+    if (process.env.BENCH_SKIP_REAL_TIME !== "1") runs.push(await measure("oint-batch", 1, dir), await measure("2bad", 1, dir));
+    console.log("");
+    console.log("contender      timeScale  minimum   wall      wall/min  HTTP req  503s  delivered  stored once  vs oint-batch at the same timeScale (wall/min)");
+    for (const r of runs) {
+      const ratio = r.ms !== undefined ? r.ms / Math.max(1, r.minimumMs) : undefined;
+      const oint = runs.find((o) => o.name === "oint-batch" && o.scale === r.scale)!; // same time scale
+      const vsOint = ratio !== undefined && oint.ms !== undefined ? ratio / (oint.ms / Math.max(1, oint.minimumMs)) : undefined;
+      console.log(
+        [
+          r.name.padEnd(14),
+          String(r.scale).padEnd(10),
+          `${(r.minimumMs / 1000).toFixed(2)} s`.padEnd(9),
+          (r.ms !== undefined ? `${(r.ms / 1000).toFixed(2)} s` : "-").padEnd(9),
+          (ratio !== undefined ? `${ratio.toFixed(3)}x` : "-").padEnd(9),
+          String(r.requests).padEnd(9),
+          String(r.refused).padEnd(5),
+          String(r.delivered ?? "-").padEnd(10),
+          `${r.stored}${r.duplicates ? ` (+${r.duplicates} dup)` : ""}`.padEnd(12),
+          vsOint !== undefined ? `${vsOint.toFixed(2)}x` : "-",
+        ].join(" "),
+      );
+      if (r.error) console.log(`  ${r.name}: ${r.error}`);
+    }
+    console.log("");
+    console.log("wall/min: wall time over the minimum the bucket allows ((ceil(N/50) - 50) / drain per second); goal for oint: within 5 %, zero 503s.");
+    console.log("@2bad/bitrix paces at a fixed 2 requests per real second, so it runs at timeScale 1 and is compared by wall/min.");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,148 @@
+// `oint bulk send`: many messages from a JSON Lines file, with a journal so that an interrupted run,
+// started again, sends only what had not gone out (src/bulk/). Output: a progress bar on stderr (only
+// on a terminal), a report of failures on stderr, a JSON summary on stdout.
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { lockJournal, Journal } from "../bulk/journal.js";
+import { readBulkFile } from "../bulk/lines.js";
+import { bulkSend, type BulkSummary } from "../bulk/send.js";
+import { Bitrix24Client } from "../transport/client.js";
+import { InputError } from "../transport/errors.js";
+import type { Plan } from "../transport/limiter.js";
+import { redactKnown } from "../transport/redact.js";
+import { EXIT } from "./exit-codes.js";
+
+export const BULK_HELP = `Usage:
+  oint bulk send --file messages.jsonl (--url URL [--token T] | --profile NAME) [--journal FILE]
+                 [--retry-failed] [--plan standard|enterprise|off] [--debug]
+
+Sends one message per line of a JSON Lines file. Each line is an object with SendMessage's options
+(oint bitrix24 SendMessage --help), by option or library name:
+  {"chat": "chat1", "text": "Hello", "blocks": [{"IMAGE": {"NAME": "p", "LINK": "https://…/p.jpg"}}]}
+  {"chat": "2", "text": "[b]Hi[/b]", "keyboard": {"BUTTONS": [...]}, "system": true}
+Every line is checked before anything is sent; a bad line stops the run (exit 4) naming its number.
+
+Messages go out 50 to a batch request, paced at the portal's limit (--plan; default standard).
+The journal (default: the file's name + ".journal"; JSON Lines, no secrets in it) records each line
+as pending before its batch is sent, then sent (with the message ID) or failed (with the error).
+Run the same command again after an interruption: sent lines are skipped; lines whose batch got
+no answer are checked by reading their dialog back (same text and attachment block types, by the
+caller, after the batch went out) and sent again only if they are not there; failed lines are sent
+again only with --retry-failed. Identical texts to one dialog in one run are matched by count.
+
+Connection: --url/--token, or --profile NAME (oint profile --help), or OINT_URL/OINT_TOKEN.
+Output: a progress bar on stderr when it is a terminal; the failures with their line numbers on
+stderr; a JSON summary on stdout.
+Exit codes: 0 all sent, 3 some lines failed (Bitrix24 refused them) or every call was refused,
+4 bad input (nothing sent), 5 the run stopped without answers or was interrupted (run it again).`;
+
+const OPTIONS = {
+  file: { type: "string" },
+  journal: { type: "string" },
+  url: { type: "string" },
+  token: { type: "string" },
+  profile: { type: "string" },
+  plan: { type: "string" },
+  "retry-failed": { type: "boolean" },
+  debug: { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
+const complain = (text: string) => process.stderr.write(`oint: ${text}\n`);
+
+/** `oint bulk …`; returns the exit code. */
+export async function runBulk(argv: readonly string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  if (!action || action === "--help" || action === "help") return process.stdout.write(`${BULK_HELP}\n`), EXIT.ok;
+  if (action !== "send") {
+    complain(`unknown bulk action "${action}" (send). See \`oint bulk --help\`.`);
+    return EXIT.badInput;
+  }
+  let secrets: (string | undefined)[] = [];
+  const clean = (text: string) => redactKnown(text, secrets);
+  try {
+    return await send(rest, (s) => (secrets = s));
+  } catch (error) {
+    if (error instanceof InputError) {
+      complain(`${clean(error.message)}. See \`oint bulk --help\`.`);
+      return EXIT.badInput;
+    }
+    complain(`unexpected error: ${clean(String((error as Error)?.message ?? error))}`);
+    return EXIT.unexpected;
+  }
+}
+
+async function send(argv: readonly string[], keepSecrets: (s: (string | undefined)[]) => void): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new InputError((error as Error).message.split("\n")[0]);
+  }
+  const v = parsed.values;
+  if (v.help) return process.stdout.write(`${BULK_HELP}\n`), EXIT.ok;
+  keepSecrets([v.token]);
+  if (!v.file) throw new InputError("is required (the JSON Lines file of messages)", "--file");
+  const plan = (v.plan ?? "standard") as Plan;
+  if (!["standard", "enterprise", "off"].includes(plan)) throw new InputError(`must be standard, enterprise or off, not "${v.plan}"`, "--plan");
+
+  const values: Record<string, string> = {};
+  if (v.url !== undefined) values.url = v.url;
+  if (v.token !== undefined) values.token = v.token;
+  const connection = (await import("./profile.js")).connectionFor(values, v.profile);
+  if (!connection.url) throw new InputError("is required (or --profile, or OINT_URL)", "--url");
+  const client = new Bitrix24Client({ ...connection, url: connection.url, plan, debug: v.debug ? (line) => complain(`debug: ${line}`) : undefined });
+  keepSecrets([v.token, ...client.knownSecrets()]);
+
+  const file = await readBulkFile(v.file); // every line checked before anything is sent
+  const journalPath = resolve(v.journal ?? `${v.file}.journal`);
+  const unlock = lockJournal(journalPath);
+  let summary: BulkSummary;
+  try {
+    const journal = Journal.open(journalPath, file.digest, file.lines.length);
+    let interrupted = false;
+    const onSignal = () => {
+      if (interrupted) process.exit(EXIT.noAnswer); // a second Ctrl-C: the journal is consistent at any moment
+      interrupted = true;
+      complain("stopping after the current batch (Ctrl-C again to stop at once)");
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    const bar = await progressBar(file.lines.length);
+    try {
+      summary = await bulkSend(client, file.lines, journal, {
+        retryFailed: !!v["retry-failed"],
+        shouldStop: () => interrupted,
+        onProgress: (done) => bar?.update(done),
+      });
+    } finally {
+      bar?.stop();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  } finally {
+    unlock();
+  }
+
+  const clean = (text: string) => redactKnown(text, [v.token, ...client.knownSecrets()]);
+  report(summary, clean);
+  process.stdout.write(`${clean(JSON.stringify({ file: resolve(v.file), journal: journalPath, ...summary }, null, 1))}\n`);
+  if (summary.stopped) return summary.stopped.noAnswer ? EXIT.noAnswer : EXIT.bitrix24Error;
+  return summary.failed.length ? EXIT.bitrix24Error : EXIT.ok;
+}
+
+/** The final report on stderr: counts, then each failed line. */
+function report(s: BulkSummary, clean: (text: string) => string): void {
+  complain(`bulk send: ${s.sent} sent (${s.reconciled} of them found delivered on read-back), ${s.skipped} already sent before, ${s.failed.length} failed, ${s.notSent} not sent`);
+  for (const f of s.failed) complain(clean(`line ${f.line}: ${f.code}${f.message ? ` - ${f.message}` : ""}`));
+  if (s.stopped) complain(clean(`stopped: ${s.stopped.message}${s.notSent ? "; run the same command again to send the rest" : ""}`));
+}
+
+/** cli-progress on stderr, only when stderr is a terminal (logs and pipes get the report only). */
+async function progressBar(total: number): Promise<{ update(n: number): void; stop(): void } | undefined> {
+  if (!process.stderr.isTTY) return undefined;
+  const { SingleBar, Presets } = (await import("cli-progress")).default;
+  const bar = new SingleBar({ stream: process.stderr, format: "sending [{bar}] {value}/{total} lines | {eta_formatted} left", hideCursor: true }, Presets.shades_classic);
+  bar.start(total, 0);
+  return bar;
+}
