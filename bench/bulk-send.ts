@@ -7,10 +7,10 @@
 // NODE_EXTRA_CA_CERTS. Time is measured inside the child, from the first request to the last answer.
 // @2bad/bitrix paces at a fixed 2 requests per real second that cannot be scaled, so it runs against
 // a portal at real speed (timeScale 1) and is compared by its ratio to that portal's minimum.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isWorker, runWorker, serveWorker } from "./worker.js";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 5000);
@@ -84,12 +84,8 @@ async function worker(name: string, url: string, count: number, scale: number): 
   throw new Error(`unknown worker ${name}`);
 }
 
-if (process.argv[2] === "--worker") {
-  const [, , , name, url, count, scale] = process.argv;
-  worker(name, url, Number(count), Number(scale)).then(
-    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
-    (error: unknown) => process.stdout.write(`${JSON.stringify({ error: String((error as Error)?.message ?? error).slice(0, 300) })}\n`),
-  );
+if (isWorker()) {
+  serveWorker(([name, url, count, scale]) => worker(name, url, Number(count), Number(scale)));
 } else {
   await main();
 }
@@ -127,7 +123,8 @@ async function measure(name: string, scale: number, dir: string): Promise<Measur
       restRequests += items.filter((r) => r.restMethod).length;
       return originalPush(...items);
     };
-    const result = await runWorker(name, portal.webhookUrl, scale, ca);
+    // Bounded: a contender that hangs is stopped and reported.
+    const result = await runWorker<WorkerResult>(import.meta.filename, [name, portal.webhookUrl, String(MESSAGES), String(scale)], ca, Math.max(120_000, minimumMs(MESSAGES, scale) * 6));
     const texts = portal.state.listMessages(1, { limit: 1_000_000 }).filter((m) => m.text.startsWith("bench message ")).map((m) => m.text);
     return {
       name,
@@ -159,29 +156,6 @@ function countRefusals(portal: RunningPortal): () => number {
   return () => refused;
 }
 
-function runWorker(name: string, url: string, scale: number, ca: string): Promise<WorkerResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--worker", name, url, String(MESSAGES), String(scale)], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: ca },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-    // Bounded: a contender that hangs is stopped and reported.
-    const limit = setTimeout(() => child.kill("SIGKILL"), Math.max(120_000, minimumMs(MESSAGES, scale) * 6));
-    child.on("close", (code) => {
-      clearTimeout(limit);
-      const last = out.trim().split("\n").pop() ?? "";
-      try {
-        resolve(JSON.parse(last) as WorkerResult);
-      } catch {
-        resolve({ error: `exited ${code} without a result${err ? `: ${err.trim().split("\n").slice(-1)[0].slice(0, 200)}` : ""}` });
-      }
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "oint-bench-ca-"));

@@ -6,10 +6,10 @@
 // Each walk runs in a child process against its own fresh portal over HTTPS (b24jssdk accepts only
 // https webhooks; the certificate is trusted through NODE_EXTRA_CA_CERTS). Both clients are given
 // the same bucket parameters, scaled like the portal.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isWorker, runWorker, serveWorker } from "./worker.js";
 import { startPortal } from "../src/portal/index.js";
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
@@ -49,12 +49,8 @@ async function worker(name: string, url: string, scale: number): Promise<WorkerR
   return { ms: performance.now() - started, items, distinct: ids.size };
 }
 
-if (process.argv[2] === "--worker") {
-  const [, , , name, url, scale] = process.argv;
-  worker(name, url, Number(scale)).then(
-    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
-    (error: unknown) => process.stdout.write(`${JSON.stringify({ error: String((error as Error)?.message ?? error).slice(0, 300) })}\n`),
-  );
+if (isWorker()) {
+  serveWorker(([name, url, scale]) => worker(name, url, Number(scale)));
 } else {
   await main();
 }
@@ -86,33 +82,13 @@ async function measure(name: string, dir: string): Promise<Measured> {
   const ca = join(dir, `ca-${portal.port}.pem`);
   writeFileSync(ca, portal.certificate!);
   try {
-    return { name, ...(await runWorker(name, portal.webhookUrl, ca)), requests, refused };
+    const result = await runWorker<WorkerResult>(import.meta.filename, [name, portal.webhookUrl, String(TIME_SCALE)], ca, 300_000);
+    return { name, ...result, requests, refused };
   } finally {
     await portal.close();
   }
 }
 
-function runWorker(name: string, url: string, ca: string): Promise<WorkerResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--worker", name, url, String(TIME_SCALE)], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: ca },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-    const limit = setTimeout(() => child.kill("SIGKILL"), 300_000); // bounded: a walk that hangs is reported
-    child.on("close", (code) => {
-      clearTimeout(limit);
-      try {
-        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as WorkerResult);
-      } catch {
-        resolve({ error: `exited ${code} without a result${err ? `: ${err.trim().split("\n").slice(-1)[0].slice(0, 200)}` : ""}` });
-      }
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "oint-bench-ca-"));
