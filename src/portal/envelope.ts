@@ -2,17 +2,10 @@
 // add next/total). Errors: `{error, error_description}` with no result and no time.
 import { atom } from "./dates.js";
 import type { ErrorEnvelope, RestError } from "./errors.js";
+import type { Time } from "../transport/envelope.js";
 
-export interface TimeBlock {
-  start: number;
-  finish: number;
-  duration: number;
-  processing: number;
-  date_start: string;
-  date_finish: string;
-  operating_reset_at: number;
-  operating: number;
-}
+/** The `time` block, with the cloud-only operating fields always filled in. */
+export type TimeBlock = Required<Time>;
 
 export interface SuccessEnvelope {
   result: unknown;

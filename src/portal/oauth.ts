@@ -9,6 +9,7 @@ import { randomToken, type Credentials } from "./auth.js";
 import { parseBody, parseQuery } from "./body.js";
 import type { Params } from "./params.js";
 import type { ExtraRoute, ExtraRouteContext } from "./server.js";
+import type { OAuthTokens } from "../transport/oauth-token.js";
 
 export interface OAuthAppSpec {
   /** Default: a Bitrix24-style local app id, `local.<hex>.<digits>`. */
@@ -36,20 +37,8 @@ export interface OAuthOptions {
   userId?: number;
 }
 
-/** The token endpoint's answer (fixtures/opi-samples/RefreshToken.json). */
-export interface TokenAnswer {
-  access_token: string;
-  expires: number;
-  expires_in: number;
-  scope: string;
-  domain: string;
-  server_endpoint: string;
-  status: string;
-  client_endpoint: string;
-  member_id: string;
-  user_id: number;
-  refresh_token: string;
-}
+/** The token endpoint's answer (fixtures/opi-samples/RefreshToken.json): the shape the client reads. */
+export type TokenAnswer = OAuthTokens;
 
 interface Grant {
   clientId: string;
