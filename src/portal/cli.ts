@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { EXIT } from "../cli/exit-codes.js";
 import { PortalDataError, startPortal, type RunningPortal } from "./index.js";
-import { describeLimits, LIMIT_HELP, LIMIT_OPTIONS, readLimitOptions, type LimitValues } from "./sandbox-limits.js";
+import { describeLimits, LIMIT_HELP, LIMIT_OPTIONS, readLimitOptions, type LimitValues } from "./limits/sandbox-limits.js";
 
 export const DEFAULT_SANDBOX_PORT = 3777;
 

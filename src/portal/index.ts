@@ -3,25 +3,25 @@
 import { createServer, type RequestListener } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { Faults, type FaultSpec } from "./faults.js";
-import { PortalLimits, type BucketSettings, type OperatingSettings, type Plan } from "./limits.js";
-import { selfSignedCertificate, type TlsPair } from "./tls.js";
-import { Credentials, randomSecret, type TokenGrant } from "./auth.js";
+import { Faults, type FaultSpec } from "./limits/faults.js";
+import { PortalLimits, type BucketSettings, type OperatingSettings, type Plan } from "./limits/limits.js";
+import { selfSignedCertificate, type TlsPair } from "./http/tls.js";
+import { Credentials, randomSecret, type TokenGrant } from "./http/auth.js";
 import { registerDefaultMethods } from "./methods/index.js";
-import { MethodRegistry, type MethodHandler } from "./registry.js";
-import { createRequestListener, type RecordedRequest } from "./server.js";
-import { PortalState } from "./state.js";
+import { MethodRegistry, type MethodHandler } from "./http/registry.js";
+import { createRequestListener, type RecordedRequest } from "./http/server.js";
+import { PortalState } from "./data/state.js";
 import { webRoutes } from "./web/routes.js";
-import { diskRoutes } from "./disk-routes.js";
-import { OAuthServer, type OAuthOptions } from "./oauth.js";
-import { PortalData, persistAfterEachRequest } from "./persistence.js";
+import { diskRoutes } from "./routes/disk-routes.js";
+import { OAuthServer, type OAuthOptions } from "./routes/oauth.js";
+import { PortalData, persistAfterEachRequest } from "./data/persistence.js";
 
-export { Credentials, randomSecret, type TokenGrant, type TokenCheck } from "./auth.js";
-export { paged, PagedResult, type TimeBlock } from "./envelope.js";
-export { RestError, badRequest, forbidden, type ErrorEnvelope } from "./errors.js";
-export { MethodRegistry, type AuthInfo, type MethodContext, type MethodHandler } from "./registry.js";
-export type { RecordedRequest } from "./server.js";
-export { Faults, type FaultKind, type FaultSpec } from "./faults.js";
+export { Credentials, randomSecret, type TokenGrant, type TokenCheck } from "./http/auth.js";
+export { paged, PagedResult, type TimeBlock } from "./http/envelope.js";
+export { RestError, badRequest, forbidden, type ErrorEnvelope } from "./http/errors.js";
+export { MethodRegistry, type AuthInfo, type MethodContext, type MethodHandler } from "./http/registry.js";
+export type { RecordedRequest } from "./http/server.js";
+export { Faults, type FaultKind, type FaultSpec } from "./limits/faults.js";
 export {
   PLAN_BUCKETS,
   PortalLimits,
@@ -31,11 +31,11 @@ export {
   type OperatingSettings,
   type OperatingStatus,
   type Plan,
-} from "./limits.js";
-export { LeadStore, type LeadRecord } from "./leads.js";
-export { selfSignedCertificate, type TlsPair } from "./tls.js";
-export { OAuthServer, type OAuthApp, type OAuthAppSpec, type OAuthOptions, type TokenAnswer } from "./oauth.js";
-export { PortalDataError } from "./persistence.js";
+} from "./limits/limits.js";
+export { LeadStore, type LeadRecord } from "./data/leads.js";
+export { selfSignedCertificate, type TlsPair } from "./http/tls.js";
+export { OAuthServer, type OAuthApp, type OAuthAppSpec, type OAuthOptions, type TokenAnswer } from "./routes/oauth.js";
+export { PortalDataError } from "./data/persistence.js";
 export {
   DELETED_MESSAGE_TEXT,
   PortalState,
@@ -44,7 +44,7 @@ export {
   type MessageRecord,
   type PortalStateOptions,
   type UserRecord,
-} from "./state.js";
+} from "./data/state.js";
 
 export interface PortalOptions {
   /** TCP port; 0 = any free port (default 0). */

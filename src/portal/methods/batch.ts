@@ -3,11 +3,11 @@
 // The answer is always HTTP 200 with five maps keyed like `cmd`; failures land in result_error.
 // Later commands may use earlier answers: `$result[key][field]…` (also $error, $total, $next,
 // $time); a reference that does not resolve stays in the text as it was.
-import { parseQuery } from "../body.js";
-import { PagedResult, timeBlock } from "../envelope.js";
-import { RestError } from "../errors.js";
-import { yesNo, type Params } from "../params.js";
-import type { MethodContext, MethodHandler } from "../registry.js";
+import { parseQuery } from "../http/body.js";
+import { PagedResult, timeBlock } from "../http/envelope.js";
+import { RestError } from "../http/errors.js";
+import { yesNo, type Params } from "../http/params.js";
+import type { MethodContext, MethodHandler } from "../http/registry.js";
 
 export const MAX_BATCH_COMMANDS = 50;
 

@@ -1,10 +1,10 @@
 // Finding the chat a chat-management or dialog call names, with Bitrix24's errors for each way it
 // can go wrong (bitrix24-rest.md §4.10-4.13): CHAT_ID is the bare number ("chat5" is refused with
 // CHAT_ID_EMPTY, as Bitrix24 reads it with intval), DIALOG_ID may be "chatN" or a user id.
-import { badRequest, forbidden } from "../errors.js";
-import { isBlank, toInt, type Params } from "../params.js";
-import type { MethodContext } from "../registry.js";
-import type { ChatRecord } from "../state.js";
+import { badRequest, forbidden } from "../http/errors.js";
+import { isBlank, toInt, type Params } from "../http/params.js";
+import type { MethodContext } from "../http/registry.js";
+import type { ChatRecord } from "../data/state.js";
 import { parseDialogId } from "./dialog-id.js";
 
 export const chatIdEmpty = () => badRequest("CHAT_ID_EMPTY", "Chat ID can't be empty");

@@ -1,10 +1,10 @@
 // crm.lead.add / crm.lead.get / crm.lead.list, minimal: a big list to page over (paging.ts).
 // CRM errors carry an empty code and the reason in the description, as Bitrix24's crm.* do.
-import { RestError } from "../errors.js";
-import { renderLead, type NewLead } from "../leads.js";
-import { listPage } from "../paging.js";
-import { isBlank, textParam, toInt } from "../params.js";
-import type { MethodContext, MethodHandler } from "../registry.js";
+import { RestError } from "../http/errors.js";
+import { renderLead, type NewLead } from "../data/leads.js";
+import { listPage } from "../http/paging.js";
+import { isBlank, textParam, toInt } from "../http/params.js";
+import type { MethodContext, MethodHandler } from "../http/registry.js";
 
 const crmError = (description: string): RestError => new RestError("", description, 400);
 

@@ -1,6 +1,6 @@
 // DIALOG_ID as Bitrix24 reads it: "chatN" = group chat N, "sgN" = workgroup N's chat, a bare
 // "N" = the private dialog with user N. The chat prefixes are matched case-insensitively.
-import { isBlank } from "../params.js";
+import { isBlank } from "../http/params.js";
 
 export type DialogRef =
   | { kind: "chat"; chatId: number }

@@ -1,11 +1,11 @@
 // Dialog-level reads and signals: im.dialog.get, im.dialog.users.list, im.dialog.writing,
 // im.dialog.read.all (bitrix24-rest.md §4.10, §4.12, §4.7 siblings). DIALOG_ID is "chatN" or a
 // user id (the private dialog with that user).
-import { paged } from "../envelope.js";
-import { toInt, upperKeys } from "../params.js";
-import type { MethodHandler } from "../registry.js";
-import { renderDialog } from "../render-chat.js";
-import { renderImUser } from "../render.js";
+import { paged } from "../http/envelope.js";
+import { toInt, upperKeys } from "../http/params.js";
+import type { MethodHandler } from "../http/registry.js";
+import { renderDialog } from "../render/render-chat.js";
+import { renderImUser } from "../render/render.js";
 import { dialogChat } from "./chat-target.js";
 
 const DEFAULT_USERS_LIMIT = 50;

@@ -2,12 +2,12 @@
 // .updateAvatar, .setOwner, .mute. Validation order, codes and texts follow the Bitrix24 docs
 // (bitrix24-rest.md §4.8, §4.11-4.13). Membership changes and renames leave a system message in
 // the chat (author 0), as Bitrix24 does.
-import { chatColorHex, defaultChatColor } from "../chat-colors.js";
-import { badRequest, forbidden } from "../errors.js";
-import { imageInfo } from "../image.js";
-import { isBlank, textParam, toInt, upperKeys, yesNo } from "../params.js";
-import type { MethodContext, MethodHandler } from "../registry.js";
-import type { ChatRecord, PortalState } from "../state.js";
+import { chatColorHex, defaultChatColor } from "../data/chat-colors.js";
+import { badRequest, forbidden } from "../http/errors.js";
+import { imageInfo } from "../data/image.js";
+import { isBlank, textParam, toInt, upperKeys, yesNo } from "../http/params.js";
+import type { MethodContext, MethodHandler } from "../http/registry.js";
+import type { ChatRecord, PortalState } from "../data/state.js";
 import { actionUnavailable, chatIdOf, memberChat, userIdList } from "./chat-target.js";
 
 const MAX_AVATAR_SIDE = 5000;

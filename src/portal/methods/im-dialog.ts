@@ -1,11 +1,11 @@
 // Reading dialogs: im.dialog.messages.get.
-import { badRequest, forbidden } from "../errors.js";
-import { isBlank, toInt, upperKeys } from "../params.js";
-import type { MethodHandler } from "../registry.js";
-import { renderImUser, renderMessageFor } from "../render.js";
-import type { UserRecord } from "../state.js";
+import { badRequest, forbidden } from "../http/errors.js";
+import { isBlank, toInt, upperKeys } from "../http/params.js";
+import type { MethodHandler } from "../http/registry.js";
+import { renderImUser, renderMessageFor } from "../render/render.js";
+import type { UserRecord } from "../data/state.js";
 import { parseDialogId } from "./dialog-id.js";
-import { messageFiles } from "../disk-render.js";
+import { messageFiles } from "../render/disk-render.js";
 import { isUnreadFor } from "./im-likes-read.js";
 
 const DEFAULT_LIMIT = 20;

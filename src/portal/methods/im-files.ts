@@ -2,12 +2,12 @@
 // one-time upload link), disk.file.get, and im.disk.file.commit (a chat message carrying files).
 // Codes follow bitrix24-rest.md §4.16-4.17; the disk.* errors follow Bitrix24's Drive REST
 // service (ERROR_ARGUMENT, ERROR_NOT_FOUND 404, ACCESS_DENIED 403).
-import type { DiskFileRecord, DiskFolderRecord } from "../disk.js";
-import { renderDiskFile, renderFileModel, renderImFile } from "../disk-render.js";
-import { badRequest, forbidden, RestError } from "../errors.js";
-import { isBlank, limitMessageText, textParam, toInt, upperKeys, yesNo } from "../params.js";
-import type { MethodContext, MethodHandler } from "../registry.js";
-import type { ChatRecord } from "../state.js";
+import type { DiskFileRecord, DiskFolderRecord } from "../data/disk.js";
+import { renderDiskFile, renderFileModel, renderImFile } from "../render/disk-render.js";
+import { badRequest, forbidden, RestError } from "../http/errors.js";
+import { isBlank, limitMessageText, textParam, toInt, upperKeys, yesNo } from "../http/params.js";
+import type { MethodContext, MethodHandler } from "../http/registry.js";
+import type { ChatRecord } from "../data/state.js";
 import { parseDialogId } from "./dialog-id.js";
 
 const noDialogAccess = () => forbidden("ACCESS_ERROR", "You do not have access to the specified dialog");

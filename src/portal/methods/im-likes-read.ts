@@ -1,9 +1,9 @@
 // Likes and read marks: im.message.like, im.dialog.read, im.dialog.unread.
 // Validation order and codes follow Bitrix24 (bitrix24-rest.md §4.4, §4.7).
-import { badRequest } from "../errors.js";
-import { toInt, upperKeys } from "../params.js";
-import type { MethodContext, MethodHandler } from "../registry.js";
-import type { ChatRecord, MessageRecord, PortalState } from "../state.js";
+import { badRequest } from "../http/errors.js";
+import { toInt, upperKeys } from "../http/params.js";
+import type { MethodContext, MethodHandler } from "../http/registry.js";
+import type { ChatRecord, MessageRecord, PortalState } from "../data/state.js";
 import { parseDialogId, type DialogRef } from "./dialog-id.js";
 
 const withoutChanges = () => badRequest("WITHOUT_CHANGES", "Action completed without changes");

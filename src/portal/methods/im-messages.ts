@@ -1,10 +1,10 @@
 // Sending, editing and deleting chat messages: im.message.add / .update / .delete.
 // Validation order and error codes follow the Bitrix24 docs (bitrix24-rest.md §4.1-4.3).
-import { isRemoval, parseAttach, parseKeyboard, parseMenu } from "../attach.js";
-import { badRequest, forbidden } from "../errors.js";
-import { isBlank, limitMessageText, textParam, toInt, upperKeys, yesNo } from "../params.js";
-import type { MethodContext, MethodHandler } from "../registry.js";
-import type { MessagePatch, MessageRecord } from "../state.js";
+import { isRemoval, parseAttach, parseKeyboard, parseMenu } from "../render/attach.js";
+import { badRequest, forbidden } from "../http/errors.js";
+import { isBlank, limitMessageText, textParam, toInt, upperKeys, yesNo } from "../http/params.js";
+import type { MethodContext, MethodHandler } from "../http/registry.js";
+import type { MessagePatch, MessageRecord } from "../data/state.js";
 import { parseDialogId } from "./dialog-id.js";
 
 const cantEdit = () => badRequest("CANT_EDIT_MESSAGE", "Time has expired for modification or you don't have access");

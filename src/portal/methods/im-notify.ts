@@ -1,13 +1,13 @@
 // Notifications: im.notify.personal.add, im.notify.system.add, im.notify.delete and
 // im.notify.get (the caller's notification centre, newest first). Codes and order follow
 // bitrix24-rest.md §4.14-4.15.
-import { parseAttach } from "../attach.js";
-import { atom } from "../dates.js";
-import { badRequest } from "../errors.js";
-import type { NotificationRecord, NotificationType } from "../notifications.js";
-import { isBlank, textParam, toInt, upperKeys } from "../params.js";
-import type { MethodHandler } from "../registry.js";
-import { phpMap, renderImUser } from "../render.js";
+import { parseAttach } from "../render/attach.js";
+import { atom } from "../http/dates.js";
+import { badRequest } from "../http/errors.js";
+import type { NotificationRecord, NotificationType } from "../data/notifications.js";
+import { isBlank, textParam, toInt, upperKeys } from "../http/params.js";
+import type { MethodHandler } from "../http/registry.js";
+import { phpMap, renderImUser } from "../render/render.js";
 
 const DEFAULT_LIMIT = 50;
 

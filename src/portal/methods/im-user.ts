@@ -1,9 +1,9 @@
 // Messenger users: im.user.list.get and the caller's status, im.user.status.get / .set
 // (bitrix24-rest.md §4.19, §4.21; b24restdocs api-reference/chats/users/).
-import { badRequest } from "../errors.js";
-import { isBlank, textParam, upperKeys } from "../params.js";
-import type { MethodHandler } from "../registry.js";
-import { renderImUser } from "../render.js";
+import { badRequest } from "../http/errors.js";
+import { isBlank, textParam, upperKeys } from "../http/params.js";
+import type { MethodHandler } from "../http/registry.js";
+import { renderImUser } from "../render/render.js";
 import { userIdList } from "./chat-target.js";
 
 /** The statuses a user may pick. */

@@ -1,5 +1,5 @@
 // Every method area registers its handlers here.
-import type { MethodRegistry } from "../registry.js";
+import type { MethodRegistry } from "../http/registry.js";
 import { imDialogMethods } from "./im-dialog.js";
 import { imMessageMethods } from "./im-messages.js";
 import { imFileMethods } from "./im-files.js";

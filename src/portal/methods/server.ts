@@ -1,6 +1,6 @@
 // Methods of the `server` area.
-import { atom } from "../dates.js";
-import type { MethodHandler } from "../registry.js";
+import { atom } from "../http/dates.js";
+import type { MethodHandler } from "../http/registry.js";
 
 /** server.time: the portal's current time as an ATOM string. */
 const serverTime: MethodHandler = () => atom(Date.now());

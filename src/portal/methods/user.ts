@@ -3,12 +3,12 @@
 // GetCurrentUser.json, over the same UserRecords the im.* methods print in lower case, so a user
 // added here shows up in chats at once. Fields the im.* side has no place for live in a small
 // per-portal profile store kept here.
-import { atom } from "../dates.js";
-import { paged } from "../envelope.js";
-import { badRequest } from "../errors.js";
-import { isBlank, textParam, toInt, yesNo } from "../params.js";
-import type { MethodContext, MethodHandler } from "../registry.js";
-import type { PortalState, UserRecord } from "../state.js";
+import { atom } from "../http/dates.js";
+import { paged } from "../http/envelope.js";
+import { badRequest } from "../http/errors.js";
+import { isBlank, textParam, toInt, yesNo } from "../http/params.js";
+import type { MethodContext, MethodHandler } from "../http/registry.js";
+import type { PortalState, UserRecord } from "../data/state.js";
 
 /** Every user field with its title, in Bitrix24's order (user.fields; the order users print in). */
 const USER_FIELDS: Record<string, string> = {

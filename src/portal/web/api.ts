@@ -2,10 +2,10 @@
 // Bitrix24 has one (users as im.user.get, a dialog as im.dialog.messages.get answers it), so the
 // page renders exactly what a REST client would get. Nothing here knows credentials: the page can
 // never show the webhook secret or a token.
-import type { MethodRegistry } from "../registry.js";
-import { renderImUser, renderMessage } from "../render.js";
-import { atom } from "../dates.js";
-import type { ChatRecord, PortalState } from "../state.js";
+import type { MethodRegistry } from "../http/registry.js";
+import { renderImUser, renderMessage } from "../render/render.js";
+import { atom } from "../http/dates.js";
+import type { ChatRecord, PortalState } from "../data/state.js";
 
 export interface WebDeps {
   state: PortalState;

@@ -4,7 +4,7 @@
 // rebinding; the page's Content-Security-Policy lets no script run but its own.
 import { readFile } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
-import type { ExtraRoute, ExtraRouteContext } from "../server.js";
+import type { ExtraRoute, ExtraRouteContext } from "../http/server.js";
 import { dialog, overview, type WebDeps } from "./api.js";
 
 const ASSETS = new URL("./assets/", import.meta.url);

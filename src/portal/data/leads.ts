@@ -1,8 +1,8 @@
 // CRM leads, minimal: enough to page over a big list. Synthetic leads 1..N are computed from
 // their ID on demand (100,000 of them cost nothing at start and no memory); leads added later get
 // IDs above N and are stored. IDs only grow, so the store is always in ascending ID order.
-import { atom } from "./dates.js";
-import type { IdRun, ListSource } from "./paging.js";
+import { atom } from "../http/dates.js";
+import type { IdRun, ListSource } from "../http/paging.js";
 
 export interface LeadRecord {
   id: number;

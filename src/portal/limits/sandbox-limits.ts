@@ -1,6 +1,6 @@
 // `oint sandbox` options for limits, big lists and HTTPS. Unlike startPortal(), the sandbox runs
 // the standard plan by default, like a real portal, so clients meet the real limits there.
-import type { PortalOptions, RunningPortal } from "./index.js";
+import type { PortalOptions, RunningPortal } from "../index.js";
 
 export const LIMIT_OPTIONS = {
   plan: { type: "string" },

@@ -2,10 +2,10 @@
 // handler, the charge. Top-level calls and batch sub-commands both come through here, so a
 // sub-command meets exactly the registry, auth and budget a direct call would.
 import { methodNotFound } from "./errors.js";
-import type { PortalLimits, OperatingStatus } from "./limits.js";
+import type { PortalLimits, OperatingStatus } from "../limits/limits.js";
 import type { Params } from "./params.js";
 import type { AuthInfo, MethodRegistry } from "./registry.js";
-import type { PortalState } from "./state.js";
+import type { PortalState } from "../data/state.js";
 
 export interface DispatchDeps {
   state: PortalState;

@@ -2,13 +2,13 @@
 // snapshots: `rows` turns a snapshot into rows (one array per row, columns in declared order),
 // `fromRows` builds the snapshot back. Dates are stored as ms timestamps, booleans as 0/1, nested
 // values (ATTACH, keyboards, likes, phones…) as JSON text. persistence.ts does the I/O.
-import type { CredentialsSnapshot } from "./auth.js";
+import type { CredentialsSnapshot } from "../http/auth.js";
 import type { ChatExtrasSnapshot } from "./chat-extras.js";
 import type { DiskSnapshot } from "./disk.js";
 import type { LeadRecord } from "./leads.js";
-import type { UserProfile } from "./methods/user.js";
+import type { UserProfile } from "../methods/user.js";
 import type { NotificationRecord } from "./notifications.js";
-import type { OAuthSnapshot } from "./oauth.js";
+import type { OAuthSnapshot } from "../routes/oauth.js";
 import type { ChatRecord, MessageRecord, PortalState, PortalStateSnapshot } from "./state.js";
 
 /** Bump when a table changes; a file of another version is refused, never guessed at. */

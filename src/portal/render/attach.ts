@@ -4,9 +4,9 @@
 //   params.ATTACH = [{ID, BLOCKS: [...], COLOR, COLOR_TOKEN}]
 // with single-item blocks (LINK, USER, IMAGE, FILE, RICH_LINK) turned into one-element arrays.
 import JSON5 from "json5";
-import { badRequest } from "./errors.js";
-import { isBlank } from "./params.js";
-import type { AttachRecord } from "./state.js";
+import { badRequest } from "../http/errors.js";
+import { isBlank } from "../http/params.js";
+import type { AttachRecord } from "../data/state.js";
 
 /** Serialized ATTACH limit (docs: 60,000 characters). */
 export const MAX_ATTACH_LENGTH = 60_000;

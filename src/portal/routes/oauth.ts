@@ -5,11 +5,11 @@
 // Credentials with an expiry, so REST calls with them expire like on Bitrix24.
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { randomToken, type Credentials } from "./auth.js";
-import { parseBody, parseQuery } from "./body.js";
-import type { Params } from "./params.js";
-import type { ExtraRoute, ExtraRouteContext } from "./server.js";
-import type { OAuthTokens } from "../transport/oauth-token.js";
+import { randomToken, type Credentials } from "../http/auth.js";
+import { parseBody, parseQuery } from "../http/body.js";
+import type { Params } from "../http/params.js";
+import type { ExtraRoute, ExtraRouteContext } from "../http/server.js";
+import type { OAuthTokens } from "../../transport/oauth-token.js";
 
 export interface OAuthAppSpec {
   /** Default: a Bitrix24-style local app id, `local.<hex>.<digits>`. */

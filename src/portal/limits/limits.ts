@@ -6,7 +6,7 @@
 //    limit before it starts, so the call that crosses the limit still completes.
 // Time comes from an injectable clock, and `timeScale` runs the same rules faster (timeScale 10:
 // drain 20/s, a 60 s operating window of 6 s buckets) so tests and benchmarks need not wait.
-import { RestError } from "./errors.js";
+import { RestError } from "../http/errors.js";
 
 export type Plan = "standard" | "enterprise" | "off";
 

@@ -1,8 +1,8 @@
 // How portal records look on the wire. im.* methods use snake_case objects (see
 // fixtures/opi-samples/GetChatMembersList.json and GetChatMessagesList.json); key order follows
 // the real answers.
-import { atom } from "./dates.js";
-import type { MessageRecord, UserRecord } from "./state.js";
+import { atom } from "../http/dates.js";
+import type { MessageRecord, UserRecord } from "../data/state.js";
 
 /** PHP serialises an empty associative array as `[]`, a non-empty one as an object. */
 export function phpMap(map: Record<string, unknown>): Record<string, unknown> | unknown[] {

@@ -3,7 +3,7 @@
 // validate and map outcomes to RestErrors, so a persistent store can later replace this one
 // behind the same methods.
 import { seedPortal } from "./seed.js";
-import { ChangeFeed } from "./web/changes.js";
+import { ChangeFeed } from "../web/changes.js";
 import { ChatExtras } from "./chat-extras.js";
 import { DiskStore } from "./disk.js";
 import { NotificationStore } from "./notifications.js";

@@ -4,7 +4,7 @@
 //   portal.faults.add({ kind: "drop-after", method: "im.message.add" })   // done, but no answer
 //   portal.faults.expireTokenAfter(token, 2)                              // the 3rd call gets expired_token
 import type { ServerResponse } from "node:http";
-import type { Credentials } from "./auth.js";
+import type { Credentials } from "../http/auth.js";
 
 export type FaultKind =
   /**

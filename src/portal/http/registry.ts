@@ -2,7 +2,7 @@
 // matched case-insensitively, as Bitrix24 does. Each portal has its own registry, so tests and
 // later features can add handlers without touching global state.
 import type { DispatchResult } from "./dispatch.js";
-import type { PortalState } from "./state.js";
+import type { PortalState } from "../data/state.js";
 
 export interface AuthInfo {
   /** "webhook": /rest/<user>/<secret>/…; "oauth": /rest/… with an access token in `auth`. */

@@ -15,12 +15,12 @@ import {
   RestError,
 } from "./errors.js";
 import { accountOf, dispatch, type DispatchResult } from "./dispatch.js";
-import type { Faults } from "./faults.js";
-import { OperatingLimitError, type PortalLimits } from "./limits.js";
+import type { Faults } from "../limits/faults.js";
+import { OperatingLimitError, type PortalLimits } from "../limits/limits.js";
 import type { Params } from "./params.js";
 import type { AuthInfo, MethodRegistry } from "./registry.js";
 import { routeRequest, type Route } from "./routing.js";
-import type { PortalState } from "./state.js";
+import type { PortalState } from "../data/state.js";
 
 /** One request as it arrived, kept so tests can assert the wire format. */
 export interface RecordedRequest {

@@ -9,9 +9,9 @@
 import { closeSync, existsSync, openSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type BetterSqlite3 from "better-sqlite3";
-import type { Credentials } from "./auth.js";
-import { exportProfiles, importProfiles } from "./methods/user.js";
-import type { OAuthServer } from "./oauth.js";
+import type { Credentials } from "../http/auth.js";
+import { exportProfiles, importProfiles } from "../methods/user.js";
+import type { OAuthServer } from "../routes/oauth.js";
 import { fromRows, FORMAT, SCHEMA_VERSION, TABLES, type PortalSnapshot, type Row, type Stored, type TableSpec } from "./persist-schema.js";
 import type { PortalState } from "./state.js";
 

@@ -1,7 +1,7 @@
 // The chat object of im.dialog.get, in the key order and value types of
 // fixtures/opi-samples/GetDialog.json (bitrix24-rest.md §4.10).
-import { atom } from "./dates.js";
-import type { ChatRecord, PortalState } from "./state.js";
+import { atom } from "../http/dates.js";
+import type { ChatRecord, PortalState } from "../data/state.js";
 
 const MESSAGE_TYPE: Record<ChatRecord["type"], string> = { chat: "C", open: "O", private: "P" };
 

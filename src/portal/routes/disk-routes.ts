@@ -2,8 +2,8 @@
 // with the file (the uploadUrl of disk.folder.uploadFile) and answers `{"result": disk object}`
 // without a time block, as Bitrix24 does; `/download/<token>` serves a file's exact bytes.
 import type { ServerResponse } from "node:http";
-import { renderDiskFile } from "./disk-render.js";
-import type { ExtraRoute, ExtraRouteContext } from "./server.js";
+import { renderDiskFile } from "../render/disk-render.js";
+import type { ExtraRoute, ExtraRouteContext } from "../http/server.js";
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -2,7 +2,7 @@
 // add next/total). Errors: `{error, error_description}` with no result and no time.
 import { atom } from "./dates.js";
 import type { ErrorEnvelope, RestError } from "./errors.js";
-import type { Time } from "../transport/envelope.js";
+import type { Time } from "../../transport/envelope.js";
 
 /** The `time` block, with the cloud-only operating fields always filled in. */
 export type TimeBlock = Required<Time>;

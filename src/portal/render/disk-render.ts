@@ -2,9 +2,9 @@
 // fixtures/opi-samples): the disk object of disk.* methods (UploadFileToFolder.json), the im file
 // object (SendFile.json `FILES`, im.dialog.messages.get `files`) and the file model
 // (SendFile.json `FILE_MODELS`).
-import { atom } from "./dates.js";
-import { diskTypeFile, etagOf, extensionOf, imFileType, type DiskFileRecord, type DiskFolderRecord } from "./disk.js";
-import type { MessageRecord, PortalState } from "./state.js";
+import { atom } from "../http/dates.js";
+import { diskTypeFile, etagOf, extensionOf, imFileType, type DiskFileRecord, type DiskFolderRecord } from "../data/disk.js";
+import type { MessageRecord, PortalState } from "../data/state.js";
 
 /** Served by the portal's /download/ route; the token is the file's own, no webhook secret. */
 export const downloadPath = (file: DiskFileRecord) => `/download/${file.downloadToken}`;
