@@ -3,6 +3,7 @@
 // JSON answer and stops the portal.
 import { parseArgs } from "node:util";
 import { startPortal } from "../portal/index.js";
+import { bitrix24 } from "../library.js";
 import { MASK } from "../transport/redact.js";
 import { run } from "./run.js";
 import { EXIT } from "./exit-codes.js";
@@ -20,9 +21,14 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
 
   const portal = await startPortal({ port });
   try {
+    // Links the portal itself serves, so they open with no internet: its sample picture, and a
+    // document put on the portal's Drive first.
+    const folder = (await bitrix24.getChatFilesFolder(portal.webhookUrl, 1)).result.ID;
+    const document = Buffer.from("A document attached to oint's demo message.\n").toString("base64");
+    const uploaded = await bitrix24.uploadFileToFolder(portal.webhookUrl, "oint-demo.txt", document, folder);
     const blocks = JSON.stringify([
-      { IMAGE: { NAME: "Picture1", LINK: `${portal.url}/static/picture.png` } },
-      { FILE: { NAME: "File1.docx", LINK: `${portal.url}/static/document.docx` } },
+      { IMAGE: { NAME: "Picture1", LINK: `${portal.url}/ui/assets/sample.svg` } },
+      { FILE: { NAME: "oint-demo.txt", LINK: uploaded.result.DOWNLOAD_URL } },
     ]);
     const args = ["bitrix24", "SendMessage", "--url", portal.webhookUrl, "--chat", "chat1", "--text", "Hello from oint: [b]text[/b], a picture block and a file block", "--blocks", blocks];
     const shown = args.map((a) => (a === portal.webhookUrl ? a.replace(portal.secret, MASK) : /[\s[\]{}"]/.test(a) ? `'${a}'` : a));
