@@ -115,6 +115,12 @@ describe("output options", () => {
     assert.equal(typeof JSON.parse(readFileSync(file, "utf8")).result, "number");
   });
 
+  it("--out into a folder that does not exist is bad input (exit 4), not a crash", async () => {
+    const run = await runCli(["bitrix24", "GetPictureBlock", "--title", "x", "--url", "y", "--out", join(tmp.path, "no", "such", "dir.json")]);
+    assert.equal(run.code, 4);
+    assert.match(run.stderr, /^oint: --out: cannot write .*dir\.json: ENOENT/);
+  });
+
   it("--debug prints the request to stderr with the webhook secret masked", async () => {
     const run = await runCli(["bitrix24", "SendMessage", "--url", hook(), "--chat", "chat1", "--text", "debugging", "--debug"]);
     assert.equal(run.code, 0, run.stderr);

@@ -2,6 +2,7 @@
 // quotes, which no JSON parser reads), indented by one space like OpenIntegrations' samples.
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { InputError } from "../transport/errors.js";
 
 export function formatResult(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value, null, 1);
@@ -15,6 +16,10 @@ export function emit(value: unknown, out: string | undefined): void {
     return;
   }
   const path = resolve(out);
-  writeFileSync(path, text);
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new InputError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, "--out");
+  }
   process.stderr.write(`oint: ${Buffer.byteLength(text)} bytes written to ${path}\n`);
 }

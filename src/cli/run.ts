@@ -3,7 +3,7 @@ import { findFunction } from "../catalogue/index.js";
 import type { Definition } from "../catalogue/define.js";
 import { planCall, runFlow, runLocal, withDefaults } from "../catalogue/invoke.js";
 import { Bitrix24Client } from "../transport/client.js";
-import { Bitrix24Error, InputError, OintError, TransportError } from "../transport/errors.js";
+import { Bitrix24Error, InputError, TransportError } from "../transport/errors.js";
 import { redactKnown, redactValue } from "../transport/redact.js";
 import { parseCommand, type ParsedCommand } from "./args.js";
 import { EXIT } from "./exit-codes.js";
@@ -102,8 +102,7 @@ function report(error: unknown, def: Definition, command: ParsedCommand | undefi
     complain(clean(error.message));
     return EXIT.noAnswer;
   }
-  const detail = error instanceof OintError || !(error instanceof Error) ? String((error as Error)?.message ?? error) : error.message;
-  complain(`unexpected error: ${clean(detail)}`);
+  complain(`unexpected error: ${clean(String((error as Error)?.message ?? error))}`);
   if (command?.global.debug && error instanceof Error && error.stack) complain(clean(error.stack));
   return EXIT.unexpected;
 }
