@@ -247,3 +247,23 @@ describe("oint sandbox --demo (the README's first command)", () => {
     assert.match(run.stderr, /"FILE":\{"NAME":"oint-demo\.txt","LINK":"http:\/\/127\.0\.0\.1:\d+\/download\//);
   });
 });
+
+describe("secret parameters of GetToken/RefreshToken", () => {
+  const secret = "client-secret-0123456789";
+  const code = "auth-code-0123456789";
+
+  it("--test shows the client secret and the code as ***", async () => {
+    const run = await runCli(["bitrix24", "GetToken", "--clientid", "app.1", "--clientsecret", secret, "--code", code, "--test"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout).values, { clientId: "app.1", clientSecret: "***", code: "***" });
+  });
+
+  it("--debug shows the token request with its secrets masked, and errors never show them", async () => {
+    const env = { OINT_OAUTH_URL: `${ctx.portal.url}/oauth/token/` };
+    const run = await runCli(["bitrix24", "RefreshToken", "-c", "app.1", "-l", secret, "-r", code, "--debug"], { env });
+    assert.equal(run.code, 3, run.stderr); // unknown app: the OAuth server's error envelope
+    assert.match(run.stderr, /debug: GET http:\/\/127\.0\.0\.1:\d+\/oauth\/token\/\?grant_type=refresh_token&client_id=app\.1&client_secret=\*\*\*&refresh_token=\*\*\*/);
+    assert.match(run.stderr, /debug: answer HTTP \d+/);
+    assert.ok(!`${run.stdout}${run.stderr}`.includes(secret) && !`${run.stdout}${run.stderr}`.includes(code));
+  });
+});

@@ -34,6 +34,8 @@ export interface ParamSpec {
   readonly keepEmpty?: boolean;
   /** For flags: true is sent as "N", false as "Y" (ChangeUserStatus: `--fire true` sends ACTIVE=N). */
   readonly invert?: boolean;
+  /** A secret (client secret, auth code, refresh token): shown as *** in --test, --debug and errors. Tokens always are. */
+  readonly secret?: boolean;
   /** A check run before sending (src/catalogue/checks.ts); a problem is an InputError. */
   readonly check?: import("./checks.js").CheckName;
   readonly required?: boolean;
@@ -78,6 +80,8 @@ export interface FlowContext {
   client(): import("../transport/client.js").Bitrix24Client;
   /** The OAuth server's token endpoint (OINT_OAUTH_URL or setOAuthServer(); default oauth.bitrix.info). */
   oauthTokenUrl(): string;
+  /** The CLI's --debug output (secrets must already be masked), when it is on. */
+  debug?: (line: string) => void;
 }
 
 export interface FlowSpec extends CommonSpec {

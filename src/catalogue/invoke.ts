@@ -99,11 +99,12 @@ export async function planCall(def: RestDefinition, values: ArgValues, client?: 
 }
 
 /** Runs a multi-step function; `client` (if given) replaces the shared client for its url/token. */
-export function runFlow(def: FlowDefinition, values: ArgValues, client?: Bitrix24Client): Promise<unknown> {
+export function runFlow(def: FlowDefinition, values: ArgValues, client?: Bitrix24Client, debug?: (line: string) => void): Promise<unknown> {
   const full = withDefaults(def, values);
   const ctx: FlowContext = {
     client: () => client ?? sharedClient(toText(full.url ?? ""), toText(full.token ?? "") || undefined),
     oauthTokenUrl,
+    debug,
   };
   return def.perform(full, ctx);
 }
@@ -113,4 +114,16 @@ export async function invoke(def: Definition, values: ArgValues): Promise<unknow
   if (def.kind === "flow") return runFlow(def, values);
   const plan = await planCall(def, values);
   return plan.client.send(plan.request);
+}
+
+/** The values of a definition's secret parameters (tokens included), to mask wherever they could show. */
+export function secretValues(def: Definition, values: ArgValues): string[] {
+  return def.params.filter((p) => p.secret || p.kind === "token").map((p) => toText(values[p.name] ?? "")).filter(Boolean);
+}
+
+/** The values with every secret parameter shown as ***, for --test. */
+export function maskedValues(def: Definition, values: ArgValues): ArgValues {
+  const out: ArgValues = { ...values };
+  for (const p of def.params) if ((p.secret || p.kind === "token") && isFilled(out[p.name])) out[p.name] = "***";
+  return out;
 }

@@ -1,10 +1,10 @@
 // The `oint` command: `oint bitrix24 <Method> --option value ...`, generated from the catalogue.
 import { findFunction } from "../catalogue/index.js";
 import type { Definition } from "../catalogue/define.js";
-import { planCall, runFlow, runLocal, withDefaults } from "../catalogue/invoke.js";
+import { maskedValues, planCall, runFlow, runLocal, secretValues, withDefaults } from "../catalogue/invoke.js";
 import { Bitrix24Client } from "../transport/client.js";
 import { Bitrix24Error, InputError, TransportError } from "../transport/errors.js";
-import { redactKnown, redactValue } from "../transport/redact.js";
+import { redactKnown } from "../transport/redact.js";
 import { parseCommand, type ParsedCommand } from "./args.js";
 import { EXIT } from "./exit-codes.js";
 import { libraryPage, methodPage, startPage, VERSION } from "./help.js";
@@ -62,10 +62,12 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
     if (def.kind === "flow") {
       if (global.test) {
         // A multi-step function's later requests depend on earlier answers: show the inputs only.
-        emit({ function: def.name, calls: def.calls, values: redactValue(withDefaults(def, values)), note: "multi-step function: nothing was sent" }, global.out);
+        emit({ function: def.name, calls: def.calls, values: maskedValues(def, withDefaults(def, values)), note: "multi-step function: nothing was sent" }, global.out);
         return EXIT.ok;
       }
-      emit(await runFlow(def, values, client), global.out);
+      const secrets = secretValues(def, values);
+      const debug = global.debug ? (line: string) => complain(`debug: ${redactKnown(line, secrets)}`) : undefined;
+      emit(await runFlow(def, values, client, debug), global.out);
       return EXIT.ok;
     }
     const plan = await planCall(def, values, client);
@@ -81,7 +83,7 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
 }
 
 function report(error: unknown, def: Definition, command: ParsedCommand | undefined, client: Bitrix24Client | undefined): number {
-  const secrets = [command?.values.token, client?.endpoint.secret, ...(client?.knownSecrets() ?? [])];
+  const secrets = [...(command ? secretValues(def, command.values) : []), client?.endpoint.secret, ...(client?.knownSecrets() ?? [])];
   const clean = (text: string) => redactKnown(text, secrets);
   if (error instanceof Bitrix24Error) {
     try {

@@ -44,6 +44,8 @@ export interface TokenRequestOptions {
   method?: "GET" | "POST";
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** One line per request and answer, secrets masked (the CLI's --debug). */
+  debug?: (line: string) => void;
 }
 
 export async function requestTokens(tokenUrl: string, grant: Record<string, string>, options: TokenRequestOptions = {}): Promise<OAuthTokens> {
@@ -56,6 +58,8 @@ export async function requestTokens(tokenUrl: string, grant: Record<string, stri
   const secrets = [grant.client_secret, grant.code, grant.refresh_token];
   const clean = (text: string) => redactKnown(text, secrets);
 
+  options.debug?.(`${method} ${clean(url.toString())}${method === "POST" ? ` ${clean(fields.toString())}` : ""}`);
+  const started = performance.now();
   let response: Response;
   let text: string;
   try {
@@ -75,6 +79,7 @@ export async function requestTokens(tokenUrl: string, grant: Record<string, stri
     throw new TransportError("CONNECTION_FAILED", `${OAUTH_METHOD}: could not reach ${url.host} (${reason})`, OAUTH_METHOD, err?.cause?.code !== "ECONNREFUSED");
   }
 
+  options.debug?.(`answer HTTP ${response.status} in ${Math.round(performance.now() - started)} ms`);
   let body: unknown;
   try {
     body = text ? JSON.parse(text) : {};

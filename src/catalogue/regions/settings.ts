@@ -19,7 +19,7 @@ export const serverTime = rest<string>()({
 // ---- OAuth 2.0 (bitrix24-rest.md §3, opi-bitrix24.md §4.8) ----------------------------------------
 
 const clientIdParam = { name: "clientId", option: "clientid", short: "c", kind: "string", required: true, description: "Client ID (client_id) from the application's settings" } as const;
-const clientSecretParam = { name: "clientSecret", option: "clientsecret", short: "l", kind: "string", required: true, description: "Client secret (client_secret) from the application's settings" } as const;
+const clientSecretParam = { name: "clientSecret", option: "clientsecret", short: "l", kind: "string", secret: true, required: true, description: "Client secret (client_secret) from the application's settings" } as const;
 const oauthServerNote = "at the OAuth server (oauth.bitrix.info; another one via OINT_OAUTH_URL or setOAuthServer(), e.g. the local portal's http://127.0.0.1:PORT/oauth/token/)";
 
 export const getAppAuthLink = local()({
@@ -49,7 +49,7 @@ export const getToken = flow()({
   params: [
     clientIdParam,
     clientSecretParam,
-    { name: "code", option: "code", short: "d", kind: "string", required: true, description: "The code from the authorisation redirect (GetAppAuthLink)" },
+    { name: "code", option: "code", short: "d", kind: "string", secret: true, required: true, description: "The code from the authorisation redirect (GetAppAuthLink)" },
   ],
   perform: (values, ctx) =>
     requestTokens(ctx.oauthTokenUrl(), {
@@ -57,7 +57,7 @@ export const getToken = flow()({
       client_id: toText(values.clientId),
       client_secret: toText(values.clientSecret),
       code: toText(values.code),
-    }),
+    }, { debug: ctx.debug }),
 });
 
 export const refreshToken = flow()({
@@ -70,7 +70,7 @@ export const refreshToken = flow()({
   params: [
     clientIdParam,
     clientSecretParam,
-    { name: "refresh", option: "refresh", short: "r", kind: "string", required: true, description: "The refresh token from GetToken or the previous RefreshToken" },
+    { name: "refresh", option: "refresh", short: "r", kind: "string", secret: true, required: true, description: "The refresh token from GetToken or the previous RefreshToken" },
   ],
   perform: (values, ctx) =>
     requestTokens(ctx.oauthTokenUrl(), {
@@ -78,7 +78,7 @@ export const refreshToken = flow()({
       client_id: toText(values.clientId),
       client_secret: toText(values.clientSecret),
       refresh_token: toText(values.refresh),
-    }),
+    }, { debug: ctx.debug }),
 });
 
 export const settingsFunctions = [getAppAuthLink, getToken, refreshToken, serverTime] as const;
