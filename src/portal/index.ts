@@ -12,6 +12,7 @@ import { MethodRegistry, type MethodHandler } from "./http/registry.js";
 import { createRequestListener, type RecordedRequest } from "./http/server.js";
 import { PortalState } from "./data/state.js";
 import { webRoutes } from "./web/routes.js";
+import { avatarRoutes } from "./routes/avatar-routes.js";
 import { diskRoutes } from "./routes/disk-routes.js";
 import { OAuthServer, type OAuthOptions } from "./routes/oauth.js";
 import { PortalData, persistAfterEachRequest } from "./data/persistence.js";
@@ -197,7 +198,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
       },
       log,
       // The web page's routes go last: its root route's prefix "/" matches every path.
-      routes: [...diskRoutes, ...oauth.routes(), ...webRoutes({ state, registry: methods, portalUrl: () => url })],
+      routes: [...avatarRoutes, ...diskRoutes, ...oauth.routes(), ...webRoutes({ state, registry: methods, portalUrl: () => url })],
     })),
   );
 
