@@ -16,14 +16,16 @@ export interface SandboxIo {
 
 const HELP = `Usage: oint sandbox [--port N] [--host ADDRESS] [--secret SECRET] [--data FILE]
 
-Runs a local Bitrix24-compatible portal (im.* messages, server.time) until Ctrl+C.
+Runs a local Bitrix24-compatible portal until Ctrl+C: chats, messages, files, notifications, users,
+OAuth, batch and paged lists over REST, and a web page at its root that shows them.
 
 Options:
   --port N          port to listen on (default ${DEFAULT_SANDBOX_PORT}; 0 = any free port)
   --host ADDRESS    loopback address to listen on (default 127.0.0.1)
   --secret SECRET   webhook secret (default: 16 random lowercase letters and digits)
   --data FILE       keep the portal in this SQLite file across restarts (default: in memory)
-${LIMIT_HELP}  --help            show this help
+${LIMIT_HELP}  --demo            start it, send an example message through the CLI, print the answer, stop
+  --help            show this help
 `;
 
 /** Runs the sandbox; resolves with the exit code once it has been stopped. */
