@@ -6,8 +6,8 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { bitrix24, Bitrix24Client, Bitrix24Error } from "../src/index.js";
-import { runCli, usePortal, useScratchDir } from "./helpers.js";
+import { bitrix24, Bitrix24Client } from "../src/index.js";
+import { expectError, runCli, usePortal, useScratchDir } from "./helpers.js";
 import { assertSameShape, opiSample } from "./opi-sample-shape.js";
 
 const ctx = usePortal();
@@ -32,15 +32,6 @@ async function download(url: string): Promise<Buffer> {
 
 async function folderOf(chatId: number): Promise<number> {
   return (await bitrix24.getChatFilesFolder(hook(), chatId)).result.ID;
-}
-
-async function expectError(promise: Promise<unknown>, code: string, status: number): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof Bitrix24Error, String(error));
-    assert.equal(error.code, code);
-    assert.equal(error.status, status);
-    return true;
-  });
 }
 
 describe("GetChatFilesFolder", () => {

@@ -1,10 +1,12 @@
 // Test helpers: a local portal per test file and a way to run the built `oint` CLI as a user would.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
+import { Bitrix24Error } from "../src/index.js";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
 
 export const CLI = join(import.meta.dirname, "..", "dist", "cli", "main.js");
@@ -65,5 +67,15 @@ export function freePort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** The call fails with Bitrix24's error `code` and HTTP `status`. */
+export async function expectError(promise: Promise<unknown>, code: string, status = 400): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof Bitrix24Error, String(error));
+    assert.equal(error.code, code);
+    assert.equal(error.status, status);
+    return true;
   });
 }

@@ -3,8 +3,8 @@
 // each reader's `unread` flags.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { bitrix24, Bitrix24Client, Bitrix24Error } from "../src/index.js";
-import { runCli, usePortal } from "./helpers.js";
+import { bitrix24, Bitrix24Client } from "../src/index.js";
+import { expectError, runCli, usePortal } from "./helpers.js";
 import { assertSameShape, opiSample } from "./opi-sample-shape.js";
 
 const ctx = usePortal();
@@ -34,15 +34,6 @@ async function dialog(dialogId: string, asToken?: string): Promise<Map<number, D
 }
 
 const likesOf = async (id: number) => ((await dialog("chat1")).get(id)?.params as { LIKE?: number[] }).LIKE;
-
-async function expectError(promise: Promise<unknown>, code: string, status = 400): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof Bitrix24Error, String(error));
-    assert.equal(error.code, code);
-    assert.equal(error.status, status);
-    return true;
-  });
-}
 
 /** Messages from user 2 to chat1, oldest first. */
 async function postsByMaria(count: number): Promise<number[]> {

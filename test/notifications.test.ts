@@ -3,8 +3,8 @@
 // same-tag replacement; Bitrix24's errors.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { bitrix24, Bitrix24Client, Bitrix24Error } from "../src/index.js";
-import { runCli, usePortal } from "./helpers.js";
+import { bitrix24, Bitrix24Client } from "../src/index.js";
+import { expectError, runCli, usePortal } from "./helpers.js";
 import { assertSameShape, opiSample } from "./opi-sample-shape.js";
 
 const ctx = usePortal();
@@ -31,15 +31,6 @@ interface Notification {
 async function mariasNotifications(): Promise<Notification[]> {
   const client = new Bitrix24Client({ url: ctx.portal.url, token: mariaToken() });
   return (await client.call<{ notifications: Notification[] }>("im.notify.get")).result.notifications;
-}
-
-async function expectError(promise: Promise<unknown>, code: string, status = 400): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof Bitrix24Error, String(error));
-    assert.equal(error.code, code);
-    assert.equal(error.status, status);
-    return true;
-  });
 }
 
 describe("CreatePersonalNotification", () => {
