@@ -236,8 +236,11 @@ export class Bitrix24Client {
   /** One HTTP attempt: the answer as an envelope, or a typed error. */
   private async sendOnce<T>(request: PreparedRequest): Promise<Envelope<T>> {
     const debug = this.options.debug;
-    const shown = this.describe(request);
-    debug?.(`${shown.httpMethod} ${shown.url}${shown.body ? ` ${JSON.stringify(shown.body)}` : ""}`);
+    if (debug) {
+      // Redacting copies the whole body: only worth it when someone reads the line.
+      const shown = this.describe(request);
+      debug(`${shown.httpMethod} ${shown.url}${shown.body ? ` ${JSON.stringify(shown.body)}` : ""}`);
+    }
     const started = performance.now();
 
     let response: Response;
