@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { catalogue, regions } from "../src/catalogue/index.js";
 import type { Definition, ParamSpec } from "../src/catalogue/define.js";
 import { findFunction } from "../src/catalogue/index.js";
-import { OPI_MESSAGING } from "./opi-parity.js";
+import { mendedRegion, readOpiIndex, writeOpiIndex } from "./opi-index.js";
 
 export const REFERENCE_PATH = join(import.meta.dirname, "..", "docs", "bitrix24-reference.md");
 export const README_PATH = join(import.meta.dirname, "..", "README.md");
@@ -60,7 +60,7 @@ export function renderReference(): string {
 
 /** The README's function table: every function, its REST call, and parity with OpenIntegrations. */
 export function renderReadmeTable(): string {
-  const opi = new Map(OPI_MESSAGING.map((f) => [f.name, f]));
+  const opi = new Map(readOpiIndex().map((f) => [f.en, f]));
   const rows = ["| function (RU) | REST | CLI options | OpenIntegrations |", "|-|-|-|-|"];
   for (const [region, defs] of regions()) {
     rows.push(`| **${region}** | | | |`);
@@ -68,13 +68,21 @@ export function renderReadmeTable(): string {
       const call = def.kind === "rest" ? `\`${def.method}\`` : def.kind === "flow" ? def.calls.map((c) => `\`${c}\``).join(" → ") : "local";
       const options = def.params.map((p) => `\`-${p.short}\``).join(" ");
       const twin = opi.get(def.name);
-      const extras = twin ? def.params.slice(twin.options.split(" ").length / 2).map((p) => `--${p.option}`) : [];
+      const extras = twin ? def.params.slice(twin.options.length).map((p) => `--${p.option}`) : [];
       const parity = !twin ? "oint addition" : extras.length ? `same name, method and options; plus ${extras.join(", ")}` : "same name, method and options";
       rows.push(`| [${def.name}](docs/bitrix24-reference.md#${def.name.toLowerCase()}) (${def.ru}) | ${call} | ${options} | ${parity} |`);
     }
   }
-  const missing = OPI_MESSAGING.filter((f) => !findFunction(f.name)).map((f) => f.name);
-  if (missing.length) rows.push("", `Not yet in oint from these regions: ${missing.join(", ")}.`);
+  const missing = [...opi.values()].filter((f) => !findFunction(f.en));
+  const implemented = opi.size - missing.length;
+  const additions = catalogue.length - implemented;
+  rows.unshift(`${implemented} of OpenIntegrations' ${opi.size} Bitrix24 functions, and ${additions} of oint's own.`, "");
+  if (missing.length) {
+    rows.push("", `Not yet in oint (${missing.length}), by OpenIntegrations region:`, "");
+    const byRegion = new Map<string, string[]>();
+    for (const f of missing) byRegion.set(f.region, [...(byRegion.get(f.region) ?? []), f.en]);
+    for (const [region, names] of byRegion) rows.push(`- ${mendedRegion(region)}: ${names.join(", ")}`);
+  }
   return [START, rows.join("\n"), END].join("\n");
 }
 
@@ -86,6 +94,7 @@ export function readmeWithTable(readme: string): string {
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  writeOpiIndex();
   writeFileSync(REFERENCE_PATH, renderReference());
   writeFileSync(README_PATH, readmeWithTable(readFileSync(README_PATH, "utf8")));
   console.log(`wrote ${REFERENCE_PATH} and the function table in ${README_PATH}`);

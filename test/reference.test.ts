@@ -3,6 +3,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { it } from "node:test";
 import { README_PATH, readmeWithTable, REFERENCE_PATH, renderReference } from "../scripts/reference.js";
+import { OPI_FUNCTIONS_TS, OPI_REGIONS_TS, renderOpiFunctions, renderOpiRegions } from "../scripts/opi-index.js";
+
+it("the region table and OpenIntegrations' function list are what its index generates (run `npm run reference`)", () => {
+  assert.equal(readFileSync(OPI_REGIONS_TS, "utf8"), renderOpiRegions());
+  assert.equal(readFileSync(OPI_FUNCTIONS_TS, "utf8"), renderOpiFunctions());
+});
 
 it("docs/bitrix24-reference.md is what the definitions generate (run `npm run reference`)", () => {
   assert.equal(readFileSync(REFERENCE_PATH, "utf8"), renderReference());

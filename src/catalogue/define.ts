@@ -49,10 +49,14 @@ interface CommonSpec {
   readonly name: string;
   /** Russian name: `ОтправитьСообщение`. */
   readonly ru: string;
-  /** Region (OpenIntegrations module region) the function belongs to, for grouping in help and docs. */
-  readonly region: string;
+  /** Region (OpenIntegrations module region, from the region table) the function belongs to: groups help and docs. */
+  readonly region: import("./opi-regions.js").RegionName;
   readonly summary: string;
   readonly params: readonly ParamSpec[];
+  /** Other names it answers to (OpenIntegrations' earlier RU spellings), for old scripts. */
+  readonly aliases?: readonly string[];
+  /** Not one of OpenIntegrations' functions: oint's own (the parity test requires the mark). */
+  readonly addition?: true;
 }
 
 export interface RestSpec extends CommonSpec {

@@ -1,6 +1,7 @@
 // The whole catalogue: every function definition, by region. Everything user-facing is generated
 // from this list.
 import type { Definition } from "./define.js";
+import { REGIONS, type RegionName } from "./opi-regions.js";
 import { chatFunctions } from "./regions/chats.js";
 import { fileFunctions } from "./regions/files.js";
 import { messageFunctions } from "./regions/messages.js";
@@ -23,19 +24,20 @@ const byName = new Map<string, Definition>();
 for (const def of catalogue as readonly Definition[]) {
   byName.set(def.name.toUpperCase(), def);
   byName.set(def.ru.toUpperCase(), def);
+  for (const alias of def.aliases ?? []) byName.set(alias.toUpperCase(), def);
 }
 
-/** Finds a function by its English or Russian name, case-insensitively (as OpenIntegrations does). */
+/** Finds a function by its English or Russian name (or an earlier spelling), case-insensitively (as OpenIntegrations does). */
 export function findFunction(name: string): Definition | undefined {
   return byName.get(name.toUpperCase());
 }
 
-export function regions(): Map<string, Definition[]> {
-  const out = new Map<string, Definition[]>();
-  for (const def of catalogue as readonly Definition[]) {
-    const list = out.get(def.region) ?? [];
-    list.push(def);
-    out.set(def.region, list);
+/** The functions of each region that has any, in the region table's order (OpenIntegrations' own). */
+export function regions(): Map<RegionName, Definition[]> {
+  const out = new Map<RegionName, Definition[]>();
+  for (const region of REGIONS) {
+    const defs = (catalogue as readonly Definition[]).filter((def) => def.region === region.en);
+    if (defs.length) out.set(region.en, defs);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // Help pages, generated from the catalogue definitions.
-import { catalogue, regions } from "../catalogue/index.js";
+import { catalogue, findFunction, regions } from "../catalogue/index.js";
+import { REGIONS } from "../catalogue/opi-regions.js";
 import type { Definition, ParamSpec } from "../catalogue/define.js";
 import { EXIT } from "./exit-codes.js";
 
@@ -34,14 +35,26 @@ Exit codes: ${EXIT.ok} success, ${EXIT.unknownLibrary} unknown library, ${EXIT.u
 (its JSON is printed on stdout), ${EXIT.badInput} bad input (nothing sent), ${EXIT.noAnswer} no answer from the portal, ${EXIT.unexpected} unexpected error.`;
 }
 
-export function libraryPage(): string {
-  const lines = [`Library: bitrix24 (${catalogue.length} functions). Names are case-insensitive; Russian names work too.`, ""];
-  for (const [region, defs] of regions()) {
-    lines.push(`${region}:`);
-    const width = Math.max(...defs.map((d) => d.name.length));
+/** `oint bitrix24 --help`: every function by region, and which of OpenIntegrations' are not in oint yet. */
+export async function libraryPage(): Promise<string> {
+  const { OPI_FUNCTIONS } = await import("../catalogue/opi-functions.js"); // help only: not loaded by commands
+  const implemented = OPI_FUNCTIONS.filter(([en]) => findFunction(en)).length;
+  const lines = [
+    `Library: bitrix24: ${catalogue.length} functions (${implemented} of OpenIntegrations' ${OPI_FUNCTIONS.length}, ${catalogue.length - implemented} of oint's own).`,
+    "Names are case-insensitive; Russian names work too.",
+    "",
+  ];
+  const defined = regions();
+  REGIONS.forEach((region, index) => {
+    const defs = defined.get(region.en) ?? [];
+    const missing = OPI_FUNCTIONS.filter(([en, , r]) => r === index && !findFunction(en)).map(([en]) => en);
+    const theirs = OPI_FUNCTIONS.filter(([, , r]) => r === index).length;
+    lines.push(`${region.en} (${region.ru}): ${theirs - missing.length} of ${theirs}`);
+    const width = Math.max(0, ...defs.map((d) => d.name.length));
     for (const def of defs) lines.push(`  ${def.name.padEnd(width)}  ${def.summary}`);
+    if (missing.length) lines.push(`  not yet in oint: ${missing.join(", ")}`);
     lines.push("");
-  }
+  });
   lines.push("Run `oint bitrix24 <Method> --help` for a function's options.");
   return lines.join("\n");
 }

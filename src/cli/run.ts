@@ -28,7 +28,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     complain(`unknown library "${library}". Available: bitrix24 (and the sandbox command). Run \`oint --help\`.`);
     return EXIT.unknownLibrary;
   }
-  if (!method || method === "--help") return say(libraryPage()), EXIT.ok;
+  if (!method || method === "--help") return say(await libraryPage()), EXIT.ok;
   const def = findFunction(method);
   if (!def) {
     complain(`unknown method "${method}" in bitrix24. Run \`oint bitrix24 --help\` for the list.`);

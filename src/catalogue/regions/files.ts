@@ -185,6 +185,7 @@ export const sendFileToChat = flow()({
   name: "SendFileToChat",
   ru: "ОтправитьФайлВЧат",
   region: "Message management",
+  addition: true,
   summary:
     "oint addition, not in OpenIntegrations: sends a file to a chat in one call (GetChatFilesFolder, UploadFileToFolder, SendFile); the result is SendFile's answer (MESSAGE_ID)",
   calls: ["im.disk.folder.get", "disk.folder.uploadFile", "POST of the file to its uploadUrl (multipart/form-data)", "im.disk.file.commit"],

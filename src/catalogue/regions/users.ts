@@ -118,7 +118,8 @@ export const findUsers = rest<PortalUser[]>()({
 
 export const getUserFieldsStructure = rest<Record<string, string>>()({
   name: "GetUserFieldsStructure",
-  ru: "ПолучитьСтурктуруПользователя", // sic: OpenIntegrations' own spelling
+  ru: "ПолучитьСтруктуруПользователя",
+  aliases: ["ПолучитьСтурктуруПользователя"], // (sic) OpenIntegrations' earlier spelling
   region,
   summary: "Returns the user fields with their names (for CreateUser and UpdateUser)",
   method: "user.fields",
