@@ -9,7 +9,8 @@ import { selfSignedCertificate, type TlsPair } from "./http/tls.js";
 import { Credentials, randomSecret, type TokenGrant } from "./http/auth.js";
 import { registerDefaultMethods } from "./methods/index.js";
 import { MethodRegistry, type MethodHandler } from "./http/registry.js";
-import { createRequestListener, type RecordedRequest } from "./http/server.js";
+import { createRequestListener } from "./http/server.js";
+import { DEFAULT_REQUEST_LOG, RequestLog } from "./http/request-log.js";
 import { PortalState } from "./data/state.js";
 import { webRoutes } from "./web/routes.js";
 import { avatarRoutes } from "./routes/avatar-routes.js";
@@ -21,7 +22,8 @@ export { Credentials, randomSecret, type TokenGrant, type TokenCheck } from "./h
 export { paged, PagedResult, type TimeBlock } from "./http/envelope.js";
 export { RestError, badRequest, forbidden, type ErrorEnvelope } from "./http/errors.js";
 export { MethodRegistry, type AuthInfo, type MethodContext, type MethodHandler } from "./http/registry.js";
-export type { RecordedRequest } from "./http/server.js";
+export { RequestLog, BODY_KEPT_BYTES, DEFAULT_REQUEST_LOG, type RecordedRequest } from "./http/request-log.js";
+export { MAX_BODY_BYTES } from "./http/body.js";
 export { Faults, type FaultKind, type FaultSpec } from "./limits/faults.js";
 export {
   PLAN_BUCKETS,
@@ -65,8 +67,15 @@ export interface PortalOptions {
   state?: PortalState;
   /** Extra or replacement method handlers, by method name. */
   methods?: Record<string, MethodHandler>;
-  /** Keep at most this many RecordedRequests, dropping the oldest (default: keep all). */
+  /**
+   * Size of the request log (`portal.requests`): the last N requests are kept, each with its body
+   * up to 8 KB (default 1000; 0 = off, requests are only counted).
+   */
+  requestLog?: number;
+  /** The former name of `requestLog`. */
   maxRecordedRequests?: number;
+  /** Bodies over this many bytes are refused with 413 before they are read whole (default 128 MB). */
+  maxBodyBytes?: number;
   /** Where internal errors are reported (default: nowhere). */
   log?: (message: string) => void;
   /**
@@ -114,8 +123,11 @@ export interface RunningPortal {
   credentials: Credentials;
   /** The portal's methods; register extra handlers here. */
   methods: MethodRegistry;
-  /** Every request received, oldest first. */
-  requests: RecordedRequest[];
+  /**
+   * The last `requestLog` requests, oldest first. `length` counts every request received,
+   * `at(-1)` is the newest, `slice(mark)` the ones since `length` was `mark`, `filter`, `find`…
+   */
+  requests: RequestLog;
   /** Faults on demand: add({kind, method?, times?}), expireAllTokens(), expireTokenAfter(). */
   faults: Faults;
   /** The leaky bucket and operating budgets (enabled false when the plan is "off"). */
@@ -177,8 +189,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
   if (options.leads && !saved) state.leads.seedSynthetic(options.leads); // a saved portal keeps its leads
   const tls = options.https === true ? selfSignedCertificate(host) : options.https;
 
-  const requests: RecordedRequest[] = [];
-  const maxRecorded = options.maxRecordedRequests ?? Infinity;
+  const requests = new RequestLog(options.requestLog ?? options.maxRecordedRequests ?? DEFAULT_REQUEST_LOG);
   let url = "";
   const oauth = new OAuthServer(credentials, () => url, { userId: webhookUserId, ...options.oauth });
   if (saved) oauth.restore(saved.oauth);
@@ -192,10 +203,8 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
       limits: limits.enabled ? limits : undefined,
       faults,
       portalUrl: () => url,
-      record: (request) => {
-        requests.push(request);
-        if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
-      },
+      requests,
+      maxBodyBytes: options.maxBodyBytes,
       log,
       // The web page's routes go last: its root route's prefix "/" matches every path.
       routes: [...avatarRoutes, ...diskRoutes, ...oauth.routes(), ...webRoutes({ state, registry: methods, portalUrl: () => url })],

@@ -219,7 +219,10 @@ export const TABLES: TableSpec[] = [
 export function fromRows(tables: Record<string, Stored[]>): PortalSnapshot {
   const meta = new Map(tables.meta.map((r) => [text(r, "key"), text(r, "value")]));
   const counter = new Map(tables.counters.map((r) => [text(r, "name"), num(r, "value")]));
-  const count = (name: (typeof COUNTERS)[number]) => counter.get(name) ?? 1;
+  // A sequence never goes back: past the saved counter and past every id the rows hold, so an id
+  // is not given out twice even if a counter row were behind its table.
+  const count = (name: (typeof COUNTERS)[number], ...tablesOfIds: Stored[][]) =>
+    tablesOfIds.flat().reduce((next, row) => Math.max(next, num(row, "id") + 1), counter.get(name) ?? 1);
 
   const members = new Map<number, { userId: number; position: number }[]>();
   for (const r of tables.chat_members) {
@@ -280,7 +283,7 @@ export function fromRows(tables: Record<string, Stored[]>): PortalSnapshot {
         likes: parsed<number[]>(r, "likes") ?? [],
         files: parsed<number[]>(r, "files") ?? [],
       })),
-      counters: { nextChatId: count("next_chat_id"), nextMessageId: count("next_message_id"), nextAttachId: count("next_attach_id") },
+      counters: { nextChatId: count("next_chat_id", tables.chats), nextMessageId: count("next_message_id", tables.messages), nextAttachId: count("next_attach_id") },
     },
     disk: {
       folders: tables.disk_folders.map((r) => ({
@@ -307,7 +310,7 @@ export function fromRows(tables: Record<string, Stored[]>): PortalSnapshot {
         downloadToken: text(r, "download_token"),
       })),
       tickets: tables.disk_upload_tickets.map((r) => ({ token: text(r, "token"), folderId: num(r, "folder_id"), userId: num(r, "user_id"), uniqueName: flag(r, "unique_name") })),
-      counters: { nextObjectId: count("next_disk_object_id"), nextFileId: count("next_disk_file_id") },
+      counters: { nextObjectId: count("next_disk_object_id", tables.disk_folders, tables.disk_files), nextFileId: count("next_disk_file_id") },
     },
     notifications: {
       notifications: tables.notifications.map((r) => ({
@@ -323,7 +326,7 @@ export function fromRows(tables: Record<string, Stored[]>): PortalSnapshot {
         date: date(r, "date"),
         read: flag(r, "read"),
       })),
-      nextId: count("next_notification_id"),
+      nextId: count("next_notification_id", tables.notifications),
     },
     chatExtras: {
       avatars: tables.chat_avatars.map((r) => ({ chatId: num(r, "chat_id"), base64: text(r, "base64"), extension: text(r, "extension"), width: num(r, "width"), height: num(r, "height") })),
@@ -338,7 +341,7 @@ export function fromRows(tables: Record<string, Stored[]>): PortalSnapshot {
     },
     leads: {
       synthetic: counter.get("synthetic_leads") ?? 0,
-      nextId: count("next_lead_id"),
+      nextId: count("next_lead_id", tables.leads_added),
       added: tables.leads_added.map((r) => ({
         id: num(r, "id"),
         title: text(r, "title"),

@@ -1,8 +1,9 @@
 // A portal kept in an SQLite file (`startPortal({ data })`, `oint sandbox --data FILE`): loaded at
 // start, written through after every request. Each flush captures the stores' snapshots, compares
 // rows with what the file holds (a signature per row, kept in memory) and writes only the rows that
-// changed, in one transaction, so a crash loses at most the request in flight and a file's bytes
-// are written once. Messages, the one table that grows large, are compared only where the change
+// changed, in one transaction, before the request's answer is sent: an acknowledged write (and the
+// id counters it moved) is on disk, so a killed portal loses only requests it never answered, and a
+// file's bytes are written once. Messages, the one table that grows large, are compared only where the change
 // feed named them (a few thousand messages must not slow every call); close() compares everything.
 // The file is opened in exclusive WAL mode: a second portal on the same file is refused instead of
 // the two overwriting each other.
@@ -168,12 +169,24 @@ export class PortalData {
     for (const w of work) w.commit();
   }
 
-  /** Wraps a request listener so every request, whatever it was, is followed by a flush. */
+  /**
+   * Wraps a request listener so a request's changes are committed before its answer goes out: the
+   * flush runs when the answer's status line is written (every answer, REST or not, passes through
+   * writeHead), so a client that got an answer has its write on disk, ids included. A flush that
+   * fails drops the connection instead of answering (the client learns the outcome is unknown; the
+   * next flush retries). Another flush follows when the request ends, for answers never sent.
+   */
   flushingAfter(
     listener: (req: IncomingMessage, res: ServerResponse) => void,
     log: (message: string) => void,
   ): (req: IncomingMessage, res: ServerResponse) => void {
     return (req, res) => {
+      const writeHead = res.writeHead;
+      res.writeHead = ((...args: Parameters<typeof writeHead>) => {
+        if (this.flushOrLog(log)) return writeHead.apply(res, args);
+        res.destroy();
+        return res;
+      }) as typeof writeHead;
       res.once("close", () => this.flushOrLog(log));
       listener(req, res);
     };
@@ -187,11 +200,14 @@ export class PortalData {
     this.db.close();
   }
 
-  private flushOrLog(log: (message: string) => void, full = false): void {
+  /** Flushes; false (and one line in the log) when the write failed. */
+  private flushOrLog(log: (message: string) => void, full = false): boolean {
     try {
       this.flush(full);
+      return true;
     } catch (error) {
       log(`portal: could not save to ${this.file}: ${oneLine(error)}`);
+      return false;
     }
   }
 }

@@ -16,23 +16,46 @@ export const MAX_BODY_BYTES = 128 * 1024 * 1024;
 
 export class BodyTooLargeError extends Error {}
 
+/**
+ * The whole body, refused with BodyTooLargeError as soon as it is known to be over `limit`: at once
+ * when Content-Length says so (nothing is read), else when the bytes received pass it (what came is
+ * dropped, the rest is left unread). The chunks are joined once, at the end.
+ */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  if (declaredLength(req) > limit) return Promise.reject(new BodyTooLargeError(`request body over ${limit} bytes`));
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      if (size > limit) return; // already refused: drain the rest without keeping it
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        chunks.length = 0;
+        chunks = [];
+        req.off("data", onData);
+        req.pause();
         reject(new BodyTooLargeError(`request body over ${limit} bytes`));
         return;
       }
       chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
     req.on("error", reject);
+    // A client that goes away mid-body: nothing more will come.
+    req.on("close", () => {
+      if (!req.complete) reject(new Error("the client closed the connection before the body was sent"));
+    });
   });
+}
+
+/** The body's size as Content-Length declares it (0 when absent or not a number). */
+export function declaredLength(req: IncomingMessage): number {
+  const declared = Number(req.headers["content-length"]);
+  return Number.isFinite(declared) && declared > 0 ? declared : 0;
+}
+
+/** Reads and drops a body nobody needs, so the connection can carry the next request. */
+export function discardBody(req: IncomingMessage): void {
+  req.resume();
 }
 
 export function parseQuery(search: string): Params {
@@ -69,7 +92,7 @@ function parseJson(text: string): Params | RestError {
 async function parseMultipart(contentType: string, body: Buffer): Promise<Params | RestError> {
   let form: FormData;
   try {
-    form = await new Response(Uint8Array.from(body), { headers: { "content-type": contentType } }).formData();
+    form = await new Response(bytesOf(body), { headers: { "content-type": contentType } }).formData();
   } catch {
     return invalidRequest("Request body is not valid multipart/form-data");
   }
@@ -78,4 +101,9 @@ async function parseMultipart(contentType: string, body: Buffer): Promise<Params
     if (typeof value === "string") pairs.append(name, value);
   });
   return qs.parse(pairs.toString(), QS_OPTIONS) as Params;
+}
+
+/** A view of the buffer's bytes as fetch's Response takes them (no copy). */
+export function bytesOf(body: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length);
 }

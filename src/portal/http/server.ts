@@ -3,7 +3,8 @@
 // a client sends can crash the server.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Credentials } from "./auth.js";
-import { BodyTooLargeError, parseBody, parseQuery, readBody } from "./body.js";
+import { BodyTooLargeError, declaredLength, discardBody, MAX_BODY_BYTES, parseBody, parseQuery, readBody } from "./body.js";
+import { BODY_KEPT_BYTES, keptBody, summarizeParams, type RecordedRequest, type RequestLog } from "./request-log.js";
 import { errorEnvelope, successEnvelope, timeBlock } from "./envelope.js";
 import {
   expiredToken,
@@ -22,22 +23,7 @@ import type { AuthInfo, MethodRegistry } from "./registry.js";
 import { routeRequest, type Route } from "./routing.js";
 import type { PortalState } from "../data/state.js";
 
-/** One request as it arrived, kept so tests can assert the wire format. */
-export interface RecordedRequest {
-  httpMethod: string;
-  /** The raw path, secret included, without the query string. */
-  path: string;
-  /** The query string parsed with PHP bracket syntax. */
-  query: Params;
-  /** Header names lower-case; a repeated header's values joined with ", ". */
-  headers: Record<string, string>;
-  /** The raw body as text ("" when none). */
-  body: string;
-  /** Query and body parameters merged (body wins), `auth` included. */
-  params: Params;
-  /** The REST method named by the path (".json" and "/" stripped), or null outside /rest. */
-  restMethod: string | null;
-}
+export type { RecordedRequest } from "./request-log.js";
 
 export interface ServerDeps {
   state: PortalState;
@@ -45,7 +31,10 @@ export interface ServerDeps {
   registry: MethodRegistry;
   /** "http://host:port", known once the server listens. */
   portalUrl: () => string;
-  record: (request: RecordedRequest) => void;
+  /** Where each request is recorded (off when its capacity is 0; requests are still counted). */
+  requests: RequestLog;
+  /** Bodies over this many bytes are refused with 413 (default MAX_BODY_BYTES, 128 MB). */
+  maxBodyBytes?: number;
   log: (message: string) => void;
   /** The leaky bucket and operating budgets (limits.ts); absent = no limits. */
   limits?: PortalLimits;
@@ -74,6 +63,8 @@ export interface ExtraRouteContext {
 export function createRequestListener(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(deps, req, res).catch((error: unknown) => {
+      // A malformed %-escape in a path a route decodes is the client's mistake, not a failure.
+      if (error instanceof URIError && !res.headersSent) return sendBadRequest(res);
       // Last resort: a bug in the pipeline itself still gets an answer.
       deps.log(`portal: unexpected failure: ${describe(error)}`);
       if (!res.headersSent) sendError(res, internalError());
@@ -84,42 +75,41 @@ export function createRequestListener(deps: ServerDeps): (req: IncomingMessage, 
 
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const startedMs = Date.now();
-  const url = new URL(req.url ?? "/", "http://portal.invalid");
-  const route = routeRequest(url.pathname);
+  const url = parseUrl(req.url);
+  const route = url && routeRequest(url.pathname);
+  const extra = url && !route ? deps.routes?.find((r) => url.pathname.startsWith(r.prefix)) : undefined;
+  const query = url ? parseQuery(url.search) : {};
+  const record = recorder(deps, req, res, url, route ?? null, query);
+  /** Answers without reading the body (recorded without it); the body is drained unkept for keep-alive. */
+  const refuse = (answer: (res: ServerResponse) => void): void => {
+    record();
+    answer(res);
+    discardBody(req);
+  };
+
+  // Refused before the body is read, so a client cannot make the portal hold what it would refuse.
+  const limit = deps.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (!url) return refuse(sendBadRequest);
+  if (declaredLength(req) > limit) return refuse(sendTooLarge);
+  if (!route && !extra) return refuse(sendNotFound);
+  if (route?.kind === "webhook" && deps.credentials.checkWebhook(route.userId, route.secret) === null) {
+    return refuse((r) => sendError(r, invalidCredentials()));
+  }
 
   let raw: Buffer;
   try {
-    raw = await readBody(req);
+    raw = await readBody(req, limit);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
-      res.end("Request Entity Too Large");
-    }
+    if (error instanceof BodyTooLargeError) refuse(sendTooLarge);
     return; // the client went away otherwise
   }
 
-  const query = parseQuery(url.search);
   const body = await parseBody(req.headers["content-type"], raw);
   const bodyError = body instanceof RestError ? body : null;
   const params: Params = bodyError ? { ...query } : { ...query, ...(body as Params) };
+  record(raw, params);
 
-  deps.record({
-    httpMethod: req.method ?? "GET",
-    path: url.pathname,
-    query,
-    headers: flattenHeaders(req),
-    body: raw.toString("utf8"),
-    params,
-    restMethod: route && route.kind !== "unknown" ? route.method : null,
-  });
-
-  if (!route) {
-    const extra = deps.routes?.find((r) => url.pathname.startsWith(r.prefix));
-    if (extra) return extra.handle({ req, res, url, body: raw, state: deps.state, portalUrl: deps.portalUrl() });
-    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
-    res.end("Not Found");
-    return;
-  }
+  if (!route) return extra!.handle({ req, res, url: url!, body: raw, state: deps.state, portalUrl: deps.portalUrl() });
 
   const fault = deps.faults?.take(route.kind === "unknown" ? null : route.method);
   if (fault && (await deps.faults!.before(fault, res))) return;
@@ -145,6 +135,39 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       sendError(res, internalError());
     }
   }
+}
+
+/** The request's path and query, or null when the target cannot be read as a URL. */
+function parseUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? "/", "http://portal.invalid");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Records the request in the log once, with what it takes: nothing of the body when it was not
+ * read, the body's start and a summary of its parameters when it is large. The answer's status is
+ * added when the answer has been sent.
+ */
+function recorder(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, url: URL | null, route: Route | null, query: Params) {
+  return (raw?: Buffer, params?: Params): void => {
+    if (deps.requests.capacity === 0) return deps.requests.count();
+    const large = raw !== undefined && raw.length > BODY_KEPT_BYTES;
+    const entry: RecordedRequest = {
+      httpMethod: req.method ?? "GET",
+      path: url ? url.pathname : (req.url ?? "").split("?")[0].slice(0, BODY_KEPT_BYTES),
+      query,
+      headers: flattenHeaders(req),
+      body: raw ? keptBody(raw) : "",
+      bodyBytes: raw ? raw.length : declaredLength(req),
+      params: params === undefined ? { ...query } : large ? summarizeParams(params) : params,
+      restMethod: route && route.kind !== "unknown" ? route.method : null,
+    };
+    res.once("finish", () => (entry.status = res.statusCode));
+    deps.requests.push(entry);
+  };
 }
 
 /** Auth first (as Bitrix24 does, an unknown method is only reported to an authorised caller), then the method. */
@@ -198,6 +221,21 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 function sendError(res: ServerResponse, error: RestError): void {
   sendJson(res, error.status, errorEnvelope(error));
+}
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const sendNotFound = (res: ServerResponse) => sendText(res, 404, "Not Found");
+const sendBadRequest = (res: ServerResponse) => sendText(res, 400, "Bad Request");
+
+/** As nginx in front of Bitrix24 answers a body over client_max_body_size; the connection is closed. */
+function sendTooLarge(res: ServerResponse): void {
+  const page = "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+  res.writeHead(413, { "Content-Type": "text/html", "Content-Length": Buffer.byteLength(page), Connection: "close" });
+  res.end(page);
 }
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {

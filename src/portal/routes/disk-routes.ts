@@ -2,6 +2,7 @@
 // with the file (the uploadUrl of disk.folder.uploadFile) and answers `{"result": disk object}`
 // without a time block, as Bitrix24 does; `/download/<token>` serves a file's exact bytes.
 import type { ServerResponse } from "node:http";
+import { bytesOf } from "../http/body.js";
 import { renderDiskFile } from "../render/disk-render.js";
 import type { ExtraRoute, ExtraRouteContext } from "../http/server.js";
 
@@ -20,7 +21,7 @@ async function upload({ req, res, url, body, state, portalUrl }: ExtraRouteConte
   const contentType = req.headers["content-type"] ?? "";
   let form: FormData;
   try {
-    form = await new Response(Uint8Array.from(body), { headers: { "content-type": contentType } }).formData();
+    form = await new Response(bytesOf(body), { headers: { "content-type": contentType } }).formData();
   } catch {
     return fail(res, 400, "INVALID_REQUEST", "Request body is not valid multipart/form-data");
   }
