@@ -92,6 +92,7 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
   const connection = (await import("./profile.js")).connectionFor(values, v.profile);
   if (!connection.url) throw new InputError("is required (or --profile, or OINT_URL)", "--url");
   const client = new Bitrix24Client({ ...connection, url: connection.url, plan, debug: v.debug ? (line) => complain(`debug: ${line}`) : undefined });
+  if (connection.tokenStore) client.oauth?.useStore(connection.tokenStore); // a profile's refresh, shared with other processes
   keepSecrets([v.token, ...client.knownSecrets()]);
 
   const file = await readBulkFile(v.file); // every line checked before anything is sent

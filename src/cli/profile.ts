@@ -5,26 +5,18 @@
 //   oint profile remove NAME
 //   oint bitrix24 <Method> --profile NAME …   (or OINT_URL / OINT_TOKEN in the environment)
 // A profile with a refresh token and the app's client id/secret refreshes itself after
-// `expired_token`, and the rotated tokens are written back (the old refresh token is spent).
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
+// `expired_token`, and the rotated tokens are written back (the old refresh token is spent); the
+// file, its directory and the refresh shared by concurrent processes: profile-file.ts.
 import { parseArgs } from "node:util";
 import type { ClientOptions } from "../transport/client.js";
 import { resolveEndpoint } from "../transport/endpoint.js";
 import { InputError } from "../transport/errors.js";
+import type { TokenStore } from "../transport/oauth.js";
 import { MASK, redactUrl } from "../transport/redact.js";
 import { EXIT } from "./exit-codes.js";
+import { profilesFile, profileTokenStore, readProfiles, updateProfiles, type Profile } from "./profile-file.js";
 
-export interface Profile {
-  url: string;
-  token?: string;
-  refreshToken?: string;
-  clientId?: string;
-  clientSecret?: string;
-}
-
-type Profiles = Record<string, Profile>;
+export { profilesFile, type Profile } from "./profile-file.js";
 
 export const PROFILE_HELP = `Usage:
   oint profile add NAME --url URL [--token T] [--refresh R --clientid ID --clientsecret S]
@@ -37,38 +29,9 @@ access token is refreshed when it expires and the new tokens are saved in the pr
 Values not given as options are taken from OINT_URL, OINT_TOKEN, OINT_REFRESH_TOKEN,
 OINT_CLIENT_ID and OINT_CLIENT_SECRET, so secrets need not appear on the command line.
 
-Profiles are kept in $OINT_CONFIG_DIR/profiles.json (default ~/.config/oint/), readable only by you.
+Profiles are kept in $OINT_CONFIG_DIR/profiles.json (default ~/.config/oint/), readable only by you;
+a directory others can write to, or a profiles.json that is a symbolic link, is refused.
 Without --profile, \`oint bitrix24\` takes --url/--token from OINT_URL and OINT_TOKEN when they are not given.`;
-
-export function profilesFile(): string {
-  return join(process.env.OINT_CONFIG_DIR || join(homedir(), ".config", "oint"), "profiles.json");
-}
-
-function readProfiles(): Profiles {
-  const file = profilesFile();
-  if (!existsSync(file)) return {};
-  // Like ssh with its keys: a secrets file others can read is refused, not silently used.
-  if (process.platform !== "win32" && (statSync(file).mode & 0o077) !== 0) {
-    throw new InputError(`${file} can be read by other users; it holds secrets. Run: chmod 600 ${file}`, "--profile");
-  }
-  try {
-    const data = JSON.parse(readFileSync(file, "utf8")) as { profiles?: Profiles };
-    return data.profiles ?? {};
-  } catch (error) {
-    throw new InputError(`${file} is not valid JSON (${(error as Error).message})`, "--profile");
-  }
-}
-
-function writeProfiles(profiles: Profiles): void {
-  const file = profilesFile();
-  const dir = join(file, "..");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // Written whole to a private temporary file, then renamed: never a half-written or readable file.
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ profiles }, null, 1)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, file);
-}
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -86,9 +49,9 @@ export async function runProfile(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${PROFILE_HELP}\n`);
       return EXIT.ok;
     }
-    if (action === "add") return add(rest);
+    if (action === "add") return await add(rest);
     if (action === "list") return list(rest);
-    if (action === "remove") return remove(rest);
+    if (action === "remove") return await remove(rest);
     throw new InputError(`unknown action "${action}" (add, list or remove)`);
   } catch (error) {
     if (error instanceof InputError) {
@@ -107,7 +70,7 @@ function parse(argv: readonly string[], options: Record<string, { type: "string"
   }
 }
 
-function add(argv: readonly string[]): number {
+async function add(argv: readonly string[]): Promise<number> {
   const parsed = parse(argv, { url: { type: "string" }, token: { type: "string" }, refresh: { type: "string" }, clientid: { type: "string" }, clientsecret: { type: "string" } });
   const name = checkName(parsed.positionals[0]);
   const env = process.env;
@@ -131,9 +94,9 @@ function add(argv: readonly string[]): number {
     throw new InputError("refreshing needs all of --token, --refresh, --clientid and --clientsecret");
   }
   for (const key of Object.keys(profile) as (keyof Profile)[]) if (!profile[key]) delete profile[key];
-  const profiles = readProfiles();
-  profiles[name] = profile;
-  writeProfiles(profiles);
+  await updateProfiles((profiles) => {
+    profiles[name] = profile;
+  });
   process.stderr.write(`oint: profile "${name}" saved in ${profilesFile()}\n`);
   return EXIT.ok;
 }
@@ -151,12 +114,12 @@ function list(argv: readonly string[]): number {
   return EXIT.ok;
 }
 
-function remove(argv: readonly string[]): number {
+async function remove(argv: readonly string[]): Promise<number> {
   const name = checkName(parse(argv, {}).positionals[0]);
-  const profiles = readProfiles();
-  if (!(name in profiles)) throw new InputError(`there is no profile "${name}"`);
-  delete profiles[name];
-  writeProfiles(profiles);
+  await updateProfiles((profiles) => {
+    if (!(name in profiles)) throw new InputError(`there is no profile "${name}"`);
+    delete profiles[name];
+  });
   process.stderr.write(`oint: profile "${name}" removed\n`);
   return EXIT.ok;
 }
@@ -164,30 +127,32 @@ function remove(argv: readonly string[]): number {
 /**
  * Where a command connects: its own --url/--token, else the named profile, else OINT_URL/OINT_TOKEN.
  * Fills `values.url`/`values.token` (so the call and its checks see them) and returns the client
- * options, with refreshing and write-back when the profile can refresh.
+ * options; when the profile can refresh, also the `tokenStore` its client's OAuth session is to
+ * use (`client.oauth.useStore`): refreshes then run under the profile file's lock, take tokens
+ * another process has rotated meanwhile, and write new ones back.
  */
-export function connectionFor(values: Record<string, string>, profileName: string | undefined): Partial<ClientOptions> {
+export function connectionFor(values: Record<string, string>, profileName: string | undefined): Partial<ClientOptions> & { tokenStore?: TokenStore } {
   if (values.url !== undefined && !profileName) return { url: values.url, token: values.token || undefined };
   if (profileName) {
     if (values.url !== undefined) throw new InputError("give either --profile or --url, not both", "--profile");
     const name = checkName(profileName);
-    const profile = readProfiles()[name];
+    let profile: Profile | undefined;
+    try {
+      profile = readProfiles()[name];
+    } catch (error) {
+      if (error instanceof InputError && !error.parameter) throw new InputError(error.problem, "--profile");
+      throw error;
+    }
     if (!profile) throw new InputError(`there is no profile "${name}" (see \`oint profile list\`)`, "--profile");
     values.url = profile.url;
     if (values.token === undefined && profile.token) values.token = profile.token;
-    const options: Partial<ClientOptions> = { url: profile.url, token: values.token || undefined };
+    const options: Partial<ClientOptions> & { tokenStore?: TokenStore } = { url: profile.url, token: values.token || undefined };
     if (profile.refreshToken && profile.clientId && profile.clientSecret && values.token === profile.token) {
       Object.assign(options, {
         refreshToken: profile.refreshToken,
         clientId: profile.clientId,
         clientSecret: profile.clientSecret,
-        // Saved at once: the old refresh token no longer works.
-        onTokens: (tokens: { accessToken: string; refreshToken: string }) => {
-          const profiles = readProfiles();
-          if (!profiles[name]) return;
-          profiles[name] = { ...profiles[name], token: tokens.accessToken, refreshToken: tokens.refreshToken };
-          writeProfiles(profiles);
-        },
+        tokenStore: profileTokenStore(name),
       });
     }
     return options;

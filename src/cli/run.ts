@@ -58,6 +58,7 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
         url: connection.url,
         debug: global.debug ? (line) => complain(`debug: ${line}`) : undefined,
       });
+      if (connection.tokenStore) client.oauth?.useStore(connection.tokenStore); // a profile's refresh, shared with other processes
     }
     if (def.kind === "flow") {
       if (global.test) {
