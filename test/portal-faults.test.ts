@@ -1,5 +1,6 @@
-// Faults on demand over real HTTP: 503 storms, 5xx pages, dropped connections before and after
-// the method ran, slow answers, malformed successes, and access tokens expiring mid-run.
+// Faults on demand over real HTTP: 503 storms, error pages before and after the method ran, dropped
+// connections before and after it, answers spoilt after it ran (a PHP notice before the JSON, a body
+// cut short), slow answers, malformed successes, and access tokens expiring mid-run.
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
@@ -71,6 +72,61 @@ describe("answers instead of the method", () => {
     assert.equal(res.status, 200);
     assert.equal(JSON.parse(res.text).result.ID, "3");
     assert.equal(portal.faults.pending, 0);
+  });
+});
+
+describe("answers spoilt after the method ran", () => {
+  it("notice: a PHP notice before the method's JSON answer, status unchanged; the lead is stored", async () => {
+    const before = portal.state.leads.size;
+    portal.faults.add({ kind: "notice", method: "crm.lead.add" });
+    const res = await addLead("noticed");
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.match(text, /^<br \/>\n<b>Notice<\/b>: .*\n\{"result":\d+,"time":\{/s);
+    assert.equal(portal.state.leads.size, before + 1);
+  });
+
+  it("notice on a refusal keeps the error's status: a 400 whose body is the notice and the envelope", async () => {
+    portal.faults.add({ kind: "notice", method: "crm.lead.get", text: "Warning: x\n" });
+    const res = await get("crm.lead.get?id=999999");
+    assert.equal(res.status, 400);
+    assert.match(res.text, /^Warning: x\n\{"error":"/);
+  });
+
+  it("truncate: a complete HTTP answer holding only the first bytes of the JSON; the lead is stored", async () => {
+    const before = portal.state.leads.size;
+    portal.faults.add({ kind: "truncate", bytes: 10, method: "crm.lead.add" });
+    const res = await addLead("cut short");
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '{"result":');
+    assert.equal(portal.state.leads.size, before + 1);
+  });
+
+  it("truncate with drop: the headers promise the whole answer, the connection closes half-way", async () => {
+    const before = portal.state.leads.size;
+    portal.faults.add({ kind: "truncate", drop: true, method: "crm.lead.add" });
+    const res = await addLead("cut and dropped");
+    assert.equal(res.status, 200);
+    await assert.rejects(res.text(), TypeError);
+    assert.equal(portal.state.leads.size, before + 1);
+  });
+
+  it("status with after: a gateway's 504 page, though the method ran", async () => {
+    const before = portal.state.leads.size;
+    portal.faults.add({ kind: "status", status: 504, after: true, method: "crm.lead.add" });
+    const res = await addLead("behind a gateway");
+    assert.equal(res.status, 504);
+    assert.match(await res.text(), /504 Gateway Time-out/);
+    assert.equal(portal.state.leads.size, before + 1);
+  });
+
+  it("status without after, e.g. a proxy's 431 page: nothing is stored", async () => {
+    const before = portal.state.leads.size;
+    portal.faults.add({ kind: "status", status: 431, method: "crm.lead.add" });
+    const res = await addLead("refused by a proxy");
+    assert.equal(res.status, 431);
+    assert.match(await res.text(), /431 Request Header Fields Too Large/);
+    assert.equal(portal.state.leads.size, before);
   });
 });
 

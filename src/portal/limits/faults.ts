@@ -2,6 +2,7 @@
 // the requests they match. Tests of a client's retry and recovery logic add them at run time:
 //   portal.faults.add({ kind: "status", status: 503, times: 3 })          // a 503 storm
 //   portal.faults.add({ kind: "drop-after", method: "im.message.add" })   // done, but no answer
+//   portal.faults.add({ kind: "notice", method: "im.message.add" })       // done, PHP notice before the JSON
 //   portal.faults.expireTokenAfter(token, 2)                              // the 3rd call gets expired_token
 import type { ServerResponse } from "node:http";
 import type { Credentials } from "../http/auth.js";
@@ -10,9 +11,11 @@ export type FaultKind =
   /**
    * Answer with this status instead of running the method. Default bodies: 503 is Bitrix24's
    * QUERY_LIMIT_EXCEEDED envelope, 429 its OPERATION_TIME_LIMIT envelope, anything else an HTML
-   * error page as a proxy would send. `body` (text, or a value sent as JSON) replaces it.
+   * error page as a proxy would send. `body` (text, or a value sent as JSON) replaces it. With
+   * `after`, the method runs first (its changes stay) and this answer replaces its own: a gateway
+   * that gave up waiting (502, 504) while the portal finished the work.
    */
-  | { kind: "status"; status: number; body?: unknown; contentType?: string }
+  | { kind: "status"; status: number; body?: unknown; contentType?: string; after?: boolean }
   /** Close the connection without an answer; the method does not run. */
   | { kind: "drop-before" }
   /** Run the method (its changes stay), then close the connection without an answer. */
@@ -21,6 +24,17 @@ export type FaultKind =
   | { kind: "delay"; ms: number }
   /** HTTP 200 whose JSON body is not an envelope (default "[]"); the method does not run. */
   | { kind: "malformed"; body?: string }
+  /**
+   * Run the method, then print a PHP notice (`text`, default an "Undefined index" notice) before
+   * its JSON answer, status unchanged: what an on-premise portal with display_errors on sends.
+   */
+  | { kind: "notice"; text?: string }
+  /**
+   * Run the method, then send only the first `bytes` bytes of its answer (default: half), status
+   * unchanged. The HTTP answer itself is complete (its Content-Length says so); with `drop` it
+   * promises the whole answer and the connection is closed after those bytes instead.
+   */
+  | { kind: "truncate"; bytes?: number; drop?: boolean }
   /** Expire every access token known at this moment, then handle the request normally. */
   | { kind: "expire-tokens" };
 
@@ -34,6 +48,10 @@ export type FaultSpec = FaultKind & {
 type Entry = FaultSpec & { left: number };
 
 const HTML_PAGES: Record<number, string> = {
+  400: "Bad Request",
+  408: "Request Timeout",
+  413: "Request Entity Too Large",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   502: "Bad Gateway",
   503: "Service Temporarily Unavailable",
@@ -52,6 +70,9 @@ export class Faults {
       const times = spec.times ?? 1;
       if (!Number.isInteger(times) || times < 1) throw new Error("fault times must be a positive integer");
       if (spec.kind === "status" && !(spec.status >= 100 && spec.status <= 599)) throw new Error("fault status must be 100-599");
+      if (spec.kind === "truncate" && spec.bytes !== undefined && !(Number.isInteger(spec.bytes) && spec.bytes >= 0)) {
+        throw new Error("fault bytes must be a non-negative integer");
+      }
       this.table.push({ ...spec, left: times });
     }
     return this;
@@ -102,7 +123,8 @@ export class Faults {
 
   /**
    * Acts out a fault before the method runs. True when the request is finished (answered or
-   * dropped); false when it should go on ("delay", "expire-tokens", "drop-after").
+   * dropped); false when it should go on ("delay", "expire-tokens", "drop-after", and the faults
+   * that replace or spoil the method's answer once it ran).
    */
   async before(fault: FaultKind, res: ServerResponse): Promise<boolean> {
     switch (fault.kind) {
@@ -122,11 +144,49 @@ export class Faults {
         return true;
       case "status": {
         const [type, text] = statusBody(fault);
-        send(res, fault.status, type, text);
-        return true;
+        if (fault.after) afterAnswer(res, () => send(res, fault.status, type, text));
+        else send(res, fault.status, type, text);
+        return !fault.after;
       }
+      case "notice":
+        afterAnswer(res, (status, type, body) => send(res, status, type, (fault.text ?? PHP_NOTICE) + body));
+        return false;
+      case "truncate":
+        afterAnswer(res, (status, type, body) => {
+          const bytes = Buffer.from(body);
+          const part = bytes.subarray(0, Math.min(fault.bytes ?? Math.floor(bytes.length / 2), Math.max(0, bytes.length - 1)));
+          if (!fault.drop) return send(res, status, type, part);
+          res.writeHead(status, { "Content-Type": type, "Content-Length": bytes.length });
+          res.write(part, () => res.destroy());
+        });
+        return false;
     }
   }
+}
+
+const PHP_NOTICE =
+  "<br />\n<b>Notice</b>:  Undefined index: HTTP_X_FORWARDED_PROTO in <b>/home/bitrix/www/bitrix/php_interface/init.php</b> on line <b>12</b><br />\n";
+
+/**
+ * Lets the method run and answer, then hands its answer (status, content type, body) to `act`
+ * instead of sending it. The pipeline answers a /rest request with one writeHead and one end.
+ */
+function afterAnswer(res: ServerResponse, act: (status: number, type: string, body: string) => void): void {
+  let status = 200;
+  let type = "application/json; charset=utf-8";
+  res.writeHead = ((code: number, headers?: Record<string, string | number>) => {
+    status = code;
+    const given = headers && Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type");
+    if (given) type = String(given[1]);
+    return res;
+  }) as ServerResponse["writeHead"];
+  res.end = ((chunk?: unknown) => {
+    // The real methods again (own properties shadowed the prototype's), then the fault's answer.
+    delete (res as Partial<ServerResponse>).writeHead;
+    delete (res as Partial<ServerResponse>).end;
+    act(status, type, typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : "");
+    return res;
+  }) as ServerResponse["end"];
 }
 
 function statusBody(fault: Extract<FaultKind, { kind: "status" }>): [string, string] {
@@ -143,7 +203,7 @@ function statusBody(fault: Extract<FaultKind, { kind: "status" }>): [string, str
   return ["text/html; charset=utf-8", `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`];
 }
 
-function send(res: ServerResponse, status: number, type: string, text: string): void {
+function send(res: ServerResponse, status: number, type: string, text: string | Uint8Array): void {
   res.writeHead(status, { "Content-Type": type, "Content-Length": Buffer.byteLength(text) });
   res.end(text);
 }
