@@ -218,11 +218,11 @@ describe("exit codes", () => {
     assert.ok(!run.stderr.includes("abcdef"));
   });
 
-  it("99 when the portal answers something that is not Bitrix24's envelope", async () => {
-    ctx.portal.faults.add({ kind: "malformed", method: "server.time", body: "[1,2,3]" });
-    const run = await runCli(["bitrix24", "ServerTime", "--url", hook()]);
-    assert.equal(run.code, 99);
-    assert.match(run.stderr, /^oint: unexpected error: server\.time: .*not a Bitrix24 answer/);
+  it("5 when the portal answers something that is not Bitrix24's envelope: a write is not sent again", async () => {
+    ctx.portal.faults.add({ kind: "malformed", method: "im.message.add", body: "[1,2,3]" });
+    const run = await runCli(["bitrix24", "SendMessage", "--url", hook(), "--chat", "chat1", "--text", "x"]);
+    assert.equal(run.code, 5);
+    assert.match(run.stderr, /^oint: im\.message\.add: .*HTTP 200 with JSON that is not a Bitrix24 answer.*may or may not have been carried out/);
     assert.equal(run.stderr.trim().split("\n").length, 1, "no stack trace without --debug");
     assert.ok(!run.stderr.includes(ctx.portal.secret));
   });

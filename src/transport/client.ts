@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { runBatch, type BatchCall, type BatchOptions, type BatchOutcome } from "./batch.js";
 import { resolveEndpoint, type Endpoint } from "./endpoint.js";
-import { Bitrix24Error, OintError, TransportError, type RequestInfo } from "./errors.js";
+import { Bitrix24Error, TransportError, unusableAnswer, type RequestInfo } from "./errors.js";
 import { isErrorEnvelope, type Envelope } from "./envelope.js";
 import { Limiter, PLAN_BUCKETS, processLimiterStore, realClock, type Bucket, type Clock, type LimiterStore, type OperatingInfo, type Plan } from "./limiter.js";
 import { OAuthSession, type TokenSet } from "./oauth.js";
@@ -244,7 +244,6 @@ export class Bitrix24Client {
     const started = performance.now();
 
     let response: Response;
-    let text: string;
     try {
       response = await this.fetchImpl(request.url, {
         method: request.httpMethod,
@@ -252,36 +251,34 @@ export class Bitrix24Client {
         body: request.body,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
       });
-      text = await response.text();
     } catch (error) {
       throw this.transportError(request.method, error);
     }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The status line came, so the request reached the server; only the body was lost.
+      throw unusableAnswer(request.method, response.status, `but the connection broke before its body was complete (${this.reason(error)})`);
+    }
     debug?.(`answer HTTP ${response.status} in ${Math.round(performance.now() - started)} ms`);
 
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : {};
-    } catch {
-      throw new TransportError(
-        `HTTP_${response.status}`,
-        `${request.method}: the portal answered HTTP ${response.status} with a body that is not JSON: ${this.redact(text.slice(0, 200))}`,
-        request.method,
-        response.status >= 500,
-      );
-    }
+    const body = parseJson(text);
     if (isErrorEnvelope(body)) {
       // A 429 may carry the method's time block: the reset time to wait for.
       await this.limiter.observe(this.methodKey(request.method), (body as { time?: OperatingInfo }).time);
       throw new Bitrix24Error(body.error, this.redact(String(body.error_description ?? "")), response.status, request.method);
     }
-    if (!response.ok) {
-      throw new TransportError(`HTTP_${response.status}`, `${request.method}: the portal answered HTTP ${response.status}`, request.method, response.status >= 500);
-    }
-    if (!body || typeof body !== "object" || Array.isArray(body) || !("result" in body)) {
-      // Neither a result nor an error: a proxy or a broken portal. Nothing to retry or report as Bitrix24's.
-      throw new OintError("UNEXPECTED_ANSWER", `${request.method}: the portal answered HTTP ${response.status} with JSON that is not a Bitrix24 answer (no "result" or "error"): ${this.redact(text.slice(0, 120))}`);
-    }
-    return body as Envelope<T>;
+    if (response.ok && body && typeof body === "object" && !Array.isArray(body) && "result" in body) return body as Envelope<T>;
+    // Anything else is not a Bitrix24 answer: an HTML error page, a PHP notice printed before the
+    // JSON, a body cut short. Whether the method ran depends on the status (see unusableAnswer).
+    const excerpt = this.redact(text.slice(0, 65_536)).replace(/\s+/g, " ").trim().slice(0, 200);
+    const what = !text
+      ? "with an empty body"
+      : body === undefined
+        ? `with a body that is not clean JSON: ${excerpt}`
+        : `with JSON that is not a Bitrix24 answer (no "result" or "error"): ${excerpt}`;
+    throw unusableAnswer(request.method, response.status, what);
   }
 
   /** Masks this connection's secrets (and any webhook path) in a text. */
@@ -302,7 +299,13 @@ export class Bitrix24Client {
       url: this.redact(request.url),
       params: redactValue(request.params),
     };
-    return new TransportError(error.code, note ? `${error.message}.${note}` : error.message, error.method, error.outcomeUnknown, info);
+    return new TransportError(error.code, note ? `${error.message}.${note}` : error.message, error.method, error.outcomeUnknown, info, error.status);
+  }
+
+  /** Why a fetch failed, as Node words it (the cause's message when there is one), secrets masked. */
+  private reason(error: unknown): string {
+    const err = error as { message?: string; cause?: { message?: string } };
+    return this.redact(err?.cause?.message ?? err?.message ?? String(error));
   }
 
   private transportError(method: string, error: unknown): TransportError {
@@ -312,7 +315,7 @@ export class Bitrix24Client {
     }
     const code = err?.cause?.code ?? "NETWORK_ERROR";
     const notSent = NOT_SENT.has(code);
-    const reason = this.redact(err?.cause?.message ?? err?.message ?? String(error));
+    const reason = this.reason(error);
     return new TransportError(
       notSent ? "CONNECTION_FAILED" : "NETWORK_ERROR",
       notSent
@@ -321,6 +324,15 @@ export class Bitrix24Client {
       method,
       !notSent,
     );
+  }
+}
+
+/** The body as JSON, or undefined when it is not clean JSON (empty, HTML, a notice before it, cut short). */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -51,22 +51,48 @@ export interface RequestInfo {
   params: Record<string, unknown>;
 }
 
-/** No usable answer came back (network failure, timeout, non-JSON body). */
+/**
+ * No usable Bitrix24 answer: either no HTTP answer at all (cannot connect, connection dropped,
+ * timeout), or an HTTP answer that is not Bitrix24's (an HTML error page, a PHP notice before the
+ * JSON, a cut-off or empty body, JSON with neither `result` nor `error`); `status` tells which.
+ */
 export class TransportError extends OintError {
   readonly method: string;
-  /** True when the request may have reached the portal: the outcome of a write is unknown. */
+  /**
+   * True when the request may have been carried out. False only when something proves it was not:
+   * the connection was refused (nothing sent), or the answer was an HTTP refusal (`status` 4xx).
+   */
   readonly outcomeUnknown: boolean;
+  /**
+   * The HTTP status of an answer that was not a Bitrix24 answer; absent when no answer came. A 4xx
+   * is a refusal by the web server or a proxy before the method ran (431, 413, a proxy's 400 page):
+   * sending the same request again would be refused again, so it is not retried (408 and 429 are).
+   */
+  readonly status?: number;
   /**
    * The request (redacted). Set when a call that is not safe to replay failed after it may have
    * been carried out: oint did not re-send it, so the caller decides (look it up, or send again).
    */
   readonly request?: RequestInfo;
-  constructor(code: string, message: string, method: string, outcomeUnknown: boolean, request?: RequestInfo) {
+  constructor(code: string, message: string, method: string, outcomeUnknown: boolean, request?: RequestInfo, status?: number) {
     super(code, message);
     this.method = method;
     this.outcomeUnknown = outcomeUnknown;
+    if (status !== undefined) this.status = status;
     if (request) this.request = request;
   }
+}
+
+/**
+ * An HTTP answer that is not a Bitrix24 answer. `what` describes the body ("with an empty body").
+ * Only a 4xx proves the method did not run (the web server or a proxy refused the request before
+ * PHP saw it); a 200, 3xx or 5xx may come after it ran (a notice printed before the JSON, a body
+ * cut short, a gateway that gave up waiting), so its outcome is unknown.
+ */
+export function unusableAnswer(method: string, status: number, what: string): TransportError {
+  const refused = status >= 400 && status < 500;
+  const outcome = refused ? "a refusal: the request was not carried out" : "the request may or may not have been carried out";
+  return new TransportError(`HTTP_${status}`, `${method}: the portal answered HTTP ${status} ${what}; ${outcome}`, method, !refused, undefined, status);
 }
 
 export const inputError = (problem: string, parameter?: string) => new InputError(problem, parameter);

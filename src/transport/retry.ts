@@ -1,7 +1,10 @@
 // What to do after a failed attempt. The rule that matters: a call that is not safe to replay
-// (im.message.add and the like) is never re-sent after a failure that may have happened after the
-// portal carried it out; only failures that prove nothing was done are retried for such calls.
-// Which calls are safe is part of each catalogue definition (`replay`).
+// (im.message.add and the like) is re-sent only after a failure that proves the method did not run:
+// a connection that was refused (nothing sent), 503 QUERY_LIMIT_EXCEEDED / OVERLOAD_LIMIT, 429.
+// After anything else (a dropped connection, a timeout, a 5xx page, a 200 whose body is not clean
+// JSON) the outcome is unknown, and such a call is reported, never re-sent. An HTTP refusal that is
+// not Bitrix24's (a 431 or a proxy's 400 page) proves the method did not run, but is not retried.
+// Which calls are safe is part of each catalogue definition (`replay`; the rule is in define.ts).
 import { Bitrix24Error, TransportError } from "./errors.js";
 
 export type Replay = "safe" | "unsafe";
@@ -58,32 +61,41 @@ const NOT_RUN_503 = new Set(["QUERY_LIMIT_EXCEEDED", "OVERLOAD_LIMIT"]);
 // 5xx codes no retry will fix.
 const FATAL_5XX = new Set(["PORTAL_DELETED"]);
 const AUTH_EXPIRED = new Set(["expired_token", "invalid_token"]);
+// HTTP refusals (not Bitrix24's) that are worth waiting out: the server or a proxy timed out
+// reading the request, or limits its rate. Other 4xx pages (400, 413, 431) would come back again.
+const RETRYABLE_REFUSALS = new Set([408, 429]);
 
 export function classify(error: unknown, s: Situation): Decision {
   const exhausted = s.attempt >= s.policy.maxRetries;
+  const retry = (): Decision => (exhausted ? { kind: "fail" } : { kind: "retry", delayMs: backoff(s.attempt, s.policy, s.random) });
   if (error instanceof Bitrix24Error) {
     const code = error.code.toUpperCase();
     if (AUTH_EXPIRED.has(error.code.toLowerCase())) return s.canRefresh ? { kind: "refresh" } : { kind: "fail" };
     if (exhausted) return { kind: "fail" };
     if (code === "QUERY_LIMIT_EXCEEDED") return { kind: "rate-limit", delayMs: backoff(s.attempt, s.policy, s.random) };
     if (code === "OPERATION_TIME_LIMIT" || error.status === 429) return { kind: "operating" };
-    if (error.status === 503 || NOT_RUN_503.has(code)) return { kind: "retry", delayMs: backoff(s.attempt, s.policy, s.random) };
+    if (NOT_RUN_503.has(code)) return retry();
     // Other 5xx: the method ran and failed, perhaps half-way. A read may try again; a write keeps its error.
-    if (error.status >= 500 && !FATAL_5XX.has(code) && s.replay === "safe") {
-      return { kind: "retry", delayMs: backoff(s.attempt, s.policy, s.random) };
-    }
+    if (error.status >= 500 && !FATAL_5XX.has(code) && s.replay === "safe") return retry();
     return { kind: "fail" };
   }
   if (error instanceof TransportError) {
+    // An HTTP refusal that is not Bitrix24's: the method did not run, but the same request would
+    // meet the same refusal, so only a timeout or rate limit of the server or a proxy is retried.
+    if (error.status !== undefined && !error.outcomeUnknown) return RETRYABLE_REFUSALS.has(error.status) ? retry() : { kind: "fail" };
     // Not sent at all (connection refused, DNS): retrying cannot duplicate anything.
-    if (!error.outcomeUnknown) return exhausted ? { kind: "fail" } : { kind: "retry", delayMs: backoff(s.attempt, s.policy, s.random) };
+    if (!error.outcomeUnknown) return retry();
+    // It may have run (no answer, a 5xx page, a 200 that is not clean JSON): only safe calls go again.
     if (s.replay === "unsafe") return { kind: "outcome-unknown" };
-    return exhausted ? { kind: "fail" } : { kind: "retry", delayMs: backoff(s.attempt, s.policy, s.random) };
+    return retry();
   }
   return { kind: "fail" };
 }
 
-// Read-only method names (the last part of the method): safe to replay when no definition says otherwise.
+// Read-only method names (the last part of the method): safe to replay when no definition says
+// otherwise. Only reads: a write, even one that looks idempotent (im.dialog.read, *.update), is
+// unsafe here, because a guess cannot know whether a second run fails (a *.delete of what is gone)
+// or adds something; catalogue definitions mark the writes that are really safe.
 const READ_VERBS = /^(get|list|fields|search|info|time|count|tail)$/i;
 
 /** For calls made by REST method name without a definition: reads are safe, anything else is not. */
