@@ -65,8 +65,17 @@ export interface RestSpec extends CommonSpec {
   /** GET for the read-only methods OpenIntegrations calls with GET; POST with a JSON body otherwise. */
   readonly http?: "GET" | "POST";
   /**
-   * Whether re-sending after an ambiguous failure (request sent, no answer) is harmless.
-   * `safe`: reads and idempotent writes. `unsafe`: would duplicate (a second message, chat…).
+   * Whether the call may be sent again after an ambiguous failure: the request went out and no
+   * usable answer came back (a dropped connection, a timeout, a 5xx page, a 200 whose body is not
+   * clean JSON), so it may have been carried out. `safe` only when running it a second time, right
+   * after it succeeded, changes nothing more AND answers as the first run did: reads, and writes
+   * that set a state (mute, read marks, a status, an edit to the same text). `unsafe` when a second
+   * run would add something (a second message, chat, notification, system message, file) or would
+   * turn the success into a reported failure or a different answer (a delete, a leave, a removal,
+   * an owner change, a value Bitrix24 refuses when it is already set, a delete that then answers
+   * false). When in doubt, `unsafe`: the caller then gets an outcome-unknown TransportError (CLI
+   * exit 5) instead of a duplicate or a false failure. Failures that prove the method did not run
+   * (a refused connection, 503 QUERY_LIMIT_EXCEEDED, 429) are retried either way.
    */
   readonly replay: "safe" | "unsafe";
   /** Fields always sent, e.g. `MUTE: "Y"` for DisableChatNotifications. */
@@ -89,7 +98,7 @@ export interface FlowContext {
 }
 
 export interface FlowSpec extends CommonSpec {
-  /** Whether the whole flow may be repeated after an ambiguous failure. */
+  /** Whether the whole flow may be repeated after an ambiguous failure (the rule: RestSpec.replay). */
   readonly replay: "safe" | "unsafe";
   /** REST methods the flow calls, for help and docs. */
   readonly calls: readonly string[];

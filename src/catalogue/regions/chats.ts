@@ -86,7 +86,7 @@ export const leaveChat = rest<boolean>()({
   region,
   summary: "Leaves a chat (the caller stops being a member)",
   method: "im.chat.leave",
-  replay: "safe",
+  replay: "unsafe", // a second leave is refused (ACCESS_DENIED_KICK): not a member any more
   params: [urlParam, chatIdParam, tokenParam()],
 });
 
@@ -110,7 +110,7 @@ export const addUsersToChat = rest<boolean>()({
   region,
   summary: "Adds users to a chat, optionally hiding the earlier history from them",
   method: "im.chat.user.add",
-  replay: "safe",
+  replay: "unsafe", // Bitrix24 refuses an add that adds nobody new (WRONG_REQUEST)
   params: [
     urlParam,
     chatIdParam,
@@ -126,7 +126,7 @@ export const deleteUserFromChat = rest<boolean>()({
   region,
   summary: "Removes a user from a chat",
   method: "im.chat.user.delete",
-  replay: "safe",
+  replay: "unsafe", // a second removal is refused (USER_NOT_FOUND)
   params: [urlParam, chatIdParam, userParam, tokenParam()],
 });
 
@@ -136,7 +136,7 @@ export const changeChatTitle = rest<boolean>()({
   region,
   summary: "Renames a chat",
   method: "im.chat.updateTitle",
-  replay: "safe",
+  replay: "unsafe", // Bitrix24 may refuse the title already set ("This chat cannot be renamed")
   params: [
     urlParam,
     chatIdParam,
@@ -151,7 +151,7 @@ export const changeChatColor = rest<boolean>()({
   region,
   summary: "Changes a chat's colour",
   method: "im.chat.updateColor",
-  replay: "safe",
+  replay: "unsafe", // the colour already set is refused (WRONG_REQUEST)
   params: [
     urlParam,
     chatIdParam,
@@ -166,7 +166,7 @@ export const changeChatPicture = rest<boolean>()({
   region,
   summary: "Sets a chat's picture (sent as Base64)",
   method: "im.chat.updateAvatar",
-  replay: "safe",
+  replay: "unsafe", // each run stores the picture and posts a system message
   params: [
     urlParam,
     chatIdParam,
@@ -181,7 +181,7 @@ export const changeChatOwner = rest<boolean>()({
   region,
   summary: "Hands a chat over to another member (only the owner may)",
   method: "im.chat.setOwner",
-  replay: "safe",
+  replay: "unsafe", // once done, the caller is no longer the owner: WRONG_REQUEST
   params: [urlParam, chatIdParam, userParam, tokenParam()],
 });
 

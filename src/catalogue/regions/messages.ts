@@ -92,7 +92,7 @@ export const deleteMessage = rest<boolean>()({
   region,
   summary: "Deletes a message",
   method: "im.message.delete",
-  replay: "safe",
+  replay: "unsafe", // a deleted message cannot be deleted again (CANT_EDIT_MESSAGE)
   params: [urlParam, messageIdParam, tokenParam()],
 });
 

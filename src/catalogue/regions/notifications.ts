@@ -47,7 +47,7 @@ export const deleteNotification = rest<boolean>()({
   region,
   summary: "Deletes a notification; the result is false when there was none to delete",
   method: "im.notify.delete",
-  replay: "safe",
+  replay: "unsafe", // a second delete answers false
   params: [
     urlParam,
     { name: "notificationId", option: "notif", short: "n", kind: "string", field: "ID", required: true, description: "Notification ID" },
