@@ -1,8 +1,10 @@
-// The portal over HTTPS: a self-signed certificate made at start (or a given pair), reachable by a
-// client that trusts RunningPortal.certificate and refused by one that does not.
+// The portal over HTTPS: a self-signed certificate made at start, in-process (or a given pair),
+// reachable by a client that trusts RunningPortal.certificate and refused by one that does not.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import { request } from "node:https";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { selfSignedCertificate, startPortal, type RunningPortal } from "../src/portal/index.js";
@@ -35,6 +37,10 @@ describe("https: true", () => {
     assert.match(portal.url, /^https:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(portal.webhookUrl.startsWith(`${portal.url}/rest/1/`));
     assert.match(portal.certificate ?? "", /^-----BEGIN CERTIFICATE-----/);
+    const cert = new X509Certificate(portal.certificate!);
+    assert.equal(cert.subject, "CN=127.0.0.1");
+    assert.equal(cert.subjectAltName, "IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, DNS:localhost");
+    assert.ok(cert.verify(cert.publicKey), "self-signed");
   });
 
   it("answers a client that trusts the certificate, by IP and by localhost", async () => {
@@ -56,6 +62,31 @@ describe("https: true", () => {
     const run = await runCli(["bitrix24", "ServerTime", "--url", portal.webhookUrl], { env: { NODE_EXTRA_CA_CERTS: caFile } });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(typeof JSON.parse(run.stdout).result, "string");
+  });
+});
+
+describe("https: true without the openssl command", () => {
+  it("makes its certificate in-process: a portal started with no openssl on PATH answers over https", async () => {
+    const emptyBin = join(scratch.path, "empty-bin");
+    mkdirSync(emptyBin, { recursive: true });
+    const portalModule = new URL("../src/portal/index.ts", import.meta.url).href;
+    const script = `
+      import { request } from "node:https";
+      import { startPortal } from ${JSON.stringify(portalModule)};
+      const portal = await startPortal({ https: true });
+      request(portal.webhookUrl + "server.time", { ca: portal.certificate, agent: false }, (res) => {
+        res.resume().on("end", () => { console.log(res.statusCode); portal.close(); });
+      }).end();`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      env: { ...process.env, PATH: emptyBin },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    assert.equal(code, 0, out);
+    assert.equal(out.trim(), "200");
   });
 });
 

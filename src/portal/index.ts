@@ -96,7 +96,7 @@ export interface PortalOptions {
   faults?: FaultSpec[];
   /** Synthetic CRM leads 1..N, computed on demand (100,000 cost nothing at start). */
   leads?: number;
-  /** Serve HTTPS: true = a fresh self-signed certificate (needs `openssl`), or a given pair. */
+  /** Serve HTTPS: true = a fresh self-signed certificate (made in-process), or a given pair. */
   https?: true | TlsPair;
   /** The OAuth server (/oauth/authorize/, /oauth/token/): apps, token/code lifetimes (oauth.ts). */
   oauth?: OAuthOptions;

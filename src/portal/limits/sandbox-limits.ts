@@ -12,7 +12,7 @@ export const LIMIT_OPTIONS = {
 export const LIMIT_HELP = `  --plan PLAN       request limits: standard (bucket 50, 2/s; default), enterprise (250, 5/s) or off
   --time-scale N    run the limits' clock N times faster (default 1)
   --leads N         seed N synthetic CRM leads for crm.lead.list paging (default 0)
-  --https           serve HTTPS with a fresh self-signed certificate (needs openssl)
+  --https           serve HTTPS with a fresh self-signed certificate (made in-process)
 `;
 
 export interface LimitValues {
