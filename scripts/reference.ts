@@ -6,6 +6,7 @@ import { catalogue, regions } from "../src/catalogue/index.js";
 import type { Definition, ParamSpec } from "../src/catalogue/define.js";
 import { findFunction } from "../src/catalogue/index.js";
 import { mendedRegion, readOpiIndex, writeOpiIndex } from "./opi-index.js";
+import { writeLibraryApi } from "./library-api.js";
 
 export const REFERENCE_PATH = join(import.meta.dirname, "..", "docs", "bitrix24-reference.md");
 export const README_PATH = join(import.meta.dirname, "..", "README.md");
@@ -95,6 +96,7 @@ export function readmeWithTable(readme: string): string {
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   writeOpiIndex();
+  writeLibraryApi();
   writeFileSync(REFERENCE_PATH, renderReference());
   writeFileSync(README_PATH, readmeWithTable(readFileSync(README_PATH, "utf8")));
   console.log(`wrote ${REFERENCE_PATH} and the function table in ${README_PATH}`);

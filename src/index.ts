@@ -1,9 +1,10 @@
 // Public API of the oint package.
-export { bitrix24, setOAuthServer, type Bitrix24Library } from "./library.js";
+export { bitrix24, setOAuthServer, type Bitrix24Functions, type Bitrix24Library } from "./library.js";
+export type * from "./library-api.js";
 export { Bitrix24Client, type ClientOptions, type PreparedRequest } from "./transport/client.js";
 export type { CallOptions, HttpVerb } from "./transport/client.js";
 export { MemoryLimiterStore, PLAN_BUCKETS, type Bucket, type Clock, type LimiterStore, type Plan } from "./transport/limiter.js";
-export { RedisLimiterStore, type RedisLimiterStoreOptions } from "./transport/limiter-redis.js";
+export { RedisLimiterStore, type RedisConnection, type RedisLimiterStoreOptions } from "./transport/limiter-redis.js";
 export type { Replay, RetryPolicy } from "./transport/retry.js";
 export type { TokenSet } from "./transport/oauth.js";
 export type { BatchCall, BatchOptions, BatchOutcome } from "./transport/batch.js";

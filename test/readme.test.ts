@@ -59,3 +59,19 @@ it("the library example runs and prints what its comments say", async () => {
     rmSync(file, { force: true });
   }
 });
+
+it("the client-bound example runs and leaves its edited message on the portal", async () => {
+  const ts = blocks.find((b) => b.lang === "ts" && b.code.includes("const b24 = new Bitrix24Client"));
+  assert.ok(ts, "README has an example of functions bound to a client");
+  const file = join(ROOT, "test", ".readme-bound-example.mts");
+  writeFileSync(file, `import { Bitrix24Client } from "oint";\n${ts.code}\nconsole.log(JSON.stringify(message.result));\n`);
+  try {
+    const result = await run(process.execPath, ["--import", "tsx", file], ROOT);
+    assert.equal(result.code, 0, result.out);
+    const id = Number(/^(\d+)$/m.exec(result.out)?.[1]);
+    const stored = portal.state.getMessage(id);
+    assert.equal(stored?.text, "Hello again");
+  } finally {
+    rmSync(file, { force: true });
+  }
+});

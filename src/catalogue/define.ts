@@ -39,6 +39,10 @@ export interface ParamSpec {
   /** A check run before sending (src/catalogue/checks.ts); a problem is an InputError. */
   readonly check?: import("./checks.js").CheckName;
   readonly required?: boolean;
+  /** The TypeScript type of the library value in the generated declarations; default: from `check`, else `kind`. */
+  readonly type?: string;
+  /** For lists and objects: an empty one (`[]`, `{}`) is refused; it would widen or void the call (GetUsers: `[]` lists everyone). */
+  readonly nonEmpty?: boolean;
   /** Applied when the value is absent; shown in help. */
   readonly default?: string | boolean;
   readonly description: string;

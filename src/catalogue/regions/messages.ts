@@ -1,6 +1,6 @@
 // Message management (OpenIntegrations region `РаботаССообщениями`), opi-bitrix24.md §2.13 and §3.3.
 import { blocksParam, local, rest, tokenParam, urlParam } from "../define.js";
-import { isFilled, toText } from "../coerce.js";
+import { toText } from "../coerce.js";
 import type { SendFileResult } from "./files.js";
 
 const region = "Message management";
@@ -97,11 +97,9 @@ export const deleteMessage = rest<boolean>()({
 });
 
 /** `{ [type]: { NAME, LINK } }` with empty values left out, as OpenIntegrations' AddField does. */
+// Both values are required, so a block always has its NAME and LINK (and passes as an ATTACH block).
 function linkBlock(type: "IMAGE" | "FILE", values: Record<string, unknown>) {
-  const body: { NAME?: string; LINK?: string } = {};
-  if (isFilled(values.title)) body.NAME = toText(values.title);
-  if (isFilled(values.url)) body.LINK = toText(values.url);
-  return { [type]: body } as { [K in typeof type]: { NAME?: string; LINK?: string } };
+  return { [type]: { NAME: toText(values.title), LINK: toText(values.url) } };
 }
 
 export const getPictureBlock = local()({
@@ -113,7 +111,7 @@ export const getPictureBlock = local()({
     { name: "title", option: "title", short: "t", kind: "string", required: true, description: "Picture name" },
     { name: "url", option: "url", short: "u", kind: "string", required: true, description: "Picture URL" },
   ],
-  build: (values) => linkBlock("IMAGE", values) as { IMAGE: { NAME?: string; LINK?: string } },
+  build: (values) => linkBlock("IMAGE", values) as { IMAGE: { NAME: string; LINK: string } },
 });
 
 export const getFileBlock = local()({
@@ -125,7 +123,7 @@ export const getFileBlock = local()({
     { name: "title", option: "title", short: "t", kind: "string", required: true, description: "File name" },
     { name: "url", option: "url", short: "u", kind: "string", required: true, description: "File URL" },
   ],
-  build: (values) => linkBlock("FILE", values) as { FILE: { NAME?: string; LINK?: string } },
+  build: (values) => linkBlock("FILE", values) as { FILE: { NAME: string; LINK: string } },
 });
 
 export const setMessageReaction = rest<boolean>()({
