@@ -1,6 +1,7 @@
 // Generates docs/bitrix24-reference.md from the catalogue definitions (never edited by hand).
 // `npm run reference` writes it; the test suite fails when the committed file is out of date.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import JSON5 from "json5";
 import { join } from "node:path";
 import { catalogue, regions } from "../src/catalogue/index.js";
 import type { Definition, ParamSpec } from "../src/catalogue/define.js";
@@ -18,6 +19,67 @@ const libraryName = (def: Definition) => def.name.charAt(0).toLowerCase() + def.
 function optionCell(p: ParamSpec): string {
   const value = p.required ? "required" : `default \`${JSON.stringify(p.default ?? "")}\``;
   return `\`--${p.option}\` \`-${p.short}\` | ${p.field ? `\`${p.field}\`` : p.spread ? "(keys spread)" : "–"} | ${value} | ${p.description}`;
+}
+
+const SAMPLES = join(import.meta.dirname, "..", "test", "fixtures", "opi-samples");
+const examples = new Map(readOpiIndex().map((f) => [f.en, f.cliExample]));
+
+/** `--name "value" --other 5` -> [["name", "value"], ["other", "5"]] (the docs' examples use double quotes). */
+export function exampleOptions(command: string): [string, string][] {
+  const out: [string, string][] = [];
+  const re = /--(\w+)\s+(?:"((?:[^"\\]|\\.)*)"|(\S+))/g;
+  for (let m = re.exec(command); m; m = re.exec(command)) out.push([m[1], m[2] !== undefined ? m[2].replace(/\\(.)/g, "$1") : m[3]]);
+  return out;
+}
+
+/** A CLI value as a library argument: structures parsed, numbers and booleans as such, redacted secrets as variables. */
+function literal(p: ParamSpec, value: string): string {
+  if (value === "***" && (p.kind === "token" || p.secret)) return p.name;
+  if (p.kind === "flag" || p.kind === "boolean") return value === "true" ? "true" : "false";
+  if ((p.kind === "array" || p.kind === "map" || p.kind === "json") && /^[[{]/.test(value)) {
+    try {
+      return JSON.stringify(JSON5.parse(value));
+    } catch {
+      return JSON.stringify(value);
+    }
+  }
+  if (p.kind === "string" && /^\d+$/.test(value) && value.length < 10) return value;
+  return JSON.stringify(value);
+}
+
+/** OpenIntegrations' own CLI example for the function, and the same call from the library, both ways. */
+function examplesOf(def: Definition): string[] {
+  const cli = examples.get(def.name);
+  if (!cli) return [];
+  const given = new Map(exampleOptions(cli));
+  const byParam = def.params.map((p) => (given.has(p.option) ? literal(p, given.get(p.option)!) : undefined));
+  const last = byParam.reduce((n, v, i) => (v !== undefined ? i : n), -1);
+  const positional = byParam.slice(0, last + 1).map((v) => v ?? "undefined");
+  const named = def.params
+    .map((p, i) => (p.kind === "url" || p.kind === "token" || byParam[i] === undefined ? undefined : `${p.option}: ${byParam[i]}`))
+    .filter(Boolean);
+  const bound = `client.${libraryName(def)}(${named.length ? `{ ${named.join(", ")} }` : ""})`;
+  const hasUrl = def.params.some((p) => p.kind === "url");
+  return [
+    "Example (OpenIntegrations' docs; `***` is their redaction):",
+    "",
+    "```sh",
+    cli,
+    "```",
+    "",
+    "```ts",
+    `await bitrix24.${libraryName(def)}(${positional.join(", ")});`,
+    ...(hasUrl ? [`await ${bound}; // const client = new Bitrix24Client({ url, token })`] : [`${def.kind === "local" ? "" : "await "}${bound};`]),
+    "```",
+    "",
+  ];
+}
+
+/** The real Bitrix24 answer OpenIntegrations' docs show for the function. */
+function sampleOf(def: Definition): string[] {
+  const file = join(SAMPLES, `${def.name}.json`);
+  if (!existsSync(file)) return [];
+  return ["A real answer (OpenIntegrations' docs):", "", "```json", readFileSync(file, "utf8").trimEnd(), "```", ""];
 }
 
 function section(def: Definition): string {
@@ -42,6 +104,8 @@ function section(def: Definition): string {
     "|-|-|-|-|",
     ...def.params.map((p) => `| ${optionCell(p)} |`),
     "",
+    ...examplesOf(def),
+    ...sampleOf(def),
   ].join("\n");
 }
 
