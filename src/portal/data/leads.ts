@@ -1,24 +1,102 @@
-// CRM leads, minimal: enough to page over a big list. Synthetic leads 1..N are computed from
-// their ID on demand (100,000 of them cost nothing at start and no memory); leads added later get
-// IDs above N and are stored. IDs only grow, so the store is always in ascending ID order.
-import { atom } from "../http/dates.js";
-import type { IdRun, ListSource } from "../http/paging.js";
+// CRM leads, declared: Bitrix24's full crm.lead.fields set (api-reference/crm/leads/crm-lead-fields.md)
+// as one entity definition the engine turns into crm.lead.add/get/list/update/delete/fields
+// (methods/crm-lead.ts). Synthetic leads 1..N are computed from their ID on demand (100,000 of
+// them cost nothing at start and no memory); leads added later get IDs above N and are stored as
+// REST-named rows, as is a synthetic lead once it is changed.
+import { EntityStore, type StoreSnapshot } from "../engine/store.js";
+import type { EntityDef, FieldDef, FieldType, Row } from "../engine/types.js";
 
-export interface LeadRecord {
-  id: number;
-  title: string;
-  name: string;
-  lastName: string;
-  statusId: string;
-  sourceId: string;
-  opened: boolean;
-  assignedById: number;
-  createdById: number;
-  dateCreate: Date;
-  comments: string;
-}
+const f = (type: FieldType, title: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type, title, ...extra });
+const readOnly = { readOnly: true } as const;
+const multi = (title: string) => f("crm_multifield", title, { multiple: true });
+const has = (name: string) => (row: Row) => (Array.isArray(row[name]) && (row[name] as unknown[]).length > 0 ? "Y" : "N");
 
-export type NewLead = Partial<Omit<LeadRecord, "id">>;
+/** Stage semantics of the default lead stages: P = in progress, S = success, F = failure. */
+const SEMANTICS: Record<string, "P" | "S" | "F"> = { CONVERTED: "S", JUNK: "F" };
+const semanticOf = (status: unknown) => SEMANTICS[String(status ?? "")] ?? "P";
+
+export const leadEntity: EntityDef = {
+  name: "crm.lead",
+  ufCode: "CRM_LEAD",
+  version: 1,
+  fields: {
+    ID: f("integer", "ID", readOnly),
+    TITLE: f("string", "Lead Title"),
+    HONORIFIC: f("crm_status", "Salutation", { attributes: { statusType: "HONORIFIC" } }),
+    NAME: f("string", "First Name"),
+    SECOND_NAME: f("string", "Middle Name"),
+    LAST_NAME: f("string", "Last Name"),
+    BIRTHDATE: f("date", "Birthdate"),
+    COMPANY_TITLE: f("string", "Company Name"),
+    SOURCE_ID: f("crm_status", "Source", { attributes: { statusType: "SOURCE" } }),
+    SOURCE_DESCRIPTION: f("string", "Source Description"),
+    STATUS_ID: f("crm_status", "Stage", { attributes: { statusType: "STATUS" }, default: { value: "NEW" } }),
+    STATUS_DESCRIPTION: f("string", "Stage Description"),
+    STATUS_SEMANTIC_ID: f("string", "Status Semantic", { derive: (row) => semanticOf(row.STATUS_ID) }),
+    POST: f("string", "Position"),
+    ADDRESS: f("string", "Address"),
+    ADDRESS_2: f("string", "Address (Line 2)"),
+    ADDRESS_CITY: f("string", "City"),
+    ADDRESS_POSTAL_CODE: f("string", "Postal Code"),
+    ADDRESS_REGION: f("string", "Region"),
+    ADDRESS_PROVINCE: f("string", "Province"),
+    ADDRESS_COUNTRY: f("string", "Country"),
+    ADDRESS_COUNTRY_CODE: f("string", "Country Code"),
+    ADDRESS_LOC_ADDR_ID: f("integer", "Location Address ID"),
+    CURRENCY_ID: f("crm_currency", "Currency", { default: { value: "RUB" } }),
+    OPPORTUNITY: f("double", "Amount", { default: { value: 0 } }),
+    IS_MANUAL_OPPORTUNITY: f("char", "IS_MANUAL_OPPORTUNITY", { default: { value: "N" } }),
+    OPENED: f("char", "Available to All", { default: { value: "Y" } }),
+    COMMENTS: f("string", "Comments"),
+    HAS_PHONE: f("char", "Phone Provided", { derive: has("PHONE") }),
+    HAS_EMAIL: f("char", "Email Provided", { derive: has("EMAIL") }),
+    HAS_IMOL: f("char", "Open Line Assigned", { derive: has("IM") }),
+    ASSIGNED_BY_ID: f("user", "Responsible User", { default: "caller" }),
+    CREATED_BY_ID: f("user", "Created By", readOnly),
+    MODIFY_BY_ID: f("user", "Modified By", readOnly),
+    MOVED_BY_ID: f("user", "MOVED_BY_ID", readOnly),
+    DATE_CREATE: f("datetime", "Creation Date", readOnly),
+    DATE_MODIFY: f("datetime", "Modification Date", readOnly),
+    MOVED_TIME: f("datetime", "MOVED_TIME", readOnly),
+    COMPANY_ID: f("crm_company", "Company", { attributes: { settings: { parentEntityTypeId: 4 } } }),
+    CONTACT_ID: f("crm_contact", "Contact", { attributes: { isDeprecated: true } }),
+    CONTACT_IDS: f("crm_contact", "CONTACT_IDS", { multiple: true }),
+    IS_RETURN_CUSTOMER: f("char", "Returning Lead", { readOnly: true, default: { value: "N" } }),
+    DATE_CLOSED: f("datetime", "Closing Date", readOnly),
+    ORIGINATOR_ID: f("string", "External Source"),
+    ORIGIN_ID: f("string", "Identifier in External Source"),
+    UTM_SOURCE: f("string", "Advertising System"),
+    UTM_MEDIUM: f("string", "Traffic Type"),
+    UTM_CAMPAIGN: f("string", "Campaign Identifier"),
+    UTM_CONTENT: f("string", "Campaign Content"),
+    UTM_TERM: f("string", "Campaign Search Term"),
+    LAST_ACTIVITY_TIME: f("datetime", "LAST_ACTIVITY_TIME", readOnly),
+    LAST_ACTIVITY_BY: f("user", "LAST_ACTIVITY_BY", readOnly),
+    PHONE: multi("Phone"),
+    EMAIL: multi("E-mail"),
+    WEB: multi("Website"),
+    IM: multi("Messenger"),
+    LINK: multi("LINK"),
+  },
+  onWrite(row, ctx, action, before) {
+    const now = ctx.state.now().toISOString();
+    if (action === "add") {
+      row.CREATED_BY_ID = ctx.userId;
+      row.DATE_CREATE = now;
+      row.LAST_ACTIVITY_BY = ctx.userId;
+      row.LAST_ACTIVITY_TIME = now;
+    }
+    row.MODIFY_BY_ID = ctx.userId;
+    row.DATE_MODIFY = now;
+    // Moving to another stage is recorded; a final stage (success or failure) closes the lead.
+    if (action === "add" || before?.STATUS_ID !== row.STATUS_ID) {
+      row.MOVED_BY_ID = ctx.userId;
+      row.MOVED_TIME = now;
+      if (semanticOf(row.STATUS_ID) !== "P") row.DATE_CLOSED = now;
+      else delete row.DATE_CLOSED;
+    }
+  },
+};
 
 const NAMES = ["Anna", "Boris", "Clara", "Denis", "Elena", "Fedor", "Galina", "Igor"];
 const LAST_NAMES = ["Ivanova", "Petrov", "Sidorova", "Smirnov", "Kuznetsova", "Popov", "Volkova", "Sokolov"];
@@ -26,142 +104,122 @@ const STATUSES = ["NEW", "IN_PROCESS", "PROCESSED", "CONVERTED", "JUNK"];
 /** Synthetic leads were "created" a minute apart from this moment on. */
 const SYNTHETIC_EPOCH = Date.UTC(2024, 0, 1);
 
-export class LeadStore implements ListSource<LeadRecord> {
-  private synthetic = 0;
-  private readonly added = new Map<number, LeadRecord>();
-  /** IDs of added leads, ascending. */
-  private readonly addedIds: number[] = [];
-  private nextId = 1;
+/** Synthetic lead `id` as a stored row would hold it (computed, never stored). */
+export function syntheticLead(id: number): Row {
+  const created = new Date(SYNTHETIC_EPOCH + id * 60_000).toISOString();
+  const status = STATUSES[id % STATUSES.length];
+  return {
+    ID: id,
+    TITLE: `Lead #${id}`,
+    NAME: NAMES[id % NAMES.length],
+    LAST_NAME: LAST_NAMES[(id * 7) % LAST_NAMES.length],
+    STATUS_ID: status,
+    STATUS_SEMANTIC_ID: semanticOf(status),
+    SOURCE_ID: id % 3 === 0 ? "WEB" : "CALL",
+    CURRENCY_ID: "RUB",
+    OPPORTUNITY: 0,
+    IS_MANUAL_OPPORTUNITY: "N",
+    OPENED: "Y",
+    HAS_PHONE: "N",
+    HAS_EMAIL: "N",
+    HAS_IMOL: "N",
+    ASSIGNED_BY_ID: 1,
+    CREATED_BY_ID: 1,
+    MODIFY_BY_ID: 1,
+    MOVED_BY_ID: 1,
+    DATE_CREATE: created,
+    DATE_MODIFY: created,
+    MOVED_TIME: created,
+    ...(semanticOf(status) === "P" ? {} : { DATE_CLOSED: created }),
+    IS_RETURN_CUSTOMER: "N",
+    LAST_ACTIVITY_BY: 1,
+    LAST_ACTIVITY_TIME: created,
+  };
+}
+
+/** A stored lead: its REST-named row (persist-schema.ts stores it as JSON). */
+export type LeadRecord = Row;
+
+/** What persistence.ts saves and loads for leads (until the generic entity tables of phase 2). */
+export interface LeadsSnapshot {
+  synthetic: number;
+  /** Stored rows; a removed synthetic lead is `{ID, "~removed": true}`. */
+  added: LeadRecord[];
+  nextId: number;
+}
+
+const REMOVED = "~removed";
+
+/** The portal's leads: an engine store with the synthetic ones seeded, saved through persistence.ts. */
+export class LeadStore {
+  readonly rows = new EntityStore(leadEntity.name);
 
   /** Makes leads 1..count exist (count only; each is computed when read). Call before adding. */
   seedSynthetic(count: number): void {
-    if (!Number.isSafeInteger(count) || count < 0) throw new Error("lead count must be a non-negative integer");
-    if (this.addedIds.length > 0) throw new Error("synthetic leads must be seeded before any lead is added");
-    this.synthetic = count;
-    this.nextId = count + 1;
+    this.rows.seedVirtual(count, syntheticLead);
   }
 
   get size(): number {
-    return this.synthetic + this.addedIds.length;
+    return this.rows.size;
   }
 
-  add(input: NewLead, now: Date): LeadRecord {
-    const lead: LeadRecord = {
-      id: this.nextId++,
-      title: input.title ?? "",
-      name: input.name ?? "",
-      lastName: input.lastName ?? "",
-      statusId: input.statusId ?? "NEW",
-      sourceId: input.sourceId ?? "",
-      opened: input.opened ?? true,
-      assignedById: input.assignedById ?? 1,
-      createdById: input.createdById ?? 1,
-      dateCreate: input.dateCreate ?? now,
-      comments: input.comments ?? "",
-    };
-    this.added.set(lead.id, lead);
-    this.addedIds.push(lead.id);
-    return lead;
+  get(id: number): Row | undefined {
+    return this.rows.get(id);
   }
 
-  /** The setting and the added leads, for persistence.ts (synthetic leads are computed, never stored). */
-  snapshot(): { synthetic: number; added: LeadRecord[]; nextId: number } {
-    return { synthetic: this.synthetic, added: [...this.added.values()], nextId: this.nextId };
-  }
-
-  /** Replaces everything with saved leads. */
-  restore(saved: { synthetic: number; added: LeadRecord[]; nextId: number }): void {
-    this.added.clear();
-    this.addedIds.length = 0;
-    this.synthetic = saved.synthetic;
-    for (const lead of [...saved.added].sort((a, b) => a.id - b.id)) {
-      this.added.set(lead.id, lead);
-      this.addedIds.push(lead.id);
-    }
-    this.nextId = saved.nextId;
-  }
-
-  get(id: number): LeadRecord | undefined {
-    if (Number.isInteger(id) && id >= 1 && id <= this.synthetic) return syntheticLead(id);
-    return this.added.get(id);
-  }
-
-  idsBetween(lo: number, hi: number): IdRun {
-    // Synthetic IDs are contiguous; added ones are found by binary search.
-    const sLo = Math.max(lo, 1);
-    const sHi = Math.min(hi, this.synthetic);
-    const syntheticCount = Math.max(0, sHi - sLo + 1);
-    const from = lowerBound(this.addedIds, lo);
-    const to = lowerBound(this.addedIds, hi + 1);
-    const ids = this.addedIds;
+  snapshot(): LeadsSnapshot {
+    const saved = this.rows.snapshot();
     return {
-      length: syntheticCount + Math.max(0, to - from),
-      at: (index) => (index < syntheticCount ? sLo + index : ids[from + index - syntheticCount]),
+      synthetic: saved.virtual.count,
+      added: [...saved.rows, ...saved.virtual.removed.map((id) => ({ ID: id, [REMOVED]: true }))],
+      nextId: saved.sequences.ID ?? saved.virtual.count + 1,
     };
   }
 
-  field(record: LeadRecord, name: string): unknown {
-    // Filters read the fields that are cheap to read directly; others through the full rendering.
-    const direct = DIRECT_FIELDS[name];
-    return direct ? direct(record) : renderLead(record)[name];
+  /** Replaces everything with saved leads (rows, or records of the first release's column layout). */
+  restore(saved: LeadsSnapshot): void {
+    const rows = saved.added.map(fromLegacy);
+    const snapshot: StoreSnapshot = {
+      entity: leadEntity.name,
+      rows: rows.filter((r) => !r[REMOVED]),
+      sequences: { ID: saved.nextId, MULTIFIELD: 1 + rows.flatMap(multifieldIds).reduce((a, b) => Math.max(a, b), 0) },
+      virtual: { count: saved.synthetic, removed: rows.filter((r) => r[REMOVED]).map((r) => Number(r.ID)) },
+    };
+    this.rows.restore(snapshot);
+    this.rows.setVirtualMaker(syntheticLead);
   }
 }
 
-const DIRECT_FIELDS: Record<string, (lead: LeadRecord) => unknown> = {
-  ID: (lead) => lead.id,
-  TITLE: (lead) => lead.title,
-  NAME: (lead) => lead.name,
-  LAST_NAME: (lead) => lead.lastName,
-  STATUS_ID: (lead) => lead.statusId,
-  SOURCE_ID: (lead) => lead.sourceId,
-  ASSIGNED_BY_ID: (lead) => lead.assignedById,
-};
-
-function syntheticLead(id: number): LeadRecord {
-  return {
-    id,
-    title: `Lead #${id}`,
-    name: NAMES[id % NAMES.length],
-    lastName: LAST_NAMES[(id * 7) % LAST_NAMES.length],
-    statusId: STATUSES[id % STATUSES.length],
-    sourceId: id % 3 === 0 ? "WEB" : "CALL",
-    opened: true,
-    assignedById: 1,
-    createdById: 1,
-    dateCreate: new Date(SYNTHETIC_EPOCH + id * 60_000),
-    comments: "",
-  };
+function multifieldIds(row: Row): number[] {
+  return ["PHONE", "EMAIL", "WEB", "IM", "LINK"].flatMap((name) => (Array.isArray(row[name]) ? (row[name] as Row[]).map((item) => Number(item.ID) || 0) : []));
 }
 
-/** The lead as crm.lead.get/list print it: upper-case keys, values as strings (Bitrix24 CRM style). */
-export function renderLead(lead: LeadRecord): Record<string, string | null> {
-  const date = atom(lead.dateCreate);
-  return {
-    ID: String(lead.id),
-    TITLE: lead.title,
-    NAME: lead.name || null,
-    SECOND_NAME: null,
-    LAST_NAME: lead.lastName || null,
-    STATUS_ID: lead.statusId,
-    SOURCE_ID: lead.sourceId || null,
-    OPENED: lead.opened ? "Y" : "N",
-    ASSIGNED_BY_ID: String(lead.assignedById),
-    CREATED_BY_ID: String(lead.createdById),
-    DATE_CREATE: date,
-    DATE_MODIFY: date,
-    COMMENTS: lead.comments || null,
+/** A lead saved by the first release ({id, title, name, …, dateCreate: Date}) as a row. */
+function fromLegacy(saved: Row): Row {
+  if (saved.ID !== undefined || saved.id === undefined) return saved;
+  const created = saved.dateCreate instanceof Date ? saved.dateCreate.toISOString() : new Date(Number(saved.dateCreate)).toISOString();
+  const row: Row = {
+    ID: saved.id,
+    TITLE: saved.title,
+    NAME: saved.name || undefined,
+    LAST_NAME: saved.lastName || undefined,
+    STATUS_ID: saved.statusId || "NEW",
+    STATUS_SEMANTIC_ID: semanticOf(saved.statusId || "NEW"),
+    SOURCE_ID: saved.sourceId || undefined,
+    OPENED: saved.opened === false ? "N" : "Y",
+    ASSIGNED_BY_ID: saved.assignedById,
+    CREATED_BY_ID: saved.createdById,
+    MODIFY_BY_ID: saved.createdById,
+    DATE_CREATE: created,
+    DATE_MODIFY: created,
+    COMMENTS: saved.comments || undefined,
     CURRENCY_ID: "RUB",
-    OPPORTUNITY: "0.00",
+    OPPORTUNITY: 0,
+    IS_MANUAL_OPPORTUNITY: "N",
+    IS_RETURN_CUSTOMER: "N",
+    HAS_PHONE: "N",
+    HAS_EMAIL: "N",
+    HAS_IMOL: "N",
   };
-}
-
-function lowerBound(sorted: number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
 }

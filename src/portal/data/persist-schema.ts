@@ -187,7 +187,13 @@ export const TABLES: TableSpec[] = [
     name: "leads_added",
     columns: ["id INTEGER", "title TEXT", "name TEXT", "last_name TEXT", "status_id TEXT", "source_id TEXT", "opened INTEGER", "assigned_by_id INTEGER", "created_by_id INTEGER", "date_create INTEGER", "comments TEXT"],
     keyColumns: 1,
-    rows: (s) => s.leads.added.map((l) => [l.id, l.title, l.name, l.lastName, l.statusId, l.sourceId, bool(l.opened), l.assignedById, l.createdById, ms(l.dateCreate), l.comments]),
+    rows: () => [], // the first release's layout: read once, then moved to crm_leads
+  },
+  {
+    name: "crm_leads", // REST-named rows as JSON (data/leads.ts, engine/store.ts)
+    columns: ["id INTEGER", "row TEXT"],
+    keyColumns: 1,
+    rows: (s) => s.leads.added.map((l) => [Number(l.ID), JSON.stringify(l)]),
   },
   {
     name: "webhooks",
@@ -341,8 +347,8 @@ export function fromRows(tables: Record<string, Stored[]>): PortalSnapshot {
     },
     leads: {
       synthetic: counter.get("synthetic_leads") ?? 0,
-      nextId: count("next_lead_id", tables.leads_added),
-      added: tables.leads_added.map((r) => ({
+      nextId: count("next_lead_id", tables.leads_added, tables.crm_leads),
+      added: [...tables.crm_leads.map((r) => JSON.parse(text(r, "row")) as LeadRecord), ...tables.leads_added.map((r) => ({
         id: num(r, "id"),
         title: text(r, "title"),
         name: text(r, "name"),
@@ -354,7 +360,7 @@ export function fromRows(tables: Record<string, Stored[]>): PortalSnapshot {
         createdById: num(r, "created_by_id"),
         dateCreate: date(r, "date_create"),
         comments: text(r, "comments"),
-      })),
+      }))],
     },
     profiles: tables.user_profiles.map((r) => ({
       userId: num(r, "user_id"),

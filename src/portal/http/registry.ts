@@ -9,6 +9,11 @@ export interface AuthInfo {
   readonly type: "webhook" | "oauth";
   /** The access token (OAuth only). */
   readonly token?: string;
+  /**
+   * The scopes the caller was granted (an app's `scope`), checked against each method's scope;
+   * absent = every scope (webhooks of the local portal are made with all of them).
+   */
+  readonly scopes?: readonly string[];
 }
 
 export interface MethodContext {
@@ -30,7 +35,15 @@ export interface MethodContext {
  * Returns the `result` (or a PagedResult for list methods); throws RestError for Bitrix24's own
  * errors. Anything else thrown becomes 500 INTERNAL_SERVER_ERROR.
  */
-export type MethodHandler = (ctx: MethodContext) => unknown;
+export type MethodHandler = ((ctx: MethodContext) => unknown) & {
+  /** The OAuth scope the method needs ("crm", "user", "im", …): refused with insufficient_scope without it. */
+  readonly scope?: string;
+};
+
+/** A handler that needs `scope`. */
+export function scoped(scope: string, handler: (ctx: MethodContext) => unknown): MethodHandler {
+  return Object.assign((ctx: MethodContext) => handler(ctx), { scope });
+}
 
 export class MethodRegistry {
   private readonly handlers = new Map<string, MethodHandler>();

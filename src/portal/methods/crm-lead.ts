@@ -1,58 +1,54 @@
-// crm.lead.add / crm.lead.get / crm.lead.list, minimal: a big list to page over (paging.ts).
-// CRM errors carry an empty code and the reason in the description, as Bitrix24's crm.* do.
+// crm.lead.*: the lead entity (data/leads.ts) on the engine: add, get, list, update, delete and
+// fields from the CRUD builder in the CRM dialect (values as strings, dates in ATOM, errors with an
+// empty code and the reason), plus the lead user fields (crm.lead.userfield.add / .list) that
+// feed UF_* into the same methods.
+import { crmDialect } from "../engine/dialect.js";
+import { crudMethods, fieldsAnswer } from "../engine/crud.js";
+import { defineUserField, USER_FIELD_TYPES, userFields } from "../engine/uf.js";
+import { leadEntity } from "../data/leads.js";
 import { RestError } from "../http/errors.js";
-import { renderLead, type NewLead } from "../data/leads.js";
-import { listPage } from "../http/paging.js";
-import { isBlank, textParam, toInt } from "../http/params.js";
-import type { MethodContext, MethodHandler } from "../http/registry.js";
+import { scoped, type MethodHandler } from "../http/registry.js";
+import { yesNo } from "../http/params.js";
 
-const crmError = (description: string): RestError => new RestError("", description, 400);
+const crmError = (description: string) => new RestError("", description, 400);
 
-/** Parameters by lower-case name: crm.* read `fields`/`FIELDS`, `id`/`ID` alike. */
-function param(ctx: MethodContext, name: string): unknown {
-  for (const [key, value] of Object.entries(ctx.params)) if (key.toLowerCase() === name) return value;
-  return undefined;
-}
-
-const leadAdd: MethodHandler = (ctx) => {
-  const fields = param(ctx, "fields");
-  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) throw crmError("Parameter 'fields' must be array.");
+/** crm.lead.userfield.add {fields: {FIELD_NAME, USER_TYPE_ID, LABEL | EDIT_FORM_LABEL, MULTIPLE, MANDATORY}} -> the field's ID. */
+const userFieldAdd = scoped("crm", (ctx) => {
+  const fields = crmDialect.param(ctx.params, "fields");
+  if (typeof fields !== "object" || fields === null) throw crmError("Parameter 'fields' must be array.");
   const f = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k.toUpperCase(), v]));
-  const input: NewLead = {
-    title: textParam(f.TITLE),
-    name: textParam(f.NAME),
-    lastName: textParam(f.LAST_NAME),
-    statusId: isBlank(f.STATUS_ID) ? undefined : textParam(f.STATUS_ID),
-    sourceId: textParam(f.SOURCE_ID),
-    comments: textParam(f.COMMENTS),
-    opened: isBlank(f.OPENED) ? undefined : textParam(f.OPENED).toUpperCase() !== "N",
-    assignedById: toInt(f.ASSIGNED_BY_ID) ?? ctx.userId,
-    createdById: ctx.userId,
-  };
-  return ctx.state.leads.add(input, ctx.state.now()).id;
-};
+  const bare = String(f.FIELD_NAME ?? "").trim().toUpperCase().replace(/^UF_CRM_/, "");
+  if (!/^[A-Z0-9_]+$/.test(bare)) throw crmError("The field FIELD_NAME is not defined or invalid.");
+  const type = String(f.USER_TYPE_ID ?? "").trim();
+  if (!USER_FIELD_TYPES.includes(type)) throw crmError(`The field USER_TYPE_ID is not defined or invalid.`);
+  const name = `UF_CRM_${bare}`;
+  const registry = userFields(ctx.state, "CRM_LEAD");
+  if (registry.has(name)) throw crmError(`A field with the name ${name} already exists.`);
+  const label = typeof f.EDIT_FORM_LABEL === "string" ? f.EDIT_FORM_LABEL : typeof f.LABEL === "string" ? f.LABEL : name;
+  defineUserField(ctx.state, "CRM_LEAD", { name, userTypeId: type, label, multiple: yesNo(f.MULTIPLE, false), mandatory: yesNo(f.MANDATORY, false) });
+  return [...registry.keys()].indexOf(name) + 1;
+});
 
-const leadGet: MethodHandler = (ctx) => {
-  const id = toInt(param(ctx, "id"));
-  if (id === null || id <= 0) throw crmError("ID is not defined or invalid.");
-  const lead = ctx.state.leads.get(id);
-  if (!lead) throw crmError("Not found");
-  return renderLead(lead);
-};
-
-const leadList: MethodHandler = (ctx) => {
-  const select = param(ctx, "select");
-  const wanted = Array.isArray(select) ? select.map((s) => String(s).toUpperCase()).filter((s) => s !== "*") : [];
-  const render = (lead: Parameters<typeof renderLead>[0]) => {
-    const full = renderLead(lead);
-    if (wanted.length === 0) return full;
-    return Object.fromEntries(Object.entries(full).filter(([key]) => key === "ID" || wanted.includes(key)));
-  };
-  return listPage(ctx.state.leads, { start: param(ctx, "start"), order: param(ctx, "order"), filter: param(ctx, "filter") }, render);
-};
+/** crm.lead.userfield.list -> the lead user fields. */
+const userFieldList = scoped("crm", (ctx) =>
+  Object.entries(fieldsAnswer(Object.fromEntries(userFields(ctx.state, "CRM_LEAD")))).map(([name, meta], i) => ({
+    ID: String(i + 1),
+    ENTITY_ID: "CRM_LEAD",
+    FIELD_NAME: name,
+    USER_TYPE_ID: (meta as { type: string }).type,
+    MULTIPLE: (meta as { isMultiple: boolean }).isMultiple ? "Y" : "N",
+    MANDATORY: (meta as { isRequired: boolean }).isRequired ? "Y" : "N",
+  })),
+);
 
 export const crmLeadMethods: Record<string, MethodHandler> = {
-  "crm.lead.add": leadAdd,
-  "crm.lead.get": leadGet,
-  "crm.lead.list": leadList,
+  ...crudMethods({
+    entity: leadEntity,
+    dialect: crmDialect,
+    scope: "crm",
+    store: (state) => state.leads.rows,
+    methods: { add: "crm.lead.add", get: "crm.lead.get", list: "crm.lead.list", update: "crm.lead.update", delete: "crm.lead.delete", fields: "crm.lead.fields" },
+  }),
+  "crm.lead.userfield.add": userFieldAdd,
+  "crm.lead.userfield.list": userFieldList,
 };
