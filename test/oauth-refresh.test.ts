@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Bitrix24Client, Bitrix24Error, type TokenSet } from "../src/index.js";
+import type { StoredTokens, TokenStore } from "../src/transport/oauth.js";
 import { usePortal } from "./helpers.js";
 
 const ctx = usePortal();
@@ -83,5 +84,59 @@ describe("OAuth refresh", () => {
     const client = new Bitrix24Client({ url: ctx.portal.url, token: g.accessToken });
     await assert.rejects(client.call("server.time"), (e: unknown) => e instanceof Bitrix24Error && e.code === "expired_token");
     assert.equal(tokenRequests() - before, 0);
+  });
+
+  it("clients sharing a TokenStore (as processes sharing a profile do) refresh once: the others take the stored pair", async () => {
+    const g = grant();
+    let stored: StoredTokens = { accessToken: g.accessToken, refreshToken: g.refreshToken };
+    let queue = Promise.resolve();
+    const store: TokenStore = {
+      lock(work) {
+        const turn = queue.then(work);
+        queue = turn.then(
+          () => undefined,
+          () => undefined,
+        );
+        return turn;
+      },
+      load: () => stored,
+      save: (tokens) => void (stored = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken }),
+    };
+    const clients = [1, 2, 3].map(() => oauthClient(g, []));
+    for (const client of clients) client.oauth!.useStore(store);
+    ctx.portal.faults.expireTokenAfter(g.accessToken, 0);
+    const before = tokenRequests();
+
+    await Promise.all(clients.map((client) => client.call("server.time")));
+    assert.equal(tokenRequests() - before, 1, "one refresh for the three clients");
+    assert.notEqual(stored.accessToken, g.accessToken);
+    for (const client of clients) assert.equal(client.oauth!.accessToken, stored.accessToken);
+  });
+
+  it("a refresh refused with invalid_grant because another holder spent the refresh token takes the pair it stored", async () => {
+    const g = grant();
+    const shared: StoredTokens = { accessToken: g.accessToken, refreshToken: g.refreshToken };
+    // Another holder of the same pair that refreshes without the lock and stores what it gets.
+    const other = oauthClient(g, [], g.app.clientSecret);
+    other.oauth!.useStore({ lock: (work) => work(), load: () => undefined, save: (t) => void Object.assign(shared, { accessToken: t.accessToken, refreshToken: t.refreshToken }) });
+    let reads = 0;
+    const store: TokenStore = {
+      lock: (work) => work(),
+      async load() {
+        const seen = { ...shared };
+        if (reads++ === 0) await other.call("server.time"); // it refreshes right after this read
+        return seen;
+      },
+      save: () => assert.fail("nothing new to save"),
+    };
+    const client = oauthClient(g, []);
+    client.oauth!.useStore(store);
+    ctx.portal.faults.expireTokenAfter(g.accessToken, 0);
+    const before = tokenRequests();
+
+    await client.call("server.time");
+    assert.equal(tokenRequests() - before, 2, "the other's refresh, then ours refused");
+    assert.equal(client.oauth!.accessToken, shared.accessToken);
+    assert.notEqual(shared.accessToken, g.accessToken);
   });
 });
