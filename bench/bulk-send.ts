@@ -44,15 +44,15 @@ async function worker(name: string, url: string, count: number, scale: number): 
       // The bulk command's machinery: lines checked by SendMessage's definition, journal fsync'd per batch.
       const { Bitrix24Client } = await import("../src/transport/client.js");
       const { Journal } = await import("../src/bulk/journal.js");
-      const { bulkSend } = await import("../src/bulk/send.js");
+      const { bulkSend, journalingFetch } = await import("../src/bulk/send.js");
       const { buildPayload } = await import("../src/catalogue/invoke.js");
       const { sendMessage } = await import("../src/catalogue/regions/messages.js");
       const dir = mkdtempSync(join(tmpdir(), "oint-bench-"));
       try {
         const lines = [];
         for (let i = 0; i < count; i++) lines.push({ line: i + 1, payload: await buildPayload(sendMessage, { url, chatId: "chat1", text: text(i) }) });
-        const client = new Bitrix24Client({ url, bucket: { capacity: CAPACITY, drainPerSecond: drain } });
-        const journal = Journal.open(join(dir, "bench.journal"), "bench", count);
+        const journal = Journal.open(join(dir, "bench.journal"), "bench", new Set(lines.map((l) => l.line)));
+        const client = new Bitrix24Client({ url, bucket: { capacity: CAPACITY, drainPerSecond: drain }, fetch: journalingFetch(() => journal) });
         const start = performance.now(); // checking the lines is not part of the sending
         const summary = await bulkSend(client, lines, journal);
         return { ms: performance.now() - start, delivered: summary.sent, ...(summary.stopped ? { error: summary.stopped.message } : {}) };

@@ -113,7 +113,7 @@ describe("oint bulk send", () => {
       { kind: "drop-after", method: "batch" },
     );
     portal.faults.expireTokenAfter(tokens.access_token, 4);
-    const run = await runCli(["bulk", "send", "--file", file, "--profile", "bulkapp"], { env: env() });
+    const run = await runCli(["bulk", "send", "--file", file, "--profile", "bulkapp", "--timeout", "5"], { env: env() });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(portal.faults.pending, 0, "every fault was met");
     const summary = summaryOf(run);
@@ -127,12 +127,14 @@ describe("oint bulk send", () => {
     assertNoSecrets([journal, run.stdout, run.stderr], [tokens.access_token, tokens.refresh_token, profile.token, profile.refreshToken, app.clientSecret, portal.secret]);
   });
 
-  it("a run killed mid-way, started again, sends only the rest (what went out before the kill is found)", async () => {
+  it("a run killed mid-way, started again at once, waits out the batch the portal is still running, then sends only the rest", async () => {
     const file = messagesFile("killed", "killed", 300);
     const batchesBefore = batchRequests();
-    // The third batch is held for a moment by the portal (it still runs it): the client is killed meanwhile.
-    portal.faults.add({ kind: "delay", method: "batch", ms: 300 }, { kind: "delay", method: "batch", ms: 300 }, { kind: "delay", method: "batch", ms: 1500 });
-    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "src", "cli", "main.ts"), "bulk", "send", "--file", file, "--url", portal.webhookUrl], {
+    // The third batch is held by the portal for 4 s before it runs: the client is killed meanwhile,
+    // and the re-run starts while the portal is still holding it. The killed run's request timeout
+    // (6 s, in its journal) is how long the re-run must wait before reading that batch back.
+    portal.faults.add({ kind: "delay", method: "batch", ms: 300 }, { kind: "delay", method: "batch", ms: 300 }, { kind: "delay", method: "batch", ms: 4000 });
+    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "..", "src", "cli", "main.ts"), "bulk", "send", "--file", file, "--url", portal.webhookUrl, "--timeout", "6"], {
       stdio: "ignore",
       env: { ...process.env, ...env() },
     });
@@ -140,16 +142,17 @@ describe("oint bulk send", () => {
     while (batchRequests() - batchesBefore < 3) await new Promise((resolve) => setTimeout(resolve, 20));
     child.kill("SIGKILL");
     await exited;
-    // The portal finishes the batch it was holding: 150 messages are there, the journal knows 100.
-    while ((countsOf("killed").size ?? 0) < 150) await new Promise((resolve) => setTimeout(resolve, 20));
     const journal = readFileSync(`${file}.journal`, "utf8");
     assert.equal(journal.split("\n").filter((l) => l.includes('"state":"sent"')).length, 100);
     assert.equal(journal.split("\n").filter((l) => l.includes('"state":"pending"')).length, 150);
+    assert.equal(countsOf("killed").size, 100, "the held batch has not run yet when the re-run starts");
 
     const rerun = await runCli(["bulk", "send", "--file", file, "--url", portal.webhookUrl], { env: env() });
     assert.equal(rerun.code, 0, rerun.stderr);
-    const summary = summaryOf(rerun);
+    assert.match(rerun.stderr, /waiting \d+ s before reading back 50 lines whose batch got no answer/);
+    const summary = summaryOf(rerun) as ReturnType<typeof summaryOf> & { unknown: unknown };
     assert.deepEqual([summary.skipped, summary.reconciled, summary.sent], [100, 50, 200]);
+    assert.deepEqual(summary.unknown, { lines: 50, foundDelivered: 50, notFoundResent: 0, stillUnknown: 0 });
     assertExactlyOnce("killed", 300);
   });
 

@@ -1,24 +1,79 @@
 // The bulk-send journal: JSON Lines, append-only, fsync'd after every state change, so that a run
 // killed at any moment can be restarted without losing or repeating a message. Records:
-//   {"run":1,"started":"…","digest":"…","lines":300}        a run began (digest: the messages file)
-//   {"line":7,"state":"pending","after":1234}               about to go out; `after` = the highest
+//   {"run":1,"started":"…","digest":"…","lines":300,"timeout":60}   a run began (digest: the messages
+//                                                           file; timeout: its request timeout, s)
+//   {"line":7,"state":"pending","after":1234,"at":"…"}      about to go out; `after` = the highest
 //                                                           message ID known sent so far
+//   {"out":"…"}                                             the batch of the pending records just
+//                                                           written is leaving now (each HTTP attempt)
 //   {"line":7,"state":"sent","id":1240}                     delivered (reconciled: "reconciled":true)
 //   {"line":7,"state":"unsent"}                             proven not carried out; send again
 //   {"line":7,"state":"failed","code":"…","message":"…"}    Bitrix24 refused it
 // It holds no webhook URL, token or secret: only line numbers, message IDs and error codes.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+// Every record is checked when the journal is read: a record that is not one of these (hand-edited,
+// damaged) stops the run with its line number rather than letting a line go out twice.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
 import { InputError } from "../transport/errors.js";
 
+/** The request timeout assumed for runs that did not record theirs. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
 export type LineState =
-  | { state: "pending"; after: number; started: string }
+  /**
+   * `at`: when its batch went out (its latest `out` record, else when it was made pending; undefined
+   * in journals of older versions); `timeoutMs`: the request timeout of the run that sent it.
+   */
+  | { state: "pending"; after: number; started: string; at: string | undefined; timeoutMs: number }
   | { state: "sent"; id: number }
   | { state: "unsent" }
   | { state: "failed"; code: string; message: string };
 
-type Record_ =
-  | { run: number; started: string; digest: string; lines: number }
-  | ({ line: number } & ({ state: "pending"; after: number } | { state: "sent"; id: number; reconciled?: true } | { state: "unsent" } | { state: "failed"; code: string; message: string }));
+type RunRecord = { run: number; started: string; digest: string; lines: number; timeout?: number };
+type LineRecord = { line: number } & (
+  | { state: "pending"; after: number; at?: string }
+  | { state: "sent"; id: number; reconciled?: true }
+  | { state: "unsent" }
+  | { state: "failed"; code: string; message: string }
+);
+type OutRecord = { out: string };
+type Record_ = RunRecord | LineRecord | OutRecord;
+
+const isCount = (v: unknown, min: number) => typeof v === "number" && Number.isSafeInteger(v) && v >= min;
+const isTime = (v: unknown) => typeof v === "string" && !Number.isNaN(Date.parse(v));
+const isText = (v: unknown) => typeof v === "string";
+
+/** What is wrong with a parsed record, or undefined when it is a valid one. */
+function problemOf(r: unknown, lines: ReadonlySet<number>): string | undefined {
+  if (!r || typeof r !== "object" || Array.isArray(r)) return "not a JSON object";
+  const v = r as Record<string, unknown>;
+  if ("run" in v) {
+    if (!isCount(v.run, 1)) return '"run" must be a positive whole number';
+    if (!isTime(v.started)) return '"started" must be a date';
+    if (typeof v.digest !== "string" || !/^[0-9a-f]{64}$/.test(v.digest)) return '"digest" must be a sha256 in hex';
+    if (!isCount(v.lines, 1)) return '"lines" must be a positive whole number';
+    if (v.timeout !== undefined && !(typeof v.timeout === "number" && v.timeout > 0 && Number.isFinite(v.timeout))) return '"timeout" must be a positive number of seconds';
+    return undefined;
+  }
+  if ("out" in v) return isTime(v.out) ? undefined : '"out" must be a date';
+  if (!isCount(v.line, 1)) return 'neither a run, an out nor a "line" record';
+  if (!lines.has(v.line as number)) return `line ${v.line} of the messages file holds no message`;
+  switch (v.state) {
+    case "pending":
+      if (!isCount(v.after, 0)) return 'a pending record needs "after", a message ID (0 or more)';
+      if (v.at !== undefined && !isTime(v.at)) return 'a pending record\'s "at" must be a date';
+      return undefined;
+    case "sent":
+      if (!isCount(v.id, 1)) return 'a sent record needs "id", a message ID';
+      if (v.reconciled !== undefined && v.reconciled !== true) return '"reconciled" can only be true';
+      return undefined;
+    case "unsent":
+      return undefined;
+    case "failed":
+      return isText(v.code) && isText(v.message) ? undefined : 'a failed record needs "code" and "message" texts';
+    default:
+      return `unknown state ${JSON.stringify(v.state)}`;
+  }
+}
 
 export class Journal {
   /** Each line's latest state. */
@@ -29,49 +84,94 @@ export class Journal {
   maxId = 0;
   private runs = 0;
   private runStarted = "";
+  private runTimeoutMs = DEFAULT_TIMEOUT_MS;
   private digest: string | undefined;
   private fd: number | undefined;
+  /** The lines of the latest group of pending records: an `out` record is about their batch. */
+  private outgoing: number[] = [];
+  private lastWasPending = false;
+  /** The file's last record lacks its newline (cut after the record, before the newline). */
+  private needsNewline = false;
 
   private constructor(readonly path: string) {}
 
-  /** Opens (or creates) the journal; refuses one written for a different messages file. */
-  static open(path: string, digest: string, lines: number): Journal {
+  /**
+   * Opens (or creates) the journal; refuses one written for a different messages file, and one
+   * with a record that is not valid (InputError naming the journal line). `lines`: the line
+   * numbers of the messages file that hold a message; `timeoutMs`: this run's request timeout.
+   */
+  static open(path: string, digest: string, lines: ReadonlySet<number>, timeoutMs = DEFAULT_TIMEOUT_MS): Journal {
     const journal = new Journal(path);
-    if (existsSync(path)) journal.load(readFileSync(path, "utf8"));
-    if (journal.digest !== undefined && journal.digest !== digest) {
-      throw new InputError(`${path} belongs to a different messages file (the file changed since that run); give another --journal or restore the file`, "--journal");
-    }
+    if (existsSync(path)) journal.load(readFileSync(path), digest, lines);
     journal.fd = openSync(path, "a", 0o600);
     journal.runStarted = new Date().toISOString();
-    journal.write([{ run: ++journal.runs, started: journal.runStarted, digest, lines }]);
+    journal.runTimeoutMs = timeoutMs;
+    journal.write([{ run: ++journal.runs, started: journal.runStarted, digest, lines: lines.size, timeout: timeoutMs / 1000 }]);
     return journal;
   }
 
-  private load(text: string): void {
-    for (const [i, raw] of text.split("\n").entries()) {
-      if (!raw.trim()) continue;
-      let record: Record_;
-      try {
-        record = JSON.parse(raw) as Record_;
-      } catch {
-        // Only the very last record can be torn (a crash mid-write, before its fsync): ignore it.
-        if (text.split("\n").slice(i + 1).some((rest) => rest.trim())) throw new InputError(`${this.path}: line ${i + 1} is not valid JSON; this is not a journal`, "--journal");
-        continue;
+  private load(bytes: Buffer, digest: string, lines: ReadonlySet<number>): void {
+    const text = bytes.toString("utf8");
+    const raws = text.split("\n");
+    let end = 0; // byte length of the complete records
+    let sawRun = false;
+    let lastFilled = raws.length - 1;
+    while (lastFilled > 0 && !raws[lastFilled].trim()) lastFilled--;
+    for (const [i, raw] of raws.entries()) {
+      const last = i >= lastFilled;
+      const fail = (problem: string) => {
+        throw new InputError(`${this.path}, line ${i + 1}: ${problem}; this journal was damaged or edited (check that line, or give another --journal)`, "--journal");
+      };
+      if (raw.trim()) {
+        let record: unknown;
+        try {
+          record = JSON.parse(raw);
+        } catch {
+          // Only the very last record can be torn (a crash mid-write, before its fsync): it is dropped.
+          if (!last) fail("not valid JSON");
+          break;
+        }
+        const problem = problemOf(record, lines);
+        if (problem) fail(problem);
+        if (!("run" in (record as object)) && !sawRun) fail("a record before any run record");
+        sawRun ||= "run" in (record as object);
+        this.apply(record as Record_);
+        // Said at its first run record, before any line record names lines this file may not have.
+        if (this.digest !== undefined && this.digest !== digest) {
+          throw new InputError(`${this.path} belongs to a different messages file (the file changed since that run); give another --journal or restore the file`, "--journal");
+        }
       }
-      this.apply(record);
+      end += Buffer.byteLength(raw) + 1;
+      if (last) break;
     }
+    // Drop a torn tail, and end the last record with its newline, so that new records start a line.
+    if (end > bytes.length) end = bytes.length; // the last line had no newline: keep it, add one on write
+    if (end < bytes.length) truncateSync(this.path, end);
+    this.needsNewline = end > 0 && bytes[end - 1] !== 0x0a;
   }
 
   private apply(record: Record_): void {
+    const pending = "state" in record && record.state === "pending";
+    if (pending && !this.lastWasPending) this.outgoing = [];
+    this.lastWasPending = pending;
+    if ("out" in record) {
+      for (const line of this.outgoing) {
+        const state = this.states.get(line);
+        if (state?.state === "pending") state.at = record.out;
+      }
+      return;
+    }
     if ("run" in record) {
       this.runs = Math.max(this.runs, record.run);
       this.runStarted = record.started;
+      this.runTimeoutMs = record.timeout !== undefined ? record.timeout * 1000 : DEFAULT_TIMEOUT_MS;
       this.digest ??= record.digest;
       return;
     }
     switch (record.state) {
       case "pending":
-        this.states.set(record.line, { state: "pending", after: record.after, started: this.runStarted });
+        this.states.set(record.line, { state: "pending", after: record.after, started: this.runStarted, at: record.at, timeoutMs: this.runTimeoutMs });
+        this.outgoing.push(record.line);
         break;
       case "sent":
         this.states.set(record.line, { state: "sent", id: record.id });
@@ -87,8 +187,18 @@ export class Journal {
     }
   }
 
+  /** The lines' batch is about to go out now. */
   pending(lines: readonly number[]): void {
-    this.write(lines.map((line) => ({ line, state: "pending", after: this.maxId })));
+    const at = new Date().toISOString();
+    this.write(lines.map((line) => ({ line, state: "pending", after: this.maxId, at })));
+  }
+
+  /**
+   * The batch of the lines last made pending is leaving now: called right before each HTTP attempt
+   * (after the limiter's wait), so a later run knows how long the portal may still be running it.
+   */
+  out(): void {
+    if (this.fd !== undefined) this.write([{ out: new Date().toISOString() }]);
   }
 
   sent(entries: readonly { line: number; id: number; reconciled?: boolean }[]): void {
@@ -112,46 +222,9 @@ export class Journal {
   private write(records: Record_[]): void {
     if (records.length === 0) return;
     for (const record of records) this.apply(record);
-    writeSync(this.fd!, records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    const text = records.map((r) => `${JSON.stringify(r)}\n`).join("");
+    writeSync(this.fd!, this.needsNewline ? `\n${text}` : text);
+    this.needsNewline = false;
     fsyncSync(this.fd!);
-  }
-}
-
-/**
- * One run per journal at a time: two runs sending the same lines would duplicate messages. The lock
- * names its process; a lock left by a process that is gone (killed) is taken over.
- */
-export function lockJournal(path: string): () => void {
-  const lock = `${path}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lock, "wx", 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => {
-        try {
-          unlinkSync(lock);
-        } catch {
-          /* already gone */
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number(readFileSync(lock, "utf8"));
-      if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new InputError(`another run (process ${owner}) is using ${path}; wait for it or stop it`, "--journal");
-      }
-      unlinkSync(lock);
-    }
-  }
-  throw new InputError(`cannot lock ${path}`, "--journal");
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -55,12 +55,36 @@ export async function readBulkFile(path: string): Promise<BulkFile> {
   return { lines, digest: createHash("sha256").update(bytes).digest("hex") };
 }
 
+/**
+ * A line is data: every value must be the JSON value itself. On the command line a structure may be
+ * JSON text or a path to a .json file, but a line is often built from untrusted data, so a string
+ * where a structure belongs is refused here, before SendMessage's coercion could read a local file
+ * (and send or echo its content).
+ */
+function notData(param: ParamSpec, value: unknown): string | undefined {
+  if (value === null) return undefined; // an empty value, left out like on the command line
+  switch (param.kind) {
+    case "array":
+    case "json":
+    case "map":
+      return typeof value === "object" ? undefined : `must be a JSON ${param.kind === "map" ? "object" : "array or object"} in the line itself (a string is not read as JSON text or a file path)`;
+    case "flag":
+    case "boolean":
+      return typeof value === "boolean" || typeof value === "string" || typeof value === "number" ? undefined : "must be true or false";
+    case "binary":
+      return "cannot be given in a bulk line";
+    default:
+      return typeof value === "string" || typeof value === "number" ? undefined : "must be a string or a number";
+  }
+}
+
 async function checkLine(line: number, text: string): Promise<Record<string, unknown>> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new LineError(line, `not valid JSON (${(error as Error).message})`);
+    // The parser's message may quote the line; only where it broke is said.
+    throw new LineError(line, `not valid JSON (${(error as Error).message.replace(/, ".*" is not valid JSON$/s, "").replace(/^Unexpected token '.*?'/s, "Unexpected token")})`);
   }
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new LineError(line, "must be a JSON object like {\"chat\":\"chat1\",\"text\":\"Hi\"}");
   const values: Record<string, unknown> = { url: "bulk" }; // the connection comes from the command line
@@ -68,6 +92,8 @@ async function checkLine(line: number, text: string): Promise<Record<string, unk
     const param = KEYS.get(key);
     if (!param) throw new LineError(line, `unknown field "${key}" (use SendMessage's options: ${[...new Set([...KEYS.values()].map((p) => p.option))].join(", ")})`);
     if (values[param.name] !== undefined) throw new LineError(line, `"${param.option}" is given twice`);
+    const problem = notData(param, v);
+    if (problem) throw new LineError(line, `${param.option}: ${problem}`);
     values[param.name] = v;
   }
   try {

@@ -5,8 +5,11 @@
 //  - only messages newer than the highest message ID the journal knew when the batch went out
 //    (Bitrix24's message IDs grow), and not older than that run's start (minus a clock margin);
 //  - messages the journal already attributes to other lines are never matched again;
-//  - a match is the same text (line ends and outer spaces aside) and the same sequence of ATTACH
-//    block types (the portal stores blocks in its own form, so their contents are not compared).
+//  - a match is the text as the portal stores it (outer spaces trimmed, cut at 20,000 characters
+//    with " (...)") and the same sequence of ATTACH block types as stored: params.ATTACH is a list
+//    of attachments whose BLOCKS keep each block's type key (an empty DELIMITER {} included; the
+//    batch encoding delivers it, see transport/batch.ts). Block contents are not compared: Bitrix24
+//    stores them in its own form (item blocks as lists, defaults filled in).
 // The limit, said plainly: identical texts sent to the same dialog in the same run are matched by
 // count. If two such lines were pending and one message is found, one line counts as sent and the
 // other is sent again; which of the two is which cannot be known, and does not matter.
@@ -67,7 +70,7 @@ export async function reconcile(client: Bitrix24Client, pending: readonly Pendin
     candidates.sort((a, b) => a.id - b.id);
     const used = new Set<number>();
     for (const p of [...lines].sort((a, b) => a.line - b.line)) {
-      const key = fingerprint(String(p.payload.MESSAGE ?? ""), blockTypesSent(p.payload.ATTACH));
+      const key = fingerprint(storedText(p.payload.MESSAGE), blockTypesSent(p.payload.ATTACH));
       const match = candidates.find((m) => !used.has(m.id) && m.id > p.after && fingerprint(m.text, blockTypesStored(m.params)) === key);
       if (match) {
         used.add(match.id);
@@ -113,6 +116,17 @@ async function readBack(client: Bitrix24Client, dialog: string, lines: readonly 
     if (older || messages.length < 50) break;
   }
   return found;
+}
+
+/** Bitrix24 cuts message text at 20,000 characters (code points) and marks the cut with " (...)". */
+const MAX_MESSAGE_LENGTH = 20_000;
+
+/** The text as the portal stores it from what was sent. */
+function storedText(sent: unknown): string {
+  const text = (typeof sent === "string" ? sent : typeof sent === "number" || typeof sent === "boolean" ? String(sent) : "").trim();
+  if (text.length <= MAX_MESSAGE_LENGTH) return text;
+  const chars = Array.from(text);
+  return chars.length <= MAX_MESSAGE_LENGTH ? text : `${chars.slice(0, MAX_MESSAGE_LENGTH).join("")} (...)`;
 }
 
 function fingerprint(text: string, blocks: string[]): string {

@@ -1,9 +1,14 @@
 // Sends many messages through `batch`, 50 to a request at the limiter's pace, so that each message
 // reaches the portal exactly once even when answers go missing:
-//  - every line is journaled `pending` (fsync'd) before its batch goes out, `sent`/`failed` after;
+//  - every line is journaled `pending` (fsync'd, with the time its batch went out) before its batch
+//    goes out, `sent`/`failed` after;
 //  - a batch refused before it ran (503 after the client's own retries, a connection never made)
-//    is sent again; a batch that may have run without an answer (dropped connection, 5xx page,
-//    timeout) is reconciled by reading the dialogs back (reconcile.ts) before anything is re-sent;
+//    is sent again; a batch whose outcome is unknown (dropped connection, 5xx page, timeout, an
+//    answer that is not clean JSON, an answer that leaves calls out) is never re-sent as such: its
+//    lines are reconciled by reading the dialogs back (reconcile.ts), and only lines proven absent
+//    go out again;
+//  - before that read-back, a batch that went out less than a request timeout ago is waited out:
+//    the portal may still be running it, and messages it has not written yet cannot be found;
 //  - a restarted run skips `sent` lines, reconciles `pending` ones first, and re-sends `failed`
 //    ones only when asked to.
 import type { Bitrix24Client } from "../transport/client.js";
@@ -22,14 +27,28 @@ export interface BulkOptions {
   shouldStop?: () => boolean;
   /** Rounds a batch refused before it ran is tried again (after the client's own retries). */
   maxRounds?: number;
-  /** Waits between such rounds (ms; default: 1 s doubling, up to 30 s). */
+  /** Waits between such rounds and before reading back a recent batch (ms; default setTimeout). */
   sleep?: (ms: number) => Promise<void>;
+  /** Told before waiting out a batch that may still be running, with the wait and the lines concerned. */
+  onWait?: (ms: number, lines: readonly number[]) => void;
 }
 
 export interface BulkFailure {
   line: number;
   code: string;
   message: string;
+}
+
+/** Lines whose outcome was unknown (their batch got no usable answer), and how each was settled. */
+export interface UnknownOutcomes {
+  /** Lines whose outcome was unknown: left pending by an earlier run, or met in this run (each time). */
+  lines: number;
+  /** Found delivered when the dialog was read back: journaled sent, never sent again. */
+  foundDelivered: number;
+  /** Not found on read-back: proven not delivered and sent again (first in the queue; if the run stops before, `notSent`). */
+  notFoundResent: number;
+  /** Could not be settled (the dialog could not be read back): left pending for the next run, never re-sent blindly. */
+  stillUnknown: number;
 }
 
 export interface BulkSummary {
@@ -40,6 +59,9 @@ export interface BulkSummary {
   skipped: number;
   /** Pending lines of an earlier or this run found delivered when the dialog was read back. */
   reconciled: number;
+  /** Every outcome that was unknown, and how it was settled. */
+  unknown: UnknownOutcomes;
+  /** Lines Bitrix24 refused, and lines whose outcome is still unknown (code OUTCOME_UNKNOWN, still pending). */
   failed: BulkFailure[];
   /** Lines not sent because the run stopped. */
   notSent: number;
@@ -58,9 +80,35 @@ function refusedForAll(error: Bitrix24Error | TransportError): error is Bitrix24
   return error instanceof Bitrix24Error && error.status < 500 && !notRun(error);
 }
 
+/** No usable answer for this call: it may or may not have run. */
+function outcomeUnknown(error: Bitrix24Error | TransportError): boolean {
+  return error instanceof TransportError ? error.outcomeUnknown : error.code === "BATCH_HALTED" || error.status >= 500;
+}
+
+/**
+ * The fetch for a bulk run's client: right before each batch request leaves (after the limiter's
+ * wait), the journal records the time, so that a later run knows until when the portal may still
+ * be running it. Without it, the time a batch was made pending stands in (earlier, so less safe).
+ */
+export function journalingFetch(journal: () => Journal | undefined, base: typeof fetch = globalThis.fetch): typeof fetch {
+  return (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (/\/(batch|im\.message\.add)(\.json)?$/i.test(new URL(url).pathname)) journal()?.out();
+    return base(input, init);
+  };
+}
+
 export async function bulkSend(client: Bitrix24Client, lines: readonly BulkLine[], journal: Journal, options: BulkOptions = {}): Promise<BulkSummary> {
   const byLine = new Map(lines.map((l) => [l.line, l]));
-  const summary: BulkSummary = { lines: lines.length, sent: 0, skipped: 0, reconciled: 0, failed: [], notSent: 0 };
+  const summary: BulkSummary = {
+    lines: lines.length,
+    sent: 0,
+    skipped: 0,
+    reconciled: 0,
+    unknown: { lines: 0, foundDelivered: 0, notFoundResent: 0, stillUnknown: 0 },
+    failed: [],
+    notSent: 0,
+  };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxRounds = options.maxRounds ?? 8;
   let done = 0;
@@ -75,29 +123,54 @@ export async function bulkSend(client: Bitrix24Client, lines: readonly BulkLine[
     progress(entries.length);
   };
 
+  /** A line whose outcome is unknown, as the journal's pending record describes it. */
+  const pendingLine = (l: BulkLine): PendingLine & { until: number } => {
+    const state = journal.states.get(l.line);
+    if (state?.state !== "pending") throw new Error(`line ${l.line} is not pending`);
+    // Until when the portal may still be running its batch; with no send time recorded, a whole timeout from now.
+    const until = state.at !== undefined ? Date.parse(state.at) + state.timeoutMs : Date.now() + state.timeoutMs;
+    return { line: l.line, payload: l.payload, after: state.after, started: state.started, until };
+  };
+
   // 1. What earlier runs left: sent lines are skipped, pending ones reconciled, failed ones kept or retried.
   const queue: BulkLine[] = [];
-  const leftPending: PendingLine[] = [];
+  const leftPending: (PendingLine & { until: number })[] = [];
   for (const l of lines) {
     const state = journal.states.get(l.line);
     if (state?.state === "sent") summary.skipped++;
     else if (state?.state === "failed" && !options.retryFailed) summary.failed.push({ line: l.line, code: state.code, message: state.message });
-    else if (state?.state === "pending") leftPending.push({ line: l.line, payload: l.payload, after: state.after, started: state.started });
+    else if (state?.state === "pending") leftPending.push(pendingLine(l));
     else queue.push(l);
   }
   progress(summary.skipped + summary.failed.length);
 
-  const settle = async (pending: PendingLine[]): Promise<BulkLine[]> => {
+  /** Lines being settled right now: if the read-back gets no answer, they stay unknown. */
+  let settling = 0;
+  const settle = async (pending: (PendingLine & { until: number })[]): Promise<BulkLine[]> => {
+    summary.unknown.lines += pending.length;
+    settling = pending.length;
+    const until = Math.max(...pending.map((p) => p.until));
+    const wait = until - Date.now();
+    if (wait > 0) {
+      options.onWait?.(wait, pending.map((p) => p.line));
+      await sleep(wait);
+    }
     const verdicts = await reconcile(client, pending, journal.knownIds);
+    settling = 0;
     const found = verdicts.filter((v) => v.verdict === "sent");
     journal.sent(found.map((v) => ({ line: v.line, id: v.id, reconciled: true })));
     summary.sent += found.length;
     summary.reconciled += found.length;
+    summary.unknown.foundDelivered += found.length;
     progress(found.length);
+    // Not settled: the line stays pending in the journal (the next run looks again), reported here.
     const unknown = verdicts.filter((v) => v.verdict === "unknown");
-    fail(unknown.map((v) => ({ line: v.line, code: v.code, message: v.message })));
+    summary.unknown.stillUnknown += unknown.length;
+    summary.failed.push(...unknown.map((v) => ({ line: v.line, code: v.code, message: v.message })));
+    progress(unknown.length);
     const unsent = verdicts.filter((v) => v.verdict === "unsent").map((v) => v.line);
     journal.unsent(unsent);
+    summary.unknown.notFoundResent += unsent.length;
     return unsent.map((line) => byLine.get(line)!);
   };
 
@@ -144,15 +217,12 @@ export async function bulkSend(client: Bitrix24Client, lines: readonly BulkLine[
       queue.splice(0, chunk.length);
       const sent: { line: number; id: number }[] = [];
       const failed: BulkFailure[] = [];
-      const unknown: PendingLine[] = [];
+      const unknown: (PendingLine & { until: number })[] = [];
       chunk.forEach((l, i) => {
         const o = outcomes[i];
         if (o.ok) sent.push({ line: l.line, id: Number(o.result) });
-        else if (o.error instanceof TransportError || o.error.code === "BATCH_HALTED" || o.error.status >= 500) {
-          // No answer for this call (or only a 5xx page): it may or may not have run.
-          const state = journal.states.get(l.line);
-          unknown.push({ line: l.line, payload: l.payload, after: state?.state === "pending" ? state.after : journal.maxId, started: state?.state === "pending" ? state.started : new Date().toISOString() });
-        } else failed.push({ line: l.line, code: o.error.code, message: redact(o.error.description || o.error.message) });
+        else if (outcomeUnknown(o.error)) unknown.push(pendingLine(l));
+        else failed.push({ line: l.line, code: o.error.code, message: redact((o.error instanceof Bitrix24Error && o.error.description) || o.error.message) });
       });
       journal.sent(sent);
       summary.sent += sent.length;
@@ -163,6 +233,7 @@ export async function bulkSend(client: Bitrix24Client, lines: readonly BulkLine[
   } catch (error) {
     // No answer even to the read-back (or to a batch, after every retry): stop, keep the journal.
     if (!(error instanceof TransportError || error instanceof Bitrix24Error)) throw error;
+    summary.unknown.stillUnknown += settling;
     stop(error.code, error.message, error instanceof TransportError || error.status >= 500);
   } finally {
     journal.close();

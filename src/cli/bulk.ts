@@ -1,11 +1,13 @@
 // `oint bulk send`: many messages from a JSON Lines file, with a journal so that an interrupted run,
 // started again, sends only what had not gone out (src/bulk/). Output: a progress bar on stderr (only
 // on a terminal), a report of failures on stderr, a JSON summary on stdout.
+import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { lockJournal, Journal } from "../bulk/journal.js";
+import { Journal } from "../bulk/journal.js";
 import { readBulkFile } from "../bulk/lines.js";
-import { bulkSend, type BulkSummary } from "../bulk/send.js";
+import { lock } from "../bulk/lock.js";
+import { bulkSend, journalingFetch, type BulkSummary } from "../bulk/send.js";
 import { Bitrix24Client } from "../transport/client.js";
 import { InputError } from "../transport/errors.js";
 import type { Plan } from "../transport/limiter.js";
@@ -14,13 +16,15 @@ import { EXIT } from "./exit-codes.js";
 
 export const BULK_HELP = `Usage:
   oint bulk send --file messages.jsonl (--url URL [--token T] | --profile NAME) [--journal FILE]
-                 [--retry-failed] [--plan standard|enterprise|off] [--debug]
+                 [--retry-failed] [--plan standard|enterprise|off] [--timeout SECONDS] [--debug]
 
 Sends one message per line of a JSON Lines file. Each line is an object with SendMessage's options
 (oint bitrix24 SendMessage --help), by option or library name:
   {"chat": "chat1", "text": "Hello", "blocks": [{"IMAGE": {"NAME": "p", "LINK": "https://…/p.jpg"}}]}
   {"chat": "2", "text": "[b]Hi[/b]", "keyboard": {"BUTTONS": [...]}, "system": true}
-Every line is checked before anything is sent; a bad line stops the run (exit 4) naming its number.
+A line is data: blocks, keyboard and menu are JSON arrays/objects in the line (a string there is
+refused, never read as a file path). Every line is checked before anything is sent; a bad line stops
+the run (exit 4) naming its number.
 
 Messages go out 50 to a batch request, paced at the portal's limit (--plan; default standard).
 The journal (default: the file's name + ".journal"; JSON Lines, no secrets in it) records each line
@@ -29,12 +33,17 @@ Run the same command again after an interruption: sent lines are skipped; lines 
 no answer are checked by reading their dialog back (same text and attachment block types, by the
 caller, after the batch went out) and sent again only if they are not there; failed lines are sent
 again only with --retry-failed. Identical texts to one dialog in one run are matched by count.
+A batch that went out less than --timeout seconds ago (default 60, Bitrix24's own request limit)
+may still be running on the portal: it is waited out before being read back. One run at a time per
+messages file and per journal (lock files beside them; a lock left by a killed run is taken over).
 
 Connection: --url/--token, or --profile NAME (oint profile --help), or OINT_URL/OINT_TOKEN.
 Output: a progress bar on stderr when it is a terminal; the failures with their line numbers on
 stderr; a JSON summary on stdout.
 Exit codes: 0 all sent, 3 some lines failed (Bitrix24 refused them) or every call was refused,
-4 bad input (nothing sent), 5 the run stopped without answers or was interrupted (run it again).`;
+4 bad input (nothing sent), 5 the run stopped without answers or was interrupted (run it again).
+The summary's "unknown" counts the lines whose batch got no usable answer and how each was settled:
+foundDelivered, notFoundResent, stillUnknown (left pending; never re-sent blindly).`;
 
 const OPTIONS = {
   file: { type: "string" },
@@ -43,6 +52,7 @@ const OPTIONS = {
   token: { type: "string" },
   profile: { type: "string" },
   plan: { type: "string" },
+  timeout: { type: "string" },
   "retry-failed": { type: "boolean" },
   debug: { type: "boolean" },
   help: { type: "boolean" },
@@ -85,22 +95,35 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
   if (!v.file) throw new InputError("is required (the JSON Lines file of messages)", "--file");
   const plan = (v.plan ?? "standard") as Plan;
   if (!["standard", "enterprise", "off"].includes(plan)) throw new InputError(`must be standard, enterprise or off, not "${v.plan}"`, "--plan");
+  const timeoutSeconds = v.timeout === undefined ? 60 : Number(v.timeout);
+  if (!(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new InputError(`must be a positive number of seconds, at most 3600, not "${v.timeout}"`, "--timeout");
 
   const values: Record<string, string> = {};
   if (v.url !== undefined) values.url = v.url;
   if (v.token !== undefined) values.token = v.token;
   const connection = (await import("./profile.js")).connectionFor(values, v.profile);
   if (!connection.url) throw new InputError("is required (or --profile, or OINT_URL)", "--url");
-  const client = new Bitrix24Client({ ...connection, url: connection.url, plan, debug: v.debug ? (line) => complain(`debug: ${line}`) : undefined });
+  let journal: Journal | undefined;
+  const client = new Bitrix24Client({
+    ...connection,
+    url: connection.url,
+    plan,
+    timeoutMs: timeoutSeconds * 1000,
+    fetch: journalingFetch(() => journal),
+    debug: v.debug ? (line) => complain(`debug: ${line}`) : undefined,
+  });
   if (connection.tokenStore) client.oauth?.useStore(connection.tokenStore); // a profile's refresh, shared with other processes
   keepSecrets([v.token, ...client.knownSecrets()]);
 
   const file = await readBulkFile(v.file); // every line checked before anything is sent
   const journalPath = resolve(v.journal ?? `${v.file}.journal`);
-  const unlock = lockJournal(journalPath);
+  // Both locked: two runs of one file with two journals would send everything twice.
+  const unlockFile = lock(realpathSync(v.file), `the messages file ${v.file}`, "--file");
+  let unlockJournal: (() => void) | undefined;
   let summary: BulkSummary;
   try {
-    const journal = Journal.open(journalPath, file.digest, file.lines.length);
+    unlockJournal = lock(journalPath, `the journal ${journalPath}`, "--journal");
+    journal = Journal.open(journalPath, file.digest, new Set(file.lines.map((l) => l.line)), timeoutSeconds * 1000);
     let interrupted = false;
     const onSignal = () => {
       if (interrupted) process.exit(EXIT.noAnswer); // a second Ctrl-C: the journal is consistent at any moment
@@ -115,6 +138,8 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
         retryFailed: !!v["retry-failed"],
         shouldStop: () => interrupted,
         onProgress: (done) => bar?.update(done),
+        onWait: (ms, lines) =>
+          complain(`waiting ${Math.ceil(ms / 1000)} s before reading back ${lines.length === 1 ? `line ${lines[0]}` : `${lines.length} lines`} whose batch got no answer: the portal may still be running it (--timeout ${timeoutSeconds})`),
       });
     } finally {
       bar?.stop();
@@ -122,7 +147,8 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
       process.off("SIGTERM", onSignal);
     }
   } finally {
-    unlock();
+    unlockJournal?.();
+    unlockFile();
   }
 
   const clean = (text: string) => redactKnown(text, [v.token, ...client.knownSecrets()]);
@@ -135,6 +161,8 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
 /** The final report on stderr: counts, then each failed line. */
 function report(s: BulkSummary, clean: (text: string) => string): void {
   complain(`bulk send: ${s.sent} sent (${s.reconciled} of them found delivered on read-back), ${s.skipped} already sent before, ${s.failed.length} failed, ${s.notSent} not sent`);
+  const u = s.unknown;
+  if (u.lines) complain(`outcome unknown for ${u.lines} lines: ${u.foundDelivered} found delivered, ${u.notFoundResent} not found and sent again, ${u.stillUnknown} still unknown (left pending for the next run)`);
   for (const f of s.failed) complain(clean(`line ${f.line}: ${f.code}${f.message ? ` - ${f.message}` : ""}`));
   if (s.stopped) complain(clean(`stopped: ${s.stopped.message}${s.notSent ? "; run the same command again to send the rest" : ""}`));
 }

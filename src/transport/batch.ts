@@ -30,6 +30,8 @@ interface Command {
   method: string;
   params: Record<string, unknown>;
   replay: Replay;
+  /** The parameters as the query string carries them; undefined: the command goes alone (see below). */
+  query: Record<string, unknown> | undefined;
 }
 
 /** The maps of a batch answer; PHP sends an empty map as `[]`. */
@@ -42,15 +44,22 @@ interface BatchResult {
 }
 
 export async function runBatch<T>(client: Bitrix24Client, calls: readonly BatchCall[], options: BatchOptions = {}): Promise<BatchOutcome<T>[]> {
-  const commands = normalise(calls);
+  const requests = plan(normalise(calls));
   const outcomes: BatchOutcome<T>[] = [];
   let haltedBy: string | undefined;
-  for (let from = 0; from < commands.length; from += BATCH_LIMIT) {
-    const chunk = commands.slice(from, from + BATCH_LIMIT);
+  for (const request of requests) {
     if (haltedBy !== undefined) {
-      outcomes.push(...chunk.map((c) => halted<T>(c, haltedBy!)));
+      const skipped = request.kind === "alone" ? [request.command] : request.commands;
+      outcomes.push(...skipped.map((c) => halted<T>(c, haltedBy!)));
       continue;
     }
+    if (request.kind === "alone") {
+      const outcome = await runAlone<T>(client, request.command, options);
+      if (!outcome.ok && options.halt) haltedBy = request.command.key;
+      outcomes.push(outcome);
+      continue;
+    }
+    const chunk = request.commands;
     const replay = options.replay ?? (chunk.every((c) => c.replay === "safe") ? "safe" : "unsafe");
     let answer: BatchResult;
     try {
@@ -84,8 +93,109 @@ function normalise(calls: readonly BatchCall[]): Command[] {
     if (!/^[A-Za-z0-9_]+$/.test(name)) throw new InputError(`call ${index}: key "${name}" must be letters, digits or _`, "calls");
     if (seen.has(name)) throw new InputError(`call ${index}: key "${name}" is used twice`, "calls");
     seen.add(name);
-    return { key: name, method, params: params ?? {}, replay: replay ?? guessReplay(method) };
+    const p = params ?? {};
+    return { key: name, method, params: p, replay: replay ?? guessReplay(method), query: toQueryParams(method, p) };
   });
+}
+
+// What the portal gets must be what the caller gave. Batch commands are PHP query strings
+// (`cmd[key]=method?a[b]=c`), and PHP's parse_str can only produce strings and non-empty arrays:
+// an empty object or list (`{"DELIMITER":{}}`, `COMMAND_PARAMS: {}`), null, true and false have no
+// query-string form that reads back as the same value (qs drops empty ones; "false" is a true
+// string in PHP). So, per top-level parameter:
+//  1. strings and numbers (PHP compares numeric strings as numbers), and non-empty arrays/objects of
+//     them, go into the query string as they are;
+//  2. a parameter the method documents as accepting JSON text (JSON_TEXT_PARAMS) goes as that JSON
+//     text: Bitrix24 and the local portal decode it to exactly the structure given, empty ones too;
+//  3. anything else makes the whole command go outside the batch, as its own JSON call in its place
+//     in the order (one more request through the same limiter; a JSON body carries every value).
+
+/** Parameters Bitrix24 documents as "object or JSON string" (bitrix24-rest.md §4.1-4.14, §5.4-5.5). */
+const JSON_TEXT_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  "im.message.add": ["ATTACH", "KEYBOARD", "MENU"],
+  "im.message.update": ["ATTACH", "KEYBOARD", "MENU"],
+  "im.notify": ["ATTACH"],
+  "im.notify.personal.add": ["ATTACH"],
+  "im.notify.system.add": ["ATTACH"],
+};
+
+/** True when a PHP query string carries `value` so that it reads back as the same value. */
+export function carriedByQuery(value: unknown): boolean {
+  if (typeof value === "string") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.length > 0 && value.every((v) => v !== undefined && carriedByQuery(v));
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined); // JSON leaves these out too
+    return entries.length > 0 && entries.every(([, v]) => carriedByQuery(v));
+  }
+  return false;
+}
+
+/** The parameters as they go into a query string, or undefined when the command must go alone. */
+function toQueryParams(method: string, params: Record<string, unknown>): Record<string, unknown> | undefined {
+  const asText = new Set(JSON_TEXT_PARAMS[method.toLowerCase()] ?? []);
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    if (carriedByQuery(value)) out[name] = value;
+    else if (asText.has(name.toUpperCase()) && typeof value === "object" && value !== null) out[name] = JSON.stringify(value);
+    else return undefined;
+  }
+  return out;
+}
+
+type Request = { kind: "batch"; commands: Command[] } | { kind: "alone"; command: Command };
+
+/**
+ * The requests, in the calls' order: runs of commands a query string can carry, 50 to a batch, and
+ * between them each command that must go alone. `$result[key]` references resolve only inside one
+ * batch request, so a reference to a call that lands in another request is refused up front.
+ */
+function plan(commands: readonly Command[]): Request[] {
+  const requests: Request[] = [];
+  for (const c of commands) {
+    const last = requests.at(-1);
+    if (!c.query) requests.push({ kind: "alone", command: c });
+    else if (last?.kind === "batch" && last.commands.length < BATCH_LIMIT) last.commands.push(c);
+    else requests.push({ kind: "batch", commands: [c] });
+  }
+  const requestOf = new Map<string, number>();
+  requests.forEach((r, i) => (r.kind === "alone" ? [r.command] : r.commands).forEach((c) => requestOf.set(c.key, i)));
+  for (const c of commands) {
+    for (const key of referencedKeys(c.params)) {
+      const target = requestOf.get(key);
+      if (target === undefined || target === requestOf.get(c.key) && requests[target].kind === "batch") continue;
+      throw new InputError(
+        `call "${c.key}" refers to $result[${key}], which goes in another request (${BATCH_LIMIT} calls to a batch; a call whose values a query string cannot carry goes alone), so the portal could not resolve it`,
+        "calls",
+      );
+    }
+  }
+  return requests;
+}
+
+const REFERENCE = /\$(?:result|error|total|next|time)\[([^\][]*)\]/g;
+
+function referencedKeys(value: unknown): string[] {
+  if (typeof value === "string") return [...value.matchAll(REFERENCE)].map((m) => m[1]);
+  if (Array.isArray(value)) return value.flatMap(referencedKeys);
+  if (typeof value === "object" && value !== null) return Object.values(value).flatMap(referencedKeys);
+  return [];
+}
+
+/** A command outside the batch: its own call, answered like a batch entry. */
+async function runAlone<T>(client: Bitrix24Client, c: Command, options: BatchOptions): Promise<BatchOutcome<T>> {
+  try {
+    const answer = await client.call<T>(c.method, c.params, { replay: options.replay ?? c.replay });
+    const outcome: BatchOutcome<T> = { ok: true, key: c.key, method: c.method, result: answer.result as T };
+    if (answer.time) outcome.time = answer.time;
+    if (answer.total !== undefined && answer.total !== null) outcome.total = Number(answer.total);
+    if (answer.next !== undefined && answer.next !== null) outcome.next = Number(answer.next);
+    return outcome;
+  } catch (error) {
+    if (!(error instanceof Bitrix24Error || error instanceof TransportError)) throw error;
+    return { ok: false, key: c.key, method: c.method, error };
+  }
 }
 
 /** `{ key: "method?query" }`: inner parameters query-encoded in PHP bracket syntax. */
@@ -93,7 +203,7 @@ async function encodeCommands(chunk: readonly Command[]): Promise<Record<string,
   const { default: qs } = await import("qs");
   const cmd: Record<string, string> = {};
   for (const c of chunk) {
-    const query = qs.stringify(c.params, {
+    const query = qs.stringify(c.query, {
       // `$result[key][...]` references must reach the portal as written: it substitutes them in the raw text.
       encoder: (text, encode, charset, type) => (type === "value" && typeof text === "string" && text.startsWith("$result[") ? text : encode(text, encode, charset)),
     });
@@ -131,11 +241,12 @@ function readOutcome<T>(client: Bitrix24Client, answer: BatchResult, c: Command,
     return outcome;
   }
   if (haltedBy !== undefined) return halted<T>(c, haltedBy);
+  // The answer has no entry for this command (a cut or mangled answer): it may or may not have run.
   return {
     ok: false,
     key: c.key,
     method: c.method,
-    error: new Bitrix24Error("BATCH_HALTED", "the portal did not run this command (the batch stopped before it)", 200, c.method),
+    error: new TransportError("OUTCOME_UNKNOWN", `${c.method}: the batch answer says nothing about this call; it may or may not have been carried out`, c.method, true),
   };
 }
 
