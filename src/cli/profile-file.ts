@@ -192,11 +192,9 @@ async function withLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
     const holder = readLock(lock);
     if (!holder) continue; // released meanwhile
     if (isStale(holder)) {
-      takeOver(lock, holder.text, me);
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new InputError(`${lock} has been held by process ${holder.pid || "?"} for over ${LOCK_WAIT_MS / 1000} s; if no oint is running, remove it`);
+      if (takeOver(lock, holder.text, me)) continue;
+    } else if (Date.now() > deadline) {
+      throw new InputError(`waited ${LOCK_WAIT_MS / 1000} s for ${lock} (held by process ${holder.pid || "?"}); if no oint is running, remove it`);
     }
     await sleep(pause * (0.5 + Math.random()));
   }
@@ -256,17 +254,18 @@ function isStale(holder: LockHolder): boolean {
 /**
  * Removes a stale lock, guarded so that two processes taking it over at once cannot remove the
  * fresh lock one of them has just created: only the holder of the guard removes, and only the lock
- * it judged stale.
+ * it judged stale. False when another process is taking it over (then wait a moment).
  */
-function takeOver(lock: string, stale: string, me: string): void {
+function takeOver(lock: string, stale: string, me: string): boolean {
   const guard = `${lock}.takeover`;
   if (!createExclusive(guard, me)) {
     const holder = readLock(guard);
     if (holder && holder.ageMs > LOCK_EMPTY_STALE_MS) removeQuietly(guard); // held for microseconds, unless its process died
-    return;
+    return false;
   }
   try {
     if (readLock(lock)?.text === stale) removeQuietly(lock);
+    return true;
   } finally {
     removeQuietly(guard);
   }
