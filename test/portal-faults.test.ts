@@ -144,7 +144,7 @@ describe("dropped connections", () => {
     portal.faults.add({ kind: "drop-after", method: "crm.lead.add" });
     await assert.rejects(addLead("dropped after"), TypeError);
     assert.equal(portal.state.leads.size, before + 1);
-    assert.equal(portal.state.leads.get(before + 1)?.title, "dropped after");
+    assert.equal(portal.state.leads.get(before + 1)?.TITLE, "dropped after");
   });
 });
 
