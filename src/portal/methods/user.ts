@@ -7,8 +7,11 @@ import { atom } from "../http/dates.js";
 import { paged } from "../http/envelope.js";
 import { badRequest } from "../http/errors.js";
 import { isBlank, textParam, toInt, yesNo } from "../http/params.js";
-import type { MethodContext, MethodHandler } from "../http/registry.js";
+import { scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
 import type { PortalState, UserRecord } from "../data/state.js";
+import { parseFilter, parseOrder, readStart, resolveSelect, runQuery } from "../engine/query.js";
+import { lowerBound, type RowSource } from "../engine/store.js";
+import type { EntityDef, FieldDef, FieldType, Row } from "../engine/types.js";
 
 /** Every user field with its title, in Bitrix24's order (user.fields; the order users print in). */
 const USER_FIELDS: Record<string, string> = {
@@ -188,6 +191,9 @@ function fieldValue(state: PortalState, user: UserRecord, field: string, shape: 
       return profile.fields.UF_EMPLOYMENT_DATE ?? "";
     case "UF_DEPARTMENT":
       return [...user.departments];
+    case "PERSONAL_PHOTO":
+      // user.current always has it (a link, or "" for a user without a photo); lists only with a photo.
+      return profile.fields.PERSONAL_PHOTO ?? (shape === "current" ? "" : undefined);
     case "USER_TYPE":
       return shape === "list" ? profile.userType : undefined;
     default:
@@ -207,7 +213,8 @@ export function renderRestUser(state: PortalState, user: UserRecord, shape: Shap
   for (const field of Object.keys(USER_FIELDS)) {
     const value = fieldValue(state, user, field, shape);
     if (value === undefined || value === null) continue;
-    if (!ALWAYS.has(field) && (value === "" || (Array.isArray(value) && value.length === 0))) continue;
+    const always = ALWAYS.has(field) || (shape === "current" && field === "PERSONAL_PHOTO");
+    if (!always && (value === "" || (Array.isArray(value) && value.length === 0))) continue;
     out[field] = value;
   }
   return out;
@@ -259,113 +266,119 @@ function applyFields(state: PortalState, user: UserRecord, fields: Record<string
   profile.updatedAt = state.now();
 }
 
-// ---- Filters (user.get, user.search) ------------------------------------------------------------
+// ---- Listing (user.get, user.search) on the engine's query engine ------------------------------
 
-const OPERATOR = /^(>=|<=|!=%|!%=|!%|=%|%=|!@|!=|>|<|@|%|=|!)?(.+)$/;
-/** user.get parameters that are not field filters. */
-const NOT_FILTERS = new Set(["SORT", "ORDER", "START", "FILTER", "ADMIN_MODE", "SELECT", "IMAGE_RESIZE"]);
+const DATE_FIELDS = new Set(["PERSONAL_BIRTHDAY", "UF_EMPLOYMENT_DATE"]);
+const DATETIME_FIELDS = new Set(["LAST_LOGIN", "DATE_REGISTER", "TIMESTAMP_X", "LAST_ACTIVITY_DATE"]);
 
-/** A field as filters see it: text (dates too), numbers for ids, lists for departments. */
-function filterable(state: PortalState, user: UserRecord, field: string): unknown {
-  if (field === "UF_DEPARTMENT_NAME") return user.departments.map(departmentName);
-  if (field === "NAME_SEARCH" || field === "FIND") {
-    return [user.firstName, user.lastName, user.email, user.workPosition ?? "", ...user.departments.map(departmentName)].join(" ");
-  }
-  const value = fieldValue(state, user, field, "list");
-  if (field === "USER_TYPE") return profileOf(state, user).userType;
-  if (field === "ACTIVE") return user.active ? "Y" : "N";
-  return value;
+function userFieldDef(name: string, title: string): FieldDef {
+  const type: FieldType = name === "ID" ? "integer" : name === "UF_DEPARTMENT" ? "integer" : name === "ACTIVE" || name === "IS_ONLINE" ? "char" : DATE_FIELDS.has(name) ? "date" : DATETIME_FIELDS.has(name) ? "datetime" : "string";
+  return { type, title, readOnly: READ_ONLY.has(name), multiple: name === "UF_DEPARTMENT", isDynamic: name.startsWith("UF_") };
 }
 
-function like(haystack: string, needle: string, wildcards: boolean): boolean {
-  const h = haystack.toLowerCase();
-  const n = needle.toLowerCase();
-  if (!wildcards) return h.includes(n);
-  const pattern = n.split("%").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*");
-  return new RegExp(`^${pattern}$`, "s").test(h);
+/** Users as the engine sees them: rows are the users as user.get prints them. */
+export const userEntity: EntityDef = {
+  name: "user",
+  ufCode: "USER",
+  version: 1,
+  fields: Object.fromEntries(Object.entries(USER_FIELDS).map(([name, title]) => [name, userFieldDef(name, title)])),
+  filterOnly: {
+    UF_DEPARTMENT_NAME: { type: "string", value: (row) => departmentsOf(row).map(departmentName) },
+    NAME_SEARCH: { type: "string", value: searchText },
+    FIND: { type: "string", value: searchText },
+  },
+};
+
+function departmentsOf(row: Row): number[] {
+  return Array.isArray(row.UF_DEPARTMENT) ? (row.UF_DEPARTMENT as unknown[]).map(Number) : [];
 }
 
-function compare(actual: unknown, op: string, expected: unknown): boolean {
-  if (Array.isArray(actual)) return op.startsWith("!") ? actual.every((a) => compare(a, op, expected)) : actual.some((a) => compare(a, op, expected));
-  const wanted = Array.isArray(expected) ? expected : typeof expected === "object" && expected ? Object.values(expected) : [expected];
-  const a = actual === true ? "Y" : actual === false ? "N" : typeof actual === "object" || actual === undefined ? "" : String(actual);
-  const matchesAny = (test: (w: string) => boolean) => wanted.some((w) => test(w === true ? "Y" : w === false ? "N" : String(w ?? "")));
-  const numeric = (w: string) => (a !== "" && w !== "" && !isNaN(Number(a)) && !isNaN(Number(w)) ? Number(a) - Number(w) : a.localeCompare(w));
-  switch (op) {
-    case ">": return matchesAny((w) => numeric(w) > 0);
-    case ">=": return matchesAny((w) => numeric(w) >= 0);
-    case "<": return matchesAny((w) => numeric(w) < 0);
-    case "<=": return matchesAny((w) => numeric(w) <= 0);
-    case "%": return matchesAny((w) => like(a, w, false));
-    case "=%": case "%=": return matchesAny((w) => like(a, w, true));
-    case "!%": return !matchesAny((w) => like(a, w, false));
-    case "!=%": case "!%=": return !matchesAny((w) => like(a, w, true));
-    case "!": case "!=": case "!@": return !matchesAny((w) => a.toLowerCase() === w.toLowerCase());
-    default: return matchesAny((w) => a.toLowerCase() === w.toLowerCase());
-  }
+function searchText(row: Row): string {
+  return [row.NAME, row.LAST_NAME, row.SECOND_NAME, row.EMAIL, row.WORK_POSITION, ...departmentsOf(row).map(departmentName)].filter((v) => typeof v === "string" && v !== "").join(" ");
 }
 
-function matches(state: PortalState, user: UserRecord, filter: Record<string, unknown>, textSearch: boolean): boolean {
-  for (const [rawKey, expected] of Object.entries(filter)) {
-    if (isBlank(expected)) continue;
-    const [, op = "", name] = OPERATOR.exec(rawKey.toUpperCase())!;
-    // user.search reads its text fields as "contains" (FindUsers' NAME, LAST_NAME, WORK_POSITION…).
-    const fuzzy = name === "NAME_SEARCH" || name === "FIND" || (textSearch && op === "" && typeof expected === "string" && name !== "ID" && name !== "USER_TYPE" && name !== "ACTIVE");
-    if (!compare(filterable(state, user, name), fuzzy ? "%" : op, expected)) return false;
-  }
-  return true;
+/** The portal's users as a row source, in ID order. */
+function userSource(state: PortalState): RowSource {
+  const users = state.listUsers();
+  const ids = users.map((u) => u.id);
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const rows = new Map<number, Row>();
+  return {
+    idsBetween(lo, hi) {
+      const from = lowerBound(ids, lo);
+      const to = lowerBound(ids, hi + 1);
+      return { length: Math.max(0, to - from), at: (i) => ids[from + i] };
+    },
+    get(id) {
+      let row = rows.get(id);
+      const user = byId.get(id);
+      if (!row && user) rows.set(id, (row = renderRestUser(state, user, "list")));
+      return row;
+    },
+  };
 }
 
-// ---- Listing ------------------------------------------------------------------------------------
-
+/** The user dialect: upper-case parameter names (any case given), blank filter values ignored. */
 function params(ctx: MethodContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(ctx.params)) out[key.toUpperCase()] = value;
   return out;
 }
 
-function objectParam(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+function objectParam(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-function list(ctx: MethodContext, filter: Record<string, unknown>, textSearch: boolean) {
-  const p = params(ctx);
-  const sortField = textParam(p.SORT).toUpperCase() || "ID";
-  const descending = textParam(p.ORDER).toUpperCase() === "DESC";
-  const start = p.START === -1 || p.START === "-1" ? -1 : (toInt(p.START) ?? 0);
+const FIELD_KEY = /^(!><|><|!=%|!%=|!@|!%|!=|>=|<=|=%|%=|>|<|@|%|=|!)?(.+)$/s;
 
-  const found = ctx.state.listUsers().filter((u) => matches(ctx.state, u, filter, textSearch));
-  const key = (u: UserRecord) => (sortField === "ID" ? u.id : String(fieldValue(ctx.state, u, sortField, "list") ?? ""));
-  found.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    const order = typeof ka === "number" && typeof kb === "number" ? ka - kb : String(ka).localeCompare(String(kb)) || a.id - b.id;
-    return descending ? -order : order;
-  });
-  const users = (u: UserRecord[]) => u.map((user) => renderRestUser(ctx.state, user, "list"));
-  // start=-1: one page without counting (Bitrix24 then answers total 0 and no next).
-  if (start === -1) return paged(users(found.slice(0, PAGE)), 0);
-  const page = found.slice(start, start + PAGE);
-  const next = start + PAGE < found.length ? start + PAGE : undefined;
-  // An empty answer comes without `total` (fixtures/opi-samples/FindUsers.json).
-  return paged(users(page), found.length > 0 ? found.length : undefined, next);
+/** Top-level parameters that name a user field (with any filter prefix): user.get's filter without FILTER. */
+function topLevelFilter(p: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(p)) {
+    const name = FIELD_KEY.exec(key)![2];
+    if (name in userEntity.fields || name in userEntity.filterOnly!) out[key] = value;
+  }
+  return out;
 }
 
-/** user.get: filters from FILTER and from top-level field names (`ID`, `UF_DEPARTMENT`, `>ID`…). */
-const userGet: MethodHandler = (ctx) => {
+function list(ctx: MethodContext, filter: Record<string, unknown>) {
   const p = params(ctx);
+  const queryFields = { fields: userEntity.fields, filterOnly: userEntity.filterOnly };
+  // `sort` + `order` ("ASC"/"DESC") as documented; an `order` object ({ID: "ASC"}) as list helpers send it.
+  const order = objectParam(p.ORDER) ? parseOrder(p.ORDER, queryFields) : parseOrder({ [textParam(p.SORT) || "ID"]: textParam(p.ORDER) || "ASC" }, queryFields);
+  const start = readStart(p.START);
+  const page = runQuery(userSource(ctx.state), queryFields, { filter: parseFilter(filter, queryFields, { blankValues: "ignore" }), order, start });
+  const given = p.SELECT;
+  const selected = isBlank(given) || (Array.isArray(given) && given.length === 0) ? undefined : new Set(resolveSelect(given, userEntity.fields, [], ["ID"]));
+  const items = page.rows.map((row) => (selected ? Object.fromEntries(Object.entries(row).filter(([key]) => selected.has(key))) : row));
+  // start=-1: one page without counting (total 0, no next); an empty answer comes without `total`
+  // (fixtures/opi-samples/FindUsers.json).
+  if (start === -1) return paged(items, 0);
+  return paged(items, page.total > 0 ? page.total : undefined, page.next);
+}
+
+/** user.get: the filter is FILTER when given, else the top-level parameters that name user fields (`ID`, `>ID`, `UF_DEPARTMENT`…); anything else is ignored. */
+const userGet: MethodHandler = scoped("user", (ctx) => {
+  const p = params(ctx);
+  return list(ctx, objectParam(p.FILTER) ?? topLevelFilter(p));
+});
+
+/** Fields user.search reads as "contains" when given without a prefix (fast search by personal data). */
+const NOT_FUZZY = new Set(["ID", "USER_TYPE", "ACTIVE", "IS_ONLINE", "UF_DEPARTMENT"]);
+
+/** user.search: user.get's filter (FILTER, else top-level fields, FIND), text fields matched as "contains". */
+const userSearch: MethodHandler = scoped("user", (ctx) => {
+  const p = params(ctx);
+  const given = { ...(objectParam(p.FILTER) ?? topLevelFilter(p)) };
+  if (!isBlank(p.FIND) && given.FIND === undefined) given.FIND = p.FIND;
   const filter: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(p)) if (!NOT_FILTERS.has(key)) filter[key] = value;
-  return list(ctx, { ...filter, ...objectParam(p.FILTER) }, false);
-};
-
-/** user.search: FILTER with NAME, LAST_NAME, WORK_POSITION, UF_DEPARTMENT_NAME, USER_TYPE (contains), FIND. */
-const userSearch: MethodHandler = (ctx) => {
-  const p = params(ctx);
-  const filter = { ...objectParam(p.FILTER) };
-  if (!isBlank(p.FIND)) filter.FIND = p.FIND;
-  return list(ctx, filter, true);
-};
+  for (const [key, value] of Object.entries(given)) {
+    const [, op, name] = FIELD_KEY.exec(key.toUpperCase())!;
+    const fuzzy = !op && typeof value === "string" && !NOT_FUZZY.has(name);
+    filter[fuzzy ? `%${name}` : key] = value;
+  }
+  return list(ctx, filter);
+});
 
 const userCurrent: MethodHandler = (ctx) => {
   const user = ctx.state.getUser(ctx.userId);
