@@ -6,7 +6,7 @@ export type { CallOptions, HttpVerb } from "./transport/client.js";
 export { MemoryLimiterStore, PLAN_BUCKETS, type Bucket, type Clock, type LimiterStore, type Plan } from "./transport/limiter.js";
 export { RedisLimiterStore, type RedisConnection, type RedisLimiterStoreOptions } from "./transport/limiter-redis.js";
 export type { Replay, RetryPolicy } from "./transport/retry.js";
-export type { TokenSet } from "./transport/oauth.js";
+export type { StoredTokens, TokenSet, TokenStore } from "./transport/oauth.js";
 export type { BatchCall, BatchOptions, BatchOutcome } from "./transport/batch.js";
 export type { ListIterable, ListMode, ListOptions } from "./transport/paging.js";
 export type { RequestInfo } from "./transport/errors.js";
