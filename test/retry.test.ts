@@ -65,6 +65,20 @@ describe("retries", () => {
     assert.equal(ctx.portal.state.getMessage(sent.result)?.text, "edited twice, same result");
   });
 
+  it("a proxy's rate limit or request timeout page (429, 408, not Bitrix24's) proves nothing ran: SendMessage goes again, stored once", async () => {
+    ctx.portal.faults.add(
+      { kind: "status", status: 429, body: "<html><body>Too Many Requests</body></html>", method: "im.message.add" },
+      { kind: "status", status: 408, method: "im.message.add" },
+    );
+    const before = attempts("im.message.add");
+    const { client, slept } = fastClient();
+    const answer = await sendViaCatalogue(client, "SendMessage", { chatId: "chat1", text: "after a proxy's refusals" });
+    assert.equal(typeof answer.result, "number");
+    assert.equal(attempts("im.message.add") - before, 3);
+    assert.equal(slept.length, 2);
+    assert.equal(messagesWith("after a proxy's refusals"), 1);
+  });
+
   it("retries are bounded: after maxRetries the portal's error reaches the caller", async () => {
     ctx.portal.faults.add({ kind: "status", status: 503, times: 10, method: "server.time" });
     const before = attempts("server.time");
