@@ -94,3 +94,17 @@ export class Credentials {
     return { ok: true, userId: grant.userId };
   }
 }
+
+/**
+ * The access token of a request, wherever Bitrix24 takes it from: the `auth` parameter, the
+ * `access_token` parameter (as @2bad/bitrix sends it) or an `Authorization: Bearer …` header.
+ * Returns the parameters with the token as `auth` (and without `access_token`), so the rest of
+ * the pipeline reads one place.
+ */
+export function withRequestToken(params: Record<string, unknown>, authorization: string | undefined): Record<string, unknown> {
+  const { access_token: accessToken, ...rest } = params;
+  const bearer = /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  const given = (value: unknown) => value !== undefined && value !== null && value !== "";
+  const token = given(params.auth) ? params.auth : given(accessToken) ? accessToken : bearer;
+  return token === undefined ? rest : { ...rest, auth: token };
+}

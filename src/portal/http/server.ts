@@ -2,7 +2,8 @@
 // wrap the answer in Bitrix24's envelope. Every failure ends as a Bitrix24 error envelope; nothing
 // a client sends can crash the server.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Credentials } from "./auth.js";
+import { withRequestToken, type Credentials } from "./auth.js";
+import { answerInXml } from "../render/xml.js";
 import { BodyTooLargeError, declaredLength, discardBody, MAX_BODY_BYTES, parseBody, parseQuery, readBody } from "./body.js";
 import { BODY_KEPT_BYTES, keptBody, summarizeParams, type RecordedRequest, type RequestLog } from "./request-log.js";
 import { errorEnvelope, successEnvelope, timeBlock } from "./envelope.js";
@@ -111,13 +112,14 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
 
   if (!route) return extra!.handle({ req, res, url: url!, body: raw, state: deps.state, portalUrl: deps.portalUrl() });
 
+  if (route.kind !== "unknown" && route.format === "xml") answerInXml(res);
   const fault = deps.faults?.take(route.kind === "unknown" ? null : route.method);
   if (fault && (await deps.faults!.before(fault, res))) return;
   // "drop-after": the method runs and its changes stay, but the client never hears back.
   const dropAnswer = fault?.kind === "drop-after";
 
   try {
-    const outcome = await callMethod(deps, route, params, bodyError, req.socket.remoteAddress ?? "");
+    const outcome = await callMethod(deps, route, withRequestToken(params, req.headers.authorization), bodyError, req.socket.remoteAddress ?? "");
     if (dropAnswer) res.destroy();
     else sendJson(res, 200, successEnvelope(outcome.value, timeBlock(startedMs, Date.now(), outcome.operating)));
     // Live views refresh after any successful call, so mutations that do not announce themselves show too.

@@ -1,5 +1,6 @@
 // Files in chats: im.disk.folder.get (the chat's Drive folder), disk.folder.uploadFile (a
 // one-time upload link), disk.file.get, and im.disk.file.commit (a chat message carrying files).
+// disk.folder.uploadFile also takes the file at once (data[NAME] + fileContent in Base64).
 // Codes follow bitrix24-rest.md §4.16-4.17; the disk.* errors follow Bitrix24's Drive REST
 // service (ERROR_ARGUMENT, ERROR_NOT_FOUND 404, ACCESS_DENIED 403).
 import type { DiskFileRecord, DiskFolderRecord } from "../data/disk.js";
@@ -69,7 +70,18 @@ const folderUploadFile: MethodHandler = (ctx) => {
     userId: ctx.userId,
     uniqueName: yesNo(ctx.params.generateUniqueName, false),
   });
-  return { field: "file", uploadUrl: `${ctx.portalUrl}/upload/${token}` };
+  // The one-call form: data[NAME] and fileContent (Base64, or [name, Base64]) store the file at once.
+  const content = ctx.params.fileContent;
+  if (isBlank(content)) return { field: "file", uploadUrl: `${ctx.portalUrl}/upload/${token}` };
+  const pair = Array.isArray(content) ? content : typeof content === "object" && content ? Object.values(content) : [undefined, content];
+  const data = ctx.params.data && typeof ctx.params.data === "object" ? upperKeys(ctx.params.data as Record<string, unknown>) : {};
+  const name = textParam(data.NAME) || textParam(pair[0]);
+  if (!name) throw missingArgument("data[NAME]");
+  if (typeof pair[1] !== "string" || !/^[A-Za-z0-9+/=\s_-]*$/.test(pair[1])) throw badRequest("ERROR_ARGUMENT", "Invalid value of parameter {fileContent}");
+  const outcome = ctx.state.disk.completeUpload(token, name, Buffer.from(pair[1], "base64"));
+  if (!outcome.ok) throw badRequest("DISK_OBJ_22000", `A file named "${name}" already exists in this folder`);
+  ctx.state.changes.emit({ kind: "disk", action: "add" });
+  return renderDiskFile(outcome.file, folder, ctx.portalUrl);
 };
 
 /** disk.file.get -> the disk object, as the upload answered it. */
