@@ -89,6 +89,62 @@ describe("batch", () => {
     }
   });
 
+  it("empty objects arrive as sent: DELIMITER {} and COMMAND_PARAMS {} ride in the batch as JSON text and are stored", async () => {
+    const before = batchRequests();
+    const keyboard = { BUTTONS: [{ TEXT: "Go", COMMAND: "go", COMMAND_PARAMS: {} }] };
+    const outcomes = await client().batch<number>([
+      ["im.message.add", { DIALOG_ID: "chat1", MESSAGE: "with a delimiter", ATTACH: [{ MESSAGE: "above" }, { DELIMITER: {} }], KEYBOARD: keyboard }],
+      ["im.message.add", { DIALOG_ID: "chat1", MESSAGE: "plain" }],
+    ]);
+    assert.equal(batchRequests() - before, 1, "both in one batch request");
+    assert.ok(outcomes[0].ok && outcomes[1].ok);
+    const stored = ctx.portal.state.getMessage(outcomes[0].result)!;
+    assert.deepEqual(stored.attach?.[0].BLOCKS, [{ MESSAGE: "above" }, { DELIMITER: {} }]);
+    assert.deepEqual(stored.keyboard, keyboard);
+    // And read back through the API as Bitrix24 shows it.
+    const page = await client().call<{ messages: { id: number; params: { ATTACH?: { BLOCKS: unknown[] }[]; KEYBOARD?: unknown } }[] }>("im.dialog.messages.get", { DIALOG_ID: "chat1", LIMIT: 5 });
+    const read = page.result.messages.find((m) => m.id === outcomes[0].result)!;
+    assert.deepEqual(read.params.ATTACH?.[0].BLOCKS, [{ MESSAGE: "above" }, { DELIMITER: {} }]);
+    assert.deepEqual(read.params.KEYBOARD, keyboard);
+  });
+
+  it("a call with a value no query string carries (empty object, false, null) goes alone as JSON, in its place, and gets it as sent", async () => {
+    const portal = await startPortal({ methods: { "test.echo": (c) => c.params } });
+    try {
+      const before = portal.requests.length;
+      const odd = { empty: {}, list: [], no: false, yes: true, nothing: null, nested: { a: [] }, text: "x" };
+      const outcomes = await new Bitrix24Client({ url: portal.webhookUrl }).batch<Record<string, unknown>>([
+        { key: "first", method: "test.echo", params: { n: 1 } },
+        { key: "odd", method: "test.echo", params: odd },
+        { key: "last", method: "test.echo", params: { n: 3, deep: { x: "y" } } },
+      ]);
+      assert.deepEqual(
+        portal.requests.slice(before).map((r) => r.restMethod),
+        ["batch", "test.echo", "batch"],
+        "in the calls' order: the odd call between two batch requests",
+      );
+      assert.deepEqual(outcomes.map((o) => o.ok && o.key), ["first", "odd", "last"]);
+      assert.ok(outcomes[1].ok);
+      assert.deepEqual(outcomes[1].result, odd);
+      assert.ok(outcomes[2].ok);
+      assert.deepEqual(outcomes[2].result, { n: "3", deep: { x: "y" } }, "query-string values arrive as PHP reads them: text");
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it("a $result reference to a call that goes in another request is refused before anything is sent", async () => {
+    const before = batchRequests();
+    await assert.rejects(
+      client().batch([
+        { key: "alone", method: "im.message.add", params: { DIALOG_ID: "chat1", MESSAGE: "x", SYSTEM: false } },
+        { key: "edit", method: "im.message.update", params: { MESSAGE_ID: "$result[alone]", MESSAGE: "y" } },
+      ]),
+      /refers to \$result\[alone\], which goes in another request/,
+    );
+    assert.equal(batchRequests() - before, 0);
+  });
+
   it("duplicate keys and nested batches are refused before anything is sent", async () => {
     const before = batchRequests();
     await assert.rejects(client().batch([{ key: "a", method: "server.time" }, { key: "a", method: "server.time" }]), /used twice/);
