@@ -20,6 +20,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (library === "--version") return say(VERSION), EXIT.ok;
   if (library === "profile") return (await import("./profile.js")).runProfile(argv.slice(1));
   if (library === "bulk") return (await import("./bulk.js")).runBulk(argv.slice(1));
+  if (library === "mcp") return (await import("../mcp/cli.js")).runMcp(argv.slice(1));
   if (library === "sandbox") {
     if (argv.includes("--demo")) return (await import("./demo.js")).runDemo(argv.slice(1));
     return (await import("../portal/cli.js")).runSandbox(argv.slice(1));
