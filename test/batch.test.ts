@@ -97,13 +97,14 @@ describe("batch", () => {
       ["im.message.add", { DIALOG_ID: "chat1", MESSAGE: "plain" }],
     ]);
     assert.equal(batchRequests() - before, 1, "both in one batch request");
-    assert.ok(outcomes[0].ok && outcomes[1].ok);
-    const stored = ctx.portal.state.getMessage(outcomes[0].result)!;
+    const [first, second] = outcomes;
+    assert.ok(first.ok && second.ok);
+    const stored = ctx.portal.state.getMessage(first.result)!;
     assert.deepEqual(stored.attach?.[0].BLOCKS, [{ MESSAGE: "above" }, { DELIMITER: {} }]);
     assert.deepEqual(stored.keyboard, keyboard);
     // And read back through the API as Bitrix24 shows it.
     const page = await client().call<{ messages: { id: number; params: { ATTACH?: { BLOCKS: unknown[] }[]; KEYBOARD?: unknown } }[] }>("im.dialog.messages.get", { DIALOG_ID: "chat1", LIMIT: 5 });
-    const read = page.result.messages.find((m) => m.id === outcomes[0].result)!;
+    const read = page.result.messages.find((m) => m.id === first.result)!;
     assert.deepEqual(read.params.ATTACH?.[0].BLOCKS, [{ MESSAGE: "above" }, { DELIMITER: {} }]);
     assert.deepEqual(read.params.KEYBOARD, keyboard);
   });
