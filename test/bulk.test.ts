@@ -113,7 +113,7 @@ describe("oint bulk send", () => {
       { kind: "drop-after", method: "batch" },
     );
     portal.faults.expireTokenAfter(tokens.access_token, 4);
-    const run = await runCli(["bulk", "send", "--file", file, "--profile", "bulkapp", "--timeout", "5"], { env: env() });
+    const run = await runCli(["bulk", "send", "--file", file, "--profile", "bulkapp", "--timeout", "2"], { env: env() });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(portal.faults.pending, 0, "every fault was met");
     const summary = summaryOf(run);
