@@ -137,6 +137,19 @@ describe("OpenIntegrations-compatible mode (stdio)", () => {
     assert.equal((await client.listTools()).tools.length, 5);
   });
 
+  test("--profile connects both tool sets; its token never shows", async () => {
+    const { portal } = ctx;
+    const env = { OINT_CONFIG_DIR: join(scratch.path, "profiles") };
+    const added = await runCli(["profile", "add", "work", "--url", portal.url, "--token", portal.accessToken], { env });
+    assert.equal(added.code, 0, added.stderr);
+    const client = await stdioClient(["--tools", "both", "--profile", "work"], env);
+    const opi = await call(client, "execute_method", { service: "bitrix24", method: "SendMessage", parameters: { chat: "chat1", text: "Through the profile" } });
+    const typed = await call(client, "GetCurrentUser", {});
+    assert.equal(portal.state.getMessage(JSON.parse(executionResult(opi)).result)?.text, "Through the profile");
+    assert.equal(typed.structuredContent!.result.ID, "1");
+    assert.ok(!JSON.stringify([opi, typed, await client.listTools()]).includes(portal.accessToken));
+  });
+
   test("a Bitrix24 error comes back as the envelope the CLI prints", async () => {
     const client = await stdioClient(["-c", writeConfig({ B24: ctx.portal.webhookUrl })]);
     const r = await call(client, "execute_method", { service: "bitrix24", method: "EditMessage", parameters: { url: "@@B24", message: "999999", text: "nope" } });
