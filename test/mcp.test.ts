@@ -108,13 +108,15 @@ describe("OpenIntegrations-compatible mode (stdio)", () => {
     assert.equal(printed, JSON.stringify(JSON.parse(printed), null, 1), "the result as the CLI prints it");
     assert.equal(portal.state.getMessage(id)?.text, "Hello from an assistant");
 
-    const time = await call(client, "execute_method", { service: "bitrix24", method: "servertime", parameters: { url: "@@B24" } });
+    // A webhook URL given literally is masked in the log too.
+    const time = await call(client, "execute_method", { service: "bitrix24", method: "servertime", parameters: { url: portal.webhookUrl } });
     assert.equal(typeof JSON.parse(executionResult(time)).result, "string");
 
     const logged = readFileSync(log, "utf8");
     assert.match(logged, /Tool: execute_method/);
     assert.ok(!logged.includes(portal.secret), "the webhook secret is not logged");
     assert.ok(!JSON.stringify([sent, time]).includes(portal.secret));
+    assert.match(logged, /\/rest\/1\/\*\*\*/, "the literal URL was logged masked");
   });
 
   test("bad arguments are tool errors naming the parameter, and nothing is sent", async () => {
