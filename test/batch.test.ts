@@ -134,6 +134,34 @@ describe("batch", () => {
     }
   });
 
+  it("names PHP would rewrite (dots, spaces, brackets) and commands over PHP's 1000 input variables go alone; big ATTACH goes as JSON text", async () => {
+    const portal = await startPortal({ methods: { "test.echo": (c) => c.params } });
+    try {
+      const many = Array.from({ length: 1001 }, (_, i) => `v${i}`);
+      const calls = [
+        { method: "test.echo", params: { "my.key": "dot", "my key": "space" } },
+        { method: "test.echo", params: { nested: { "a[b]": "bracket" } } },
+        { method: "test.echo", params: { many } },
+      ];
+      const before = portal.requests.length;
+      const outcomes = await new Bitrix24Client({ url: portal.webhookUrl }).batch<unknown>(calls);
+      assert.deepEqual(portal.requests.slice(before).map((r) => r.restMethod), ["test.echo", "test.echo", "test.echo"]);
+      for (const [i, o] of outcomes.entries()) {
+        assert.ok(o.ok, `call ${i}`);
+        assert.deepEqual(o.result, calls[i].params);
+      }
+
+      const grid = Array.from({ length: 300 }, (_, i) => ({ DISPLAY: "LINE", NAME: `n${i}`, VALUE: `v${i}`, WIDTH: 100 }));
+      const [sent] = await new Bitrix24Client({ url: portal.webhookUrl }).batch<number>([["im.message.add", { DIALOG_ID: "chat1", MESSAGE: "grid", ATTACH: [{ GRID: grid }] }]]);
+      assert.equal(portal.requests.at(-1)?.restMethod, "batch");
+      assert.match(String((portal.requests.at(-1)?.params.cmd as Record<string, string>).c0), /&ATTACH=%5B%7B%22GRID/, "1,200 variables: ATTACH goes as one JSON text");
+      assert.ok(sent.ok);
+      assert.deepEqual(portal.state.getMessage(sent.result)?.attach?.[0].BLOCKS, [{ GRID: grid }]);
+    } finally {
+      await portal.close();
+    }
+  });
+
   it("a $result reference to a call that goes in another request is refused before anything is sent", async () => {
     const before = batchRequests();
     await assert.rejects(

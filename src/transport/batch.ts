@@ -102,11 +102,14 @@ function normalise(calls: readonly BatchCall[]): Command[] {
 // (`cmd[key]=method?a[b]=c`), and PHP's parse_str can only produce strings and non-empty arrays:
 // an empty object or list (`{"DELIMITER":{}}`, `COMMAND_PARAMS: {}`), null, true and false have no
 // query-string form that reads back as the same value (qs drops empty ones; "false" is a true
-// string in PHP). So, per top-level parameter:
+// string in PHP). Keys are at risk too: parse_str turns dots and spaces in a top-level name into
+// `_`, reads brackets inside any key as nesting and an empty key as "append"; and it keeps only
+// max_input_vars (default 1000) variables. So, per top-level parameter:
 //  1. strings and numbers (PHP compares numeric strings as numbers), and non-empty arrays/objects of
-//     them, go into the query string as they are;
+//     them under plain keys, go into the query string as they are;
 //  2. a parameter the method documents as accepting JSON text (JSON_TEXT_PARAMS) goes as that JSON
-//     text: Bitrix24 and the local portal decode it to exactly the structure given, empty ones too;
+//     text when (1) cannot carry it or the command would pass 1000 variables: Bitrix24 and the
+//     local portal decode it to exactly the structure given, empty ones included;
 //  3. anything else makes the whole command go outside the batch, as its own JSON call in its place
 //     in the order (one more request through the same limiter; a JSON body carries every value).
 
@@ -119,29 +122,53 @@ const JSON_TEXT_PARAMS: Readonly<Record<string, readonly string[]>> = {
   "im.notify.system.add": ["ATTACH"],
 };
 
-/** True when a PHP query string carries `value` so that it reads back as the same value. */
-export function carriedByQuery(value: unknown): boolean {
-  if (typeof value === "string") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.length > 0 && value.every((v) => v !== undefined && carriedByQuery(v));
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined); // JSON leaves these out too
-    return entries.length > 0 && entries.every(([, v]) => carriedByQuery(v));
+/** PHP's default max_input_vars: parse_str keeps no more variables than this. */
+const MAX_QUERY_VARIABLES = 1000;
+
+/** How many query variables carry `value` so that PHP reads back the same value; undefined when none can. */
+export function queryVariables(value: unknown): number | undefined {
+  if (typeof value === "string") return 1;
+  if (typeof value === "number") return Number.isFinite(value) ? 1 : undefined;
+  if (typeof value !== "object" || value === null) return undefined; // null, booleans, bigint…
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v])
+    : Object.entries(value).filter(([, v]) => v !== undefined); // JSON leaves these out too
+  if (entries.length === 0) return undefined;
+  let count = 0;
+  for (const [key, v] of entries) {
+    const n = key !== "" && !/[[\]]/.test(key) ? queryVariables(v) : undefined;
+    if (n === undefined) return undefined;
+    count += n;
   }
-  return false;
+  return count;
 }
 
 /** The parameters as they go into a query string, or undefined when the command must go alone. */
 function toQueryParams(method: string, params: Record<string, unknown>): Record<string, unknown> | undefined {
   const asText = new Set(JSON_TEXT_PARAMS[method.toLowerCase()] ?? []);
   const out: Record<string, unknown> = {};
+  const textual = new Map<string, number>(); // structures that may go as JSON text, by their variables
+  let total = 0;
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined) continue;
-    if (carriedByQuery(value)) out[name] = value;
-    else if (asText.has(name.toUpperCase()) && typeof value === "object" && value !== null) out[name] = JSON.stringify(value);
-    else return undefined;
+    const n = /^[^\s.[\]]+$/.test(name) ? queryVariables(value) : undefined;
+    const canBeText = asText.has(name.toUpperCase()) && typeof value === "object" && value !== null;
+    if (n !== undefined) {
+      out[name] = value;
+      total += n;
+      if (canBeText) textual.set(name, n);
+    } else if (canBeText) {
+      out[name] = JSON.stringify(value);
+      total += 1;
+    } else return undefined;
   }
-  return out;
+  // Too many variables: the largest structures that may go as JSON text do, one by one.
+  for (const [name, n] of [...textual].sort((a, b) => b[1] - a[1])) {
+    if (total <= MAX_QUERY_VARIABLES) break;
+    out[name] = JSON.stringify(out[name]);
+    total -= n - 1;
+  }
+  return total <= MAX_QUERY_VARIABLES ? out : undefined;
 }
 
 type Request = { kind: "batch"; commands: Command[] } | { kind: "alone"; command: Command };
