@@ -236,17 +236,7 @@ describe("exit codes", () => {
   });
 });
 
-describe("oint sandbox --demo (the README's first command)", () => {
-  it("starts a portal, sends text with a picture block and a file block, prints the JSON answer, exits 0", async () => {
-    const run = await runCli(["sandbox", "--demo"]);
-    assert.equal(run.code, 0, run.stderr);
-    const answer = JSON.parse(run.stdout);
-    assert.equal(typeof answer.result, "number");
-    assert.match(run.stderr, /\$ oint bitrix24 SendMessage --url http:\/\/127\.0\.0\.1:\d+\/rest\/1\/\*\*\*\/ --chat chat1 /);
-    assert.match(run.stderr, /"IMAGE":\{"NAME":"Picture1","LINK":"http:\/\/127\.0\.0\.1:\d+\/ui\/assets\/sample\.svg"\}/);
-    assert.match(run.stderr, /"FILE":\{"NAME":"oint-demo\.txt","LINK":"http:\/\/127\.0\.0\.1:\d+\/download\//);
-  });
-});
+// `oint sandbox --demo`: test/demo.test.ts.
 
 describe("secret parameters of GetToken/RefreshToken", () => {
   const secret = "client-secret-0123456789";

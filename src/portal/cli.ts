@@ -24,7 +24,8 @@ Options:
   --host ADDRESS    loopback address to listen on (default 127.0.0.1)
   --secret SECRET   webhook secret (default: 16 random lowercase letters and digits)
   --data FILE       keep the portal in this SQLite file across restarts (default: in memory)
-${LIMIT_HELP}  --demo            start it, send an example message through the CLI, print the answer, stop
+${LIMIT_HELP}  --demo            start it, send an example message through the CLI, print the answer and
+                    where to see it, keep running until Ctrl+C
   --help            show this help
 `;
 
@@ -113,7 +114,8 @@ export async function runSandbox(argv: string[], io: SandboxIo = {}): Promise<nu
   return EXIT.ok;
 }
 
-function untilStopped(signal: AbortSignal | undefined): Promise<void> {
+/** Resolves on SIGINT, SIGTERM or `signal` (whichever comes first), then stops listening for them. */
+export function untilStopped(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);

@@ -1,9 +1,15 @@
 // A LimiterStore in Redis, so that many processes (workers, cron jobs, several machines behind one
 // IP) share one portal's budget. Each bucket update is one Lua script, hence atomic, and uses
 // Redis's own clock so that machines with skewed clocks still agree on how far a bucket drained.
-// The caller passes its own ioredis connection; oint never loads ioredis unless this store is used.
-import type { Redis } from "ioredis";
+// The caller passes its own connection; oint never loads (nor depends on) ioredis: the store needs
+// only the two commands below, which an ioredis 5 or 6 `Redis` or `Cluster` has.
 import type { Bucket, LimiterStore } from "./limiter.js";
+
+/** What RedisLimiterStore needs of a Redis connection: an ioredis `Redis` (5 or 6) or `Cluster` fits. */
+export interface RedisConnection {
+  eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+}
 
 // KEYS[1] bucket; ARGV: capacity, drain per second, "reserve" | "saturate". Returns the wait in ms.
 const BUCKET_SCRIPT = `
@@ -43,7 +49,7 @@ export class RedisLimiterStore implements LimiterStore {
   private readonly prefix: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     options: RedisLimiterStoreOptions = {},
   ) {
     this.prefix = options.prefix ?? "oint:limit:";

@@ -65,7 +65,7 @@ export class PortalData {
     try {
       ({ default: Sqlite } = await import("better-sqlite3"));
     } catch {
-      throw new PortalDataError("cannot keep portal data: the better-sqlite3 package is not installed");
+      throw new PortalDataError("keeping the portal in a file needs the better-sqlite3 package, which oint does not install (it builds a native module): run `npm install better-sqlite3` where oint is installed (`npm install -g better-sqlite3` for a global oint)");
     }
     if (existsSync(file) && statSync(file).isDirectory()) throw new PortalDataError(`${file} is a folder, not a database file`);
     if (!existsSync(file)) {
