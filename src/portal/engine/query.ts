@@ -169,10 +169,11 @@ export function parseOrder(order: unknown, fields: QueryFields): OrderKey[] {
 
 /**
  * The fields a `select` names, in the entity's order: `*` = every standard field but those left
- * out of the mask (multi-fields), `UF_*` = every single-valued user field, names as given (any
+ * out of the mask (multi-fields), `UF_*` = every single-valued user field (CRM; `ufMultiple`: all
+ * of them, as user.get does), names as given (any
  * letter case); nothing given = `fallback`. `always` fields are added (CRM's ID).
  */
-export function resolveSelect(select: unknown, fields: Readonly<Record<string, FieldDef>>, fallback: readonly string[], always: readonly string[] = []): string[] {
+export function resolveSelect(select: unknown, fields: Readonly<Record<string, FieldDef>>, fallback: readonly string[], always: readonly string[] = [], ufMultiple = false): string[] {
   const given = Array.isArray(select) ? select : select && typeof select === "object" ? Object.values(select) : typeof select === "string" && select !== "" ? [select] : [];
   const names = given.length > 0 ? given.map((s) => String(s).trim().toUpperCase()) : [...fallback];
   const wanted = new Set<string>(always);
@@ -180,7 +181,7 @@ export function resolveSelect(select: unknown, fields: Readonly<Record<string, F
     if (name === "*") {
       for (const [key, def] of Object.entries(fields)) if (!def.isDynamic && !(def.notInStar ?? def.multiple)) wanted.add(key);
     } else if (name === "UF_*") {
-      for (const [key, def] of Object.entries(fields)) if (def.isDynamic && !def.multiple) wanted.add(key);
+      for (const [key, def] of Object.entries(fields)) if (def.isDynamic && (ufMultiple || !def.multiple)) wanted.add(key);
     } else if (name in fields) wanted.add(name);
   }
   return Object.keys(fields).filter((key) => wanted.has(key));

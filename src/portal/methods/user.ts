@@ -349,7 +349,7 @@ function list(ctx: MethodContext, filter: Record<string, unknown>) {
   const start = readStart(p.START);
   const page = runQuery(userSource(ctx.state), queryFields, { filter: parseFilter(filter, queryFields, { blankValues: "ignore" }), order, start });
   const given = p.SELECT;
-  const selected = isBlank(given) || (Array.isArray(given) && given.length === 0) ? undefined : new Set(resolveSelect(given, userEntity.fields, [], ["ID"]));
+  const selected = isBlank(given) || (Array.isArray(given) && given.length === 0) ? undefined : new Set(resolveSelect(given, userEntity.fields, [], ["ID"], true));
   const items = page.rows.map((row) => (selected ? Object.fromEntries(Object.entries(row).filter(([key]) => selected.has(key))) : row));
   // start=-1: one page without counting (total 0, no next); an empty answer comes without `total`
   // (fixtures/opi-samples/FindUsers.json).
