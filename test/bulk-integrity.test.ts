@@ -138,6 +138,26 @@ describe("bulk send: what the user sent is what the portal gets", () => {
   });
 });
 
+describe("bulk send: a batch refused by a proxy", () => {
+  it("a 413/431 page stops the run at once: nothing re-sent, no line marked sent, a re-run sends them", async () => {
+    for (const status of [413, 431]) {
+      const file = writeLines(`refused${status}`, delimiterLines(`refused${status}`, 3));
+      const before = batchRequests();
+      portal.faults.add({ kind: "status", status, method: "batch" });
+      const run = await send(file);
+      assert.notEqual(run.code, 0, "the run did not succeed");
+      assert.match(run.stderr, new RegExp(`HTTP_${status}|${status}`));
+      assert.equal(batchRequests() - before, 1, "the refused batch was not sent again");
+      assert.equal(summaryOf(run).sent, 0);
+      assert.equal(summaryOf(run).notSent, 3);
+      assert.deepEqual(await readBack(`refused${status} `), [], "nothing reached the chat");
+      const again = await send(file);
+      assert.equal(again.code, 0, again.stderr);
+      await assertOnce(`refused${status}`, 3);
+    }
+  });
+});
+
 describe("bulk send: lines are data", () => {
   it("a line whose blocks is a file path is refused; the file is not read, sent or quoted", async () => {
     const blocksFile = join(scratch.path, "blocks.json");

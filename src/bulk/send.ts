@@ -71,13 +71,22 @@ export interface BulkSummary {
 
 /** The batch itself was refused before it ran: retrying it cannot duplicate anything. */
 function notRun(error: Bitrix24Error | TransportError): boolean {
-  if (error instanceof TransportError) return !error.outcomeUnknown;
+  if (error instanceof TransportError) return !error.outcomeUnknown && !httpRefusal(error);
   return error.code === "QUERY_LIMIT_EXCEEDED" || error.code === "OVERLOAD_LIMIT" || error.code === "OPERATION_TIME_LIMIT" || error.status === 429;
 }
 
-/** A Bitrix24 error on the batch request as a whole (bad credentials, no scope): every line would meet it. */
-function refusedForAll(error: Bitrix24Error | TransportError): error is Bitrix24Error {
-  return error instanceof Bitrix24Error && error.status < 500 && !notRun(error);
+/**
+ * An HTTP refusal of the batch request that is not Bitrix24's (a proxy's 413, 431 or 400 page): nothing
+ * ran, and the same request would meet the same refusal (408 and 429 pages are worth a new round).
+ */
+function httpRefusal(error: Bitrix24Error | TransportError): boolean {
+  const status = error instanceof TransportError && !error.outcomeUnknown ? error.status : undefined;
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** An error on the batch request as a whole (bad credentials, no scope, a proxy's refusal): every line would meet it. */
+function refusedForAll(error: Bitrix24Error | TransportError): boolean {
+  return (error instanceof Bitrix24Error && error.status < 500 && !notRun(error)) || httpRefusal(error);
 }
 
 /** No usable answer for this call: it may or may not have run. */
