@@ -156,7 +156,7 @@ describe("help", () => {
     assert.match(top.stdout, /oint bitrix24 <Method>/);
     const lib = await runCli(["bitrix24"]);
     assert.equal(lib.code, 0);
-    assert.match(lib.stdout, /Message management:[\s\S]*SendMessage/);
+    assert.match(lib.stdout, /Message management \([^)]*\): [\s\S]*SendMessage/);
     const method = await runCli(["bitrix24", "SendMessage", "--help"]);
     assert.equal(method.code, 0);
     for (const line of [/-u, --url/, /-c, --chat/, /-t, --text/, /-b, --blocks .*default: ""/, /-k, --token/]) assert.match(method.stdout, line);

@@ -1,7 +1,8 @@
 // Reads `--option value` pairs for one catalogue function. OpenIntegrations takes the word after an
 // option as its value whatever it looks like (`--text "-5 degrees"`), which util.parseArgs refuses
 // as ambiguous; so known options are first joined with their values (`--text=-5 degrees`) and
-// util.parseArgs then does the rest (unknown options, duplicates, stray words).
+// util.parseArgs then does the rest (unknown options, stray words). An option given twice (in
+// either form) is refused, and no error repeats a value the user typed (it could be a secret).
 import { parseArgs } from "node:util";
 import type { Definition } from "../catalogue/define.js";
 import { InputError } from "../transport/errors.js";
@@ -42,17 +43,21 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
   byToken.set("--profile", { option: "profile", flag: false });
 
   const joined: string[] = [];
+  /** For each joined word: the argv index it came from, and the option as the user wrote it. */
+  const origin: { index: number; written?: string }[] = [];
   for (let i = 0; i < argv.length; i++) {
     const known = byToken.get(argv[i]);
     if (!known) {
       joined.push(argv[i]);
+      origin.push({ index: i });
       continue;
     }
+    origin.push({ index: i, written: argv[i] });
     const next = argv[i + 1];
     if (known.flag && (next === undefined || byToken.has(next) || next.startsWith("--"))) {
       joined.push(`--${known.option}=true`); // a bare flag: `--empty` means `--empty true`
     } else if (next === undefined) {
-      throw new InputError(`needs a value`, `--${known.option}`);
+      throw new InputError(`needs a value`, optionParameter(def, known.option));
     } else {
       joined.push(`--${known.option}=${next}`);
       i++;
@@ -64,9 +69,27 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
 
   let parsed;
   try {
-    parsed = parseArgs({ args: joined, options, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: joined, options, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
-    throw new InputError(parseArgsProblem(error as Error));
+    throw new InputError(parseArgsProblem(error as Error & { code?: string }));
+  }
+  // util.parseArgs keeps the last of repeated options; a repeat is a mistake (`--chat` and `-c`), so it is refused.
+  const seen = new Map<string, string>();
+  for (const token of parsed.tokens) {
+    if (token.kind === "positional") {
+      // Not echoed: a stray word is often a value whose option was forgotten, such as a token.
+      throw new InputError(
+        `word ${origin[token.index].index + 1} after ${def.name} is not an option or an option's value (not shown, in case it is a secret): every value must follow its option (--option value)`,
+      );
+    }
+    if (token.kind !== "option") continue;
+    const written = origin[token.index]?.written ?? token.rawName;
+    const earlier = seen.get(token.name);
+    if (earlier !== undefined) {
+      const forms = earlier === written ? `${written} twice` : `as ${earlier} and as ${written}`;
+      throw new InputError(`is given more than once (${forms}); give it once`, optionParameter(def, token.name));
+    }
+    seen.set(token.name, written);
   }
   const raw = parsed.values as Record<string, string | boolean | undefined>;
   const values: Record<string, string> = {};
@@ -74,6 +97,7 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
     const v = raw[p.option];
     if (typeof v === "string") values[p.name] = STRUCTURES.has(p.kind) ? unescapeControls(v) : unescapeText(v);
   }
+  if (raw.out === "") throw new InputError("needs a file path", "--out");
   return {
     values,
     empty: Object.keys(values).length === 0 && raw.profile === undefined,
@@ -81,13 +105,24 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
   };
 }
 
-function parseArgsProblem(error: Error): string {
-  const unknown = /Unknown option '([^']+)'/.exec(error.message);
-  if (unknown) return `unknown option ${unknown[1]}`;
-  const stray = /Unexpected argument '([^']+)'/.exec(error.message);
-  if (stray) return `unexpected word "${stray[1]}": every value must follow its option (--option value)`;
-  return error.message.split("\n")[0];
+/** The InputError parameter for an option: the definition's parameter name (the CLI shows its --option), or `--out` etc. */
+function optionParameter(def: Definition, option: string): string {
+  return def.params.find((p) => p.option === option)?.name ?? `--${option}`;
 }
+
+/** util.parseArgs' complaint in one line, never echoing what could be a value (a secret) rather than an option name. */
+function parseArgsProblem(error: Error & { code?: string }): string {
+  const unknown = /Unknown option '([^']+)'/.exec(error.message);
+  if (unknown) return OPTION_LIKE.test(unknown[1]) ? `unknown option ${unknown[1]}` : "unknown option (not shown, in case it is a secret)";
+  const noValue = /Option '(--[a-z]+)' does not take an argument/.exec(error.message);
+  if (noValue) return `${noValue[1]} takes no value`;
+  const missing = /Option '(--[a-z]+)[^']*' argument missing/.exec(error.message);
+  if (missing) return `${missing[1]} needs a value`;
+  return error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" ? "an option has a value it does not take" : "cannot read the options";
+}
+
+/** What an option name looks like; anything else (digits, long random text) is not repeated back. */
+const OPTION_LIKE = /^--?[a-z][a-z-]{0,23}$/i;
 
 const STRUCTURES = new Set(["array", "map", "json"]);
 

@@ -1,12 +1,44 @@
 // How results are printed: valid JSON with double quotes (OpenIntegrations' CLI prints single
 // quotes, which no JSON parser reads), indented by one space like OpenIntegrations' samples.
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { InputError } from "../transport/errors.js";
+import { InputError, OintError } from "../transport/errors.js";
 
 export function formatResult(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value, null, 1);
 }
+
+/**
+ * Refuses an `--out` path that cannot be written (missing or unwritable folder, a directory, a
+ * read-only file), before anything is sent: exit 4 must mean nothing happened. The file is opened
+ * for appending (nothing in it changes) and removed again when this check created it.
+ */
+export function checkWritable(out: string): void {
+  const path = resolve(out);
+  let existed = false;
+  try {
+    if (statSync(path).isDirectory()) throw new InputError(`${path} is a directory; give a file path`, "--out");
+    existed = true;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+  }
+  try {
+    closeSync(openSync(path, "a"));
+    if (!existed) unlinkSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot write ${path}: ${code ? `${code}${REASONS[code] ? ` (${REASONS[code]})` : ""}` : (error as Error).message}`, "--out");
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOENT: "no such folder",
+  ENOTDIR: "a part of the path is not a folder",
+  EACCES: "permission denied",
+  EPERM: "not permitted",
+  EROFS: "read-only file system",
+  EISDIR: "a directory",
+};
 
 /** Prints to stdout, or writes to the `--out` file and says so on stderr. */
 export function emit(value: unknown, out: string | undefined): void {
@@ -19,7 +51,9 @@ export function emit(value: unknown, out: string | undefined): void {
   try {
     writeFileSync(path, text);
   } catch (error) {
-    throw new InputError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, "--out");
+    // Checked before sending (checkWritable), so the call has happened: keep its result on stdout.
+    process.stdout.write(`${text}\n`);
+    throw new OintError("OUTPUT", `--out: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the result is printed on stdout instead`);
   }
   process.stderr.write(`oint: ${Buffer.byteLength(text)} bytes written to ${path}\n`);
 }

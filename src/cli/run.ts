@@ -4,11 +4,11 @@ import type { Definition } from "../catalogue/define.js";
 import { maskedValues, planCall, runFlow, runLocal, secretValues, withDefaults } from "../catalogue/invoke.js";
 import { Bitrix24Client } from "../transport/client.js";
 import { Bitrix24Error, InputError, TransportError } from "../transport/errors.js";
-import { redactKnown } from "../transport/redact.js";
+import { redactKnown, redactValue } from "../transport/redact.js";
 import { parseCommand, type ParsedCommand } from "./args.js";
 import { EXIT } from "./exit-codes.js";
 import { libraryPage, methodPage, startPage, VERSION } from "./help.js";
-import { emit } from "./output.js";
+import { checkWritable, emit } from "./output.js";
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const complain = (text: string) => process.stderr.write(`oint: ${text}\n`);
@@ -47,6 +47,9 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
     // Like OpenIntegrations, a bare `oint bitrix24 Method` shows its help.
     if (global.help || (command.empty && def.params.some((p) => p.required))) return say(methodPage(def)), EXIT.ok;
 
+    // A file that cannot be written is found out now, not after the request went out.
+    if (global.out !== undefined) checkWritable(global.out);
+
     if (def.kind === "local") {
       emit(runLocal(def, values), global.out);
       return EXIT.ok;
@@ -61,27 +64,43 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
       });
       if (connection.tokenStore) client.oauth?.useStore(connection.tokenStore); // a profile's refresh, shared with other processes
     }
+    const plan = def.kind === "rest" ? await planCall(def, values, client) : undefined;
+    if (global.test) {
+      // The one place --test prints, always through redactShown. A multi-step function's later
+      // requests depend on earlier answers: for it, the inputs are shown.
+      const shown = plan
+        ? plan.client.describe(plan.request)
+        : { function: def.name, calls: def.kind === "flow" ? def.calls : [], values: maskedValues(def, withDefaults(def, values)), note: "multi-step function: nothing was sent" };
+      emit(redactShown(shown, def, values, plan?.client ?? client), global.out);
+      return EXIT.ok;
+    }
     if (def.kind === "flow") {
-      if (global.test) {
-        // A multi-step function's later requests depend on earlier answers: show the inputs only.
-        emit({ function: def.name, calls: def.calls, values: maskedValues(def, withDefaults(def, values)), note: "multi-step function: nothing was sent" }, global.out);
-        return EXIT.ok;
-      }
       const secrets = secretValues(def, values);
       const debug = global.debug ? (line: string) => complain(`debug: ${redactKnown(line, secrets)}`) : undefined;
       emit(await runFlow(def, values, client, debug), global.out);
       return EXIT.ok;
     }
-    const plan = await planCall(def, values, client);
-    if (global.test) {
-      emit(plan.client.describe(plan.request), global.out);
-      return EXIT.ok;
-    }
-    emit(await plan.client.send(plan.request), global.out);
+    emit(await plan!.client.send(plan!.request), global.out);
     return EXIT.ok;
   } catch (error) {
     return report(error, def, command, client);
   }
+}
+
+/**
+ * Everything `--test` prints passes through here: secret-bearing keys and webhook URLs masked, and
+ * every known secret (the client's webhook secret and tokens, the definition's secret values)
+ * replaced by *** wherever it appears, whatever shape the description has.
+ */
+function redactShown(value: unknown, def: Definition, values: Record<string, unknown>, client: Bitrix24Client | undefined): unknown {
+  const secrets = [...secretValues(def, values), ...(client?.knownSecrets() ?? [])];
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return redactKnown(v, secrets);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item)]));
+    return v;
+  };
+  return walk(redactValue(value));
 }
 
 function report(error: unknown, def: Definition, command: ParsedCommand | undefined, client: Bitrix24Client | undefined): number {
