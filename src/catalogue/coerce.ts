@@ -2,7 +2,8 @@
 // every value may arrive as text, so structures are read from JSON text (single quotes allowed) or a
 // .json file, IDs are sent as strings, flags as "Y"/"N", and empty values are left out.
 // Where OpenIntegrations silently sends garbage (invalid JSON wrapped into an array), we refuse.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, parse } from "node:path";
 import { inputError } from "../transport/errors.js";
 import type { ParamSpec } from "./define.js";
 
@@ -24,12 +25,55 @@ export function toText(value: unknown): string {
 
 /** True for text that names an existing file; such values are read, never sent as they are. */
 export function isExistingFile(text: string): boolean {
-  if (!text || text.length > 4096 || /^\s*[[{]/.test(text)) return false;
+  return pathKind(text) === "file";
+}
+
+/** What a value names on this machine: a regular file, a directory, something else (a FIFO, a device), or nothing. */
+function pathKind(text: string): "file" | "directory" | "other" | "none" {
+  if (!text || text.length > 4096 || /^\s*[[{]/.test(text)) return "none";
   try {
-    return existsSync(text) && statSync(text).isFile();
+    const stat = statSync(text, { throwIfNoEntry: false });
+    if (!stat) return "none";
+    return stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
   } catch {
-    return false;
+    return "none"; // a name too long for the file system, a component that is a file (ENOTDIR), …
   }
+}
+
+const REASONS: Record<string, string> = { EACCES: "permission denied", EPERM: "not permitted", EISDIR: "a directory", EIO: "input/output error" };
+
+/**
+ * The file a value names, read; `undefined` when the value names nothing on disk. A directory,
+ * something that is not a regular file, or a file that cannot be read is bad input, not a value.
+ */
+function readNamedFile(text: string, param: ParamSpec): Buffer | undefined {
+  const kind = pathKind(text);
+  if (kind === "none") {
+    if (looksLikeMissingPath(text)) throw inputError(`the file ${text} does not exist`, param.name);
+    return undefined;
+  }
+  if (kind === "directory") throw inputError(`${text} is a directory, not a file`, param.name);
+  if (kind === "other") throw inputError(`${text} is not a regular file`, param.name);
+  try {
+    return readFileSync(text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    throw inputError(`cannot read the file ${text}${code ? `: ${code}${REASONS[code] ? ` (${REASONS[code]})` : ""}` : ""}`, param.name);
+  }
+}
+
+/**
+ * A path whose folder exists but whose file does not: `/tmp/reprot.pdf`, `docs/blocks`. Such a value
+ * is a mistyped path, even when its characters would also pass for Base64 (`/` is a Base64 digit),
+ * so it is refused rather than sent as something else. Text naming no existing folder is not a path.
+ */
+function looksLikeMissingPath(text: string): boolean {
+  if (text.length > 4096 || !text.includes("/") || /^\s*[[{]/.test(text) || /^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return false;
+  // The root and the working directory are every path's ancestors: they say nothing.
+  for (let dir = dirname(text); dir !== "." && dir !== parse(dir).root; dir = dirname(dir)) {
+    if (pathKind(dir) === "directory") return true;
+  }
+  return false;
 }
 
 let json5: { parse(text: string): unknown } | undefined;
@@ -54,11 +98,10 @@ async function readStructure(value: unknown, param: ParamSpec): Promise<unknown>
   if (typeof value !== "string") return value;
   const text = value.trim();
   if (!text) return undefined;
-  if (isExistingFile(text)) {
-    return parseJson(readFileSync(text, "utf8").replace(/^\uFEFF/, ""), param, `the file ${text}`);
-  }
-  if (/\.json$/i.test(text)) throw inputError(`the file ${text} does not exist`, param.name);
   if (text.startsWith("{") || text.startsWith("[")) return parseJson(text, param, "the value");
+  const file = readNamedFile(text, param);
+  if (file) return parseJson(file.toString("utf8").replace(/^\uFEFF/, ""), param, `the file ${text}`);
+  if (/\.json$/i.test(text)) throw inputError(`the file ${text} does not exist`, param.name);
   return undefined;
 }
 
@@ -107,12 +150,14 @@ export function toBoolean(value: unknown, param: ParamSpec): boolean {
 
 /**
  * Bytes from a Uint8Array, a path to a file, an http(s) URL (downloaded) or Base64 text
- * (OpenIntegrations' ПолучитьДвоичныеДанные).
+ * (OpenIntegrations' ПолучитьДвоичныеДанные). A directory or an unreadable file is refused, as is
+ * text that could be a mistyped file name as well as Base64 (see looksLikeMissingPath, SHORT_WORD).
  */
 export async function toBinary(value: unknown, param: ParamSpec): Promise<Buffer> {
   if (value instanceof Uint8Array) return Buffer.from(value);
   const text = toText(value).trim();
-  if (isExistingFile(text)) return readFileSync(text);
+  const file = readNamedFile(text, param);
+  if (file) return file;
   if (/^https?:\/\//i.test(text)) {
     let response: Response;
     try {
@@ -124,6 +169,15 @@ export async function toBinary(value: unknown, param: ParamSpec): Promise<Buffer
     return Buffer.from(await response.arrayBuffer());
   }
   const compact = text.replace(/\s+/g, "");
-  if (compact && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.length % 4 === 0) return Buffer.from(compact, "base64");
+  if (compact && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.length % 4 === 0) {
+    if (SHORT_WORD.test(compact)) throw inputError(`the file ${text} does not exist (and it is too short to be taken for Base64 text)`, param.name);
+    return Buffer.from(compact, "base64");
+  }
   throw inputError(`"${text.slice(0, 80)}" is not a path to an existing file, an http(s) URL or Base64 text`, param.name);
 }
+
+/**
+ * Letters, digits and slashes only, under 16 characters (under 12 bytes), no padding: `data`,
+ * `Makefile`, `/srv/logo`. As Base64 it would be a few bytes of nothing; as a file name it is a typo.
+ */
+const SHORT_WORD = /^[A-Za-z0-9/]{1,15}$/;

@@ -59,6 +59,9 @@ export async function buildPayload(def: RestDefinition, values: ArgValues): Prom
     // A flag nobody set and that has no default is left out, so new options never change old payloads.
     if (param.kind === "flag" && param.default === undefined && (full[param.name] === undefined || full[param.name] === "")) continue;
     let value = await coerce(param, full[param.name]);
+    if (param.nonEmpty && !isFilled(value)) {
+      throw inputError(Array.isArray(value) ? "is an empty list: give at least one element" : "is an empty object: give at least one field", param.name);
+    }
     if (param.check && isFilled(value)) {
       const problems = checks[param.check](value);
       if (problems.length) throw inputError(summarize(problems), param.name);

@@ -64,6 +64,7 @@ export const createChat = rest<number>()({
       kind: "map",
       spread: true,
       required: true,
+      nonEmpty: true,
       description: "Chat structure: TYPE, TITLE, DESCRIPTION, COLOR, MESSAGE, USERS (array), AVATAR (Base64), OWNER_ID; JSON or a .json file",
     },
     tokenParam(),
@@ -99,7 +100,7 @@ export const getUsers = rest<Record<string, ImUser | null>>()({
   replay: "safe",
   params: [
     urlParam,
-    { name: "userIds", option: "users", short: "s", kind: "array", items: "scalar", field: "ID", required: true, description: "User IDs: a JSON array ([1,2]), one ID, or a path to a .json file" },
+    { name: "userIds", option: "users", short: "s", kind: "array", items: "scalar", field: "ID", required: true, nonEmpty: true, description: "User IDs: a JSON array ([1,2]), one ID, or a path to a .json file" },
     tokenParam(),
   ],
 });
@@ -114,7 +115,7 @@ export const addUsersToChat = rest<boolean>()({
   params: [
     urlParam,
     chatIdParam,
-    { name: "userIds", option: "users", short: "s", kind: "array", items: "scalar", field: "USERS", required: true, description: "User IDs: a JSON array ([2,3]), one ID, or a path to a .json file" },
+    { name: "userIds", option: "users", short: "s", kind: "array", items: "scalar", field: "USERS", required: true, nonEmpty: true, description: "User IDs: a JSON array ([2,3]), one ID, or a path to a .json file" },
     { name: "hideHistory", option: "hide", short: "h", kind: "flag", field: "HIDE_HISTORY", default: false, description: "Hide the chat's earlier messages from the new members (true/false)" },
     tokenParam(),
   ],

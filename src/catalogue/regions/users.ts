@@ -44,6 +44,7 @@ const fieldsParam = {
   kind: "map",
   spread: true,
   required: true,
+  nonEmpty: true,
   description: "User fields (see GetUserFieldsStructure): JSON object, e.g. {\"EMAIL\":\"a@b.c\",\"NAME\":\"Ann\",\"UF_DEPARTMENT\":[1]}, or a path to a .json file",
 } as const;
 
