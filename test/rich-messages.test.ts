@@ -100,6 +100,13 @@ describe("checked before sending: a clear error, nothing sent", () => {
     refused(() => bitrix24.sendMessage(hook(), "chat1", "t", [attachment({ COLOR_TOKEN: "red" as never, BLOCKS: [block.message("x")] })]), /COLOR_TOKEN: "red" is not one of/, "blocks"));
   it("a grid item without DISPLAY", () => refused(() => bitrix24.sendMessage(hook(), "chat1", "t", [{ GRID: [{ NAME: "a" }] } as never]), /GRID\[0\]\.DISPLAY: is required/, "blocks"));
   it("a bad DIALOG_ID form", () => refused(() => bitrix24.sendMessage(hook(), "chatABC", "t"), /"chatABC" is not a dialog ID/, "chatId"));
+  it("a link that is not http(s): javascript:, data:, vbscript:, or no scheme", async () => {
+    await refused(() => bitrix24.sendMessage(hook(), "chat1", "t", [block.image({ LINK: "javascript:alert(1)" })]), /\[0\]\.IMAGE\[0\]\.LINK: "javascript:" links are refused/, "blocks");
+    await refused(() => bitrix24.sendMessage(hook(), "chat1", "t", [block.link({ LINK: "https://e.com", PREVIEW: "data:image/png;base64,AAAA" })]), /\[0\]\.LINK\.PREVIEW: "data:" links are refused/, "blocks");
+    await refused(() => bitrix24.sendMessage(hook(), "chat1", "t", [block.user({ NAME: "x", AVATAR: "//e.com/a.png" })]), /\[0\]\.USER\.AVATAR: must be an absolute http\(s\) URL/, "blocks");
+    await refused(() => bitrix24.sendMessage(hook(), "chat1", "t", "", "", keyboard(button.link("Open", "vbscript:x"))), /BUTTONS\[0\]\.LINK: "vbscript:" links are refused/, "keyboard");
+    await refused(() => bitrix24.createPersonalNotification(hook(), 1, "t", "", [block.file({ LINK: "file:///etc/passwd" })]), /\[0\]\.FILE\[0\]\.LINK: "file:" links are refused/, "blocks");
+  });
   it("a keyboard button with two actions", () =>
     refused(() => bitrix24.sendMessage(hook(), "chat1", "t", "", "", { BUTTONS: [{ TEXT: "x", LINK: "https://e.com", COMMAND: "go" } as never] }), /exactly one of LINK, COMMAND/, "keyboard"));
 });

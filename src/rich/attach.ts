@@ -45,12 +45,13 @@ export const attachment = (fields: AttachObject): AttachObject => fields;
 
 // ---- checks -------------------------------------------------------------------------------------
 
-type FieldType = "string" | "number" | "id";
-const LINK_FIELDS: Record<string, FieldType> = { LINK: "string", NAME: "string", DESC: "string", HTML: "string", PREVIEW: "string", WIDTH: "number", HEIGHT: "number", USER_ID: "id", CHAT_ID: "id", NETWORK_ID: "string" };
-const USER_FIELDS: Record<string, FieldType> = { NAME: "string", AVATAR: "string", LINK: "string", USER_ID: "id", CHAT_ID: "id", BOT_ID: "id", NETWORK_ID: "string", AVATAR_TYPE: "string" };
-const GRID_FIELDS: Record<string, FieldType> = { DISPLAY: "string", NAME: "string", VALUE: "string", WIDTH: "number", HEIGHT: "number", COLOR_TOKEN: "string", COLOR: "string", LINK: "string", USER_ID: "id", CHAT_ID: "id" };
-const IMAGE_FIELDS: Record<string, FieldType> = { LINK: "string", NAME: "string", PREVIEW: "string", WIDTH: "number", HEIGHT: "number" };
-const FILE_FIELDS: Record<string, FieldType> = { LINK: "string", NAME: "string", SIZE: "number" };
+/** `url`: an absolute http(s) URL; a `javascript:`, `data:` or other scheme is refused (it would run or load in the reader's client). */
+type FieldType = "string" | "number" | "id" | "url";
+const LINK_FIELDS: Record<string, FieldType> = { LINK: "url", NAME: "string", DESC: "string", HTML: "string", PREVIEW: "url", WIDTH: "number", HEIGHT: "number", USER_ID: "id", CHAT_ID: "id", NETWORK_ID: "string" };
+const USER_FIELDS: Record<string, FieldType> = { NAME: "string", AVATAR: "url", LINK: "url", USER_ID: "id", CHAT_ID: "id", BOT_ID: "id", NETWORK_ID: "string", AVATAR_TYPE: "string" };
+const GRID_FIELDS: Record<string, FieldType> = { DISPLAY: "string", NAME: "string", VALUE: "string", WIDTH: "number", HEIGHT: "number", COLOR_TOKEN: "string", COLOR: "string", LINK: "url", USER_ID: "id", CHAT_ID: "id" };
+const IMAGE_FIELDS: Record<string, FieldType> = { LINK: "url", NAME: "string", PREVIEW: "url", WIDTH: "number", HEIGHT: "number" };
+const FILE_FIELDS: Record<string, FieldType> = { LINK: "url", NAME: "string", SIZE: "number" };
 const DELIMITER_FIELDS: Record<string, FieldType> = { SIZE: "number", COLOR: "string" };
 const GRID_DISPLAYS = ["BLOCK", "LINE", "ROW", "TABLE"];
 const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
@@ -130,6 +131,10 @@ function checkFields(value: unknown, known: Record<string, FieldType>, required:
     else if (type === "number" && !(typeof v === "number" || (typeof v === "string" && /^\d+$/.test(v)))) problems.push(`${at}.${key}: must be a number`);
     else if (type === "id" && !/^\d+$/.test(String(v))) problems.push(`${at}.${key}: must be a numeric ID`);
     else if (type === "string" && typeof v !== "string" && typeof v !== "number") problems.push(`${at}.${key}: must be text`);
+    else if (type === "url" && v !== "") {
+      const problem = urlProblem(v);
+      if (problem) problems.push(`${at}.${key}: ${problem}`);
+    }
   }
   for (const key of required) if (value[key] === undefined || value[key] === "") problems.push(`${at}.${key}: is required`);
   checkColors(value, at, problems);
@@ -142,6 +147,21 @@ function checkColors(value: Record<string, unknown>, at: string, problems: strin
   if (value.COLOR !== undefined && value.COLOR !== "" && !HEX_COLOR.test(String(value.COLOR))) {
     problems.push(`${at}${at ? "." : ""}COLOR: "${String(value.COLOR)}" is not a #RGB or #RRGGBB colour`);
   }
+}
+
+/** Why a link is refused (undefined when it is an absolute http(s) URL). Shared by ATTACH, keyboards and menus. */
+export function urlProblem(value: unknown): string | undefined {
+  if (typeof value !== "string") return "must be an http(s) URL";
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    /* not absolute */
+  }
+  // The scheme is checked on the text as given: URL() would forgive leading blanks a client might not.
+  if (/^https?:\/\//i.test(value) && parsed && (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname) return undefined;
+  const scheme = /^\s*([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
+  return scheme && !/^https?$/i.test(scheme) ? `"${scheme.toLowerCase()}:" links are refused; only http(s) URLs` : "must be an absolute http(s) URL";
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 // KEYBOARD and MENU: typed builders and the checks made before sending (bitrix24-rest.md §5.4-5.5).
-import { COLOR_TOKENS, isObject, type ColorToken } from "./attach.js";
+import { COLOR_TOKENS, isObject, urlProblem, type ColorToken } from "./attach.js";
 
 /** Outdated bot docs give 30 KB for KEYBOARD and MENU; current docs only say "limited". */
 export const KEYBOARD_MAX_CHARS = 30_000;
@@ -76,6 +76,8 @@ function controlProblems(value: unknown, listKey: string, fields: Set<string>, a
     if (typeof item.TEXT !== "string" || !item.TEXT) problems.push(`${at}.TEXT: is required`);
     const actions = ["LINK", "COMMAND", "ACTION", "APP_ID"].filter((k) => item[k] !== undefined);
     if (actions.length !== 1) problems.push(`${at}: needs exactly one of LINK, COMMAND, ACTION (+ACTION_VALUE) or APP_ID, found ${actions.length ? actions.join(", ") : "none"}`);
+    const linkProblem = item.LINK !== undefined ? urlProblem(item.LINK) : undefined;
+    if (linkProblem) problems.push(`${at}.LINK: ${linkProblem}`);
     if (item.ACTION !== undefined && !ACTIONS.includes(String(item.ACTION))) problems.push(`${at}.ACTION: "${String(item.ACTION)}" is not one of ${ACTIONS.join(", ")}`);
     if (item.ACTION !== undefined && item.ACTION_VALUE === undefined) problems.push(`${at}.ACTION_VALUE: is required with ACTION`);
     if (item.BG_COLOR_TOKEN !== undefined && !COLOR_TOKENS.includes(item.BG_COLOR_TOKEN as ColorToken)) problems.push(`${at}.BG_COLOR_TOKEN: "${String(item.BG_COLOR_TOKEN)}" is not one of ${COLOR_TOKENS.join(", ")}`);
