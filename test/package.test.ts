@@ -57,13 +57,19 @@ const id: number = sent.result;
 console.log(JSON.stringify({ id }));
 `;
 
-// A CommonJS project, in TypeScript so the types for require are checked too; tsc turns it into require("oint").
+// A CommonJS project, in TypeScript so the types for require are checked too; tsc turns it into
+// require("oint"). It also require()s oint/portal (ESM; Node 20.19+ requires it) and opens its page.
 const CJS_MAIN = `
 import { bitrix24, Bitrix24Error } from "oint";
-bitrix24.sendMessage(process.argv[2]!, "chat1", "from a CommonJS project").then((sent) => {
+import { startPortal } from "oint/portal";
+(async () => {
+  const sent = await bitrix24.sendMessage(process.argv[2]!, "chat1", "from a CommonJS project");
   const id: number = sent.result;
-  console.log(JSON.stringify({ id, errorClass: typeof Bitrix24Error }));
-});
+  const own = await startPortal({ port: 0 });
+  const page = await fetch(own.url + "/");
+  await own.close();
+  console.log(JSON.stringify({ id, errorClass: typeof Bitrix24Error, page: page.status }));
+})();
 `;
 
 let portal: RunningPortal;
@@ -141,12 +147,14 @@ describe("npm install of the tarball", () => {
     assert.equal(message.params.ATTACH[0].BLOCKS[0].IMAGE[0].NAME, "P");
   });
 
-  it("a CommonJS project require()s oint, with types for require, and sends a message", async () => {
+  it("a CommonJS project require()s oint (and oint/portal), with types for require, and sends a message", async () => {
     await cjsBuilt;
     const compiled = readFileSync(join(cjs, "main.cjs"), "utf8");
     assert.match(compiled, /require\("oint"\)/);
-    const { id, errorClass } = JSON.parse(await sh(process.execPath, ["main.cjs", portal.webhookUrl], cjs)) as { id: number; errorClass: string };
+    assert.match(compiled, /require\("oint\/portal"\)/);
+    const { id, errorClass, page } = JSON.parse(await sh(process.execPath, ["main.cjs", portal.webhookUrl], cjs)) as { id: number; errorClass: string; page: number };
     assert.equal(errorClass, "function");
+    assert.equal(page, 200, "the installed portal serves its page");
     assert.equal((await readBack(id)).text, "from a CommonJS project");
   });
 
