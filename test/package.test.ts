@@ -168,6 +168,17 @@ describe("npm install of the tarball", () => {
     assert.match(run.stderr, /^oint sandbox: --data: .*better-sqlite3.*`npm install better-sqlite3`.*\n$/);
     assert.ok(!existsSync(join(cjs, "portal.db")), "no file left behind");
   });
+
+  it("the installed CLI says in one line how to get the MCP SDK when `oint mcp start` runs without it (exit 4)", async () => {
+    assert.ok(!existsSync(join(cjs, "node_modules", "@modelcontextprotocol")), "the MCP SDK is not installed by default");
+    const run = await promisify(execFile)(join(cjs, "node_modules", ".bin", "oint"), ["mcp", "start"], { cwd: cjs }).then(
+      () => assert.fail("oint mcp start must fail without the SDK"),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    assert.equal(run.code, 4);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /^oint mcp: .*@modelcontextprotocol\/sdk.*`npm install @modelcontextprotocol\/sdk`.*\n$/);
+  });
 });
 
 async function readBack(id: number) {

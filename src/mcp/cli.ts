@@ -12,7 +12,25 @@ import { knownRegions, selectFunctions } from "./catalogue.js";
 import { configTemplate, readConfig, varSecrets, type McpConfig } from "./config.js";
 import type { DefaultConnection } from "./execute.js";
 import { openLog } from "./log.js";
-import { isLoopbackHost, serveHttp, serveStdio, type ServerSetup, type ToolSet } from "./server.js";
+import { isLoopbackHost } from "../transport/endpoint.js";
+import type { ServerSetup, ToolSet } from "./server.js";
+
+/**
+ * The server, with the MCP SDK it is built on: an optional peer dependency (library users do not
+ * install it), so a missing SDK is a one-line hint, not a stack trace.
+ */
+async function loadServer(): Promise<typeof import("./server.js")> {
+  try {
+    return await import("./server.js");
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_MODULE_NOT_FOUND" && String((error as Error).message).includes("@modelcontextprotocol/sdk")) {
+      throw new InputError(
+        "the MCP server needs the @modelcontextprotocol/sdk package, which oint does not install by default: run `npm install @modelcontextprotocol/sdk` where oint is installed (`npm install -g @modelcontextprotocol/sdk` for a global oint)",
+      );
+    }
+    throw error;
+  }
+}
 
 export const MCP_HELP = `Usage:
   oint mcp start [-c default|FILE] [-l FILE] [--tools opi|typed|both] [--read-only]
@@ -120,7 +138,7 @@ async function start(argv: readonly string[]): Promise<number> {
 
   if (parsed.http === undefined) {
     if (parsed["allow-remote"]) throw new InputError("only applies to --http", "--allow-remote");
-    await serveStdio(setup);
+    await (await loadServer()).serveStdio(setup);
     return EXIT.ok;
   }
   const { host, port } = listenAddress(parsed.http);
@@ -128,7 +146,7 @@ async function start(argv: readonly string[]): Promise<number> {
   if (!loopback && !parsed["allow-remote"]) {
     throw new InputError(`${host} is not a loopback address: the server has no authentication, so it listens on loopback only unless --allow-remote is given`, "--http");
   }
-  const serving = await serveHttp(setup, host, port, loopback);
+  const serving = await (await loadServer()).serveHttp(setup, host, port, loopback);
   complain(`listening on ${serving.url} (${tools} tools, ${selected.length} functions)`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

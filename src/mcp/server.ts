@@ -12,6 +12,7 @@ import { VERSION } from "../cli/help.js";
 import { redactKnown, redactValue } from "../transport/redact.js";
 import type { Logger } from "./log.js";
 import { opiTools, typedTools, type Tool, type ToolContext } from "./tools.js";
+import { isLoopbackHost } from "../transport/endpoint.js";
 
 export type ToolSet = "opi" | "typed" | "both";
 
@@ -64,12 +65,6 @@ export async function serveStdio(setup: ServerSetup): Promise<void> {
   });
   setup.log.write("--SERVER STOP--");
   await server.close();
-}
-
-const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_NAMES.has(host.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** The hostname of a Host header or an Origin URL ("[::1]:3000" -> "[::1]"). */
