@@ -2,6 +2,7 @@
 // before anything is sent: Bitrix24 would refuse these values anyway, with less helpful errors.
 import { attachProblems, isObject } from "../rich/attach.js";
 import { keyboardProblems, menuProblems } from "../rich/keyboard.js";
+import { showInput } from "./coerce.js";
 
 export type CheckName = "dialogId" | "attach" | "keyboard" | "menu";
 
@@ -9,7 +10,7 @@ const DIALOG_ID = /^(?:chat\d+|sg\d+|\d+)$/;
 
 export const checks: Record<CheckName, (value: unknown) => string[]> = {
   dialogId: (value) =>
-    DIALOG_ID.test(String(value)) ? [] : [`"${String(value)}" is not a dialog ID: use chatNNN for a group chat, sgNNN for a workgroup chat, or a user ID (a number) for a private dialog`],
+    DIALOG_ID.test(String(value)) ? [] : [`${showInput(value)} is not a dialog ID: use chatNNN for a group chat, sgNNN for a workgroup chat, or a user ID (a number) for a private dialog`],
   attach: attachProblems,
   // "N" is how im.message.update removes a keyboard or menu.
   keyboard: (value) => (value === "N" ? [] : keyboardProblems(value)),

@@ -23,6 +23,16 @@ export function toText(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * A value as an error message may quote it: short text, prose and paths as they are, anything
+ * else long (it could be a token or a secret typed in the wrong place) only by its length.
+ */
+export function showInput(value: unknown): string {
+  const text = toText(value);
+  if (text.length <= 12 || /[\s/.]/.test(text)) return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  return `the value (${text.length} characters, not shown in case it is a secret)`;
+}
+
 /** True for text that names an existing file; such values are read, never sent as they are. */
 export function isExistingFile(text: string): boolean {
   return pathKind(text) === "file";
@@ -145,7 +155,7 @@ export function toBoolean(value: unknown, param: ParamSpec): boolean {
   const text = toText(value).trim().toLowerCase();
   if (TRUE.has(text)) return true;
   if (FALSE.has(text)) return false;
-  throw inputError(`expected true or false, got "${toText(value)}"`, param.name);
+  throw inputError(`expected true or false, got ${showInput(value)}`, param.name);
 }
 
 /**
@@ -173,7 +183,7 @@ export async function toBinary(value: unknown, param: ParamSpec): Promise<Buffer
     if (SHORT_WORD.test(compact)) throw inputError(`the file ${text} does not exist (and it is too short to be taken for Base64 text)`, param.name);
     return Buffer.from(compact, "base64");
   }
-  throw inputError(`"${text.slice(0, 80)}" is not a path to an existing file, an http(s) URL or Base64 text`, param.name);
+  throw inputError(`${showInput(text)} is not a path to an existing file, an http(s) URL or Base64 text`, param.name);
 }
 
 /**
