@@ -179,6 +179,40 @@ describe("oint sandbox --data FILE", () => {
     }
   });
 
+  it("a write the portal acknowledged survives kill -9 at once, and its id is never given to another message", async () => {
+    const file = join(tmp.path, "killed.db");
+    const running = new Set<Sandbox>();
+    try {
+      const acknowledged: { id: number; text: string }[] = [];
+      for (let round = 1; round <= 6; round++) {
+        const sandbox = await startSandbox(file);
+        running.add(sandbox);
+        // The previous round's message, answered just before the kill, is there under its id.
+        const last = acknowledged.at(-1);
+        if (last) assert.equal((await messageById(sandbox.webhookUrl, last.id))?.text, last.text, `round ${round}: message ${last.id} kept`);
+        const text = `acknowledged in round ${round}`;
+        const response = await fetch(`${sandbox.webhookUrl}im.message.add`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ DIALOG_ID: "chat1", MESSAGE: text }),
+        });
+        const id = ((await response.json()) as { result: number }).result;
+        sandbox.child.kill("SIGKILL"); // the moment the answer is in: no time left to save anything after it
+        assert.equal(response.status, 200);
+        if (last) assert.ok(id > last.id, `round ${round}: new message id ${id} after ${last.id}`);
+        acknowledged.push({ id, text });
+        await sandbox.exited;
+        running.delete(sandbox);
+      }
+      const final = await startSandbox(file);
+      running.add(final);
+      for (const { id, text } of acknowledged) assert.equal((await messageById(final.webhookUrl, id))?.text, text, `message ${id}`);
+    } finally {
+      for (const sandbox of running) sandbox.child.kill("SIGKILL");
+      await Promise.all([...running].map((sandbox) => sandbox.exited));
+    }
+  });
+
   it("without --data the banner says in memory", async () => {
     const ac = new AbortController();
     let out = "";
@@ -212,6 +246,11 @@ describe("oint sandbox --data FILE", () => {
     });
   }
 });
+
+async function messageById(webhookUrl: string, id: number): Promise<{ id: number; text: string } | undefined> {
+  const messages = (await bitrix24.getChatMessagesList(webhookUrl, "chat1", "", 0)).result.messages as { id: number; text: string }[];
+  return messages.find((m) => m.id === id);
+}
 
 /** Sandbox runs on one file: killed after a send, then stopped with SIGTERM, then read back. */
 async function sandboxRestarts(file: string, running: Set<Sandbox>): Promise<void> {

@@ -103,7 +103,7 @@ export interface PortalOptions {
   /**
    * Keep the portal in this SQLite file across restarts: loaded when it exists (then `secret`,
    * the access token, the OAuth apps and leads default to the saved ones; only a new file is
-   * seeded), written after every request and on close(). Without it nothing touches the disk.
+   * seeded), each request's changes committed before its answer is sent, and on close(). Without it nothing touches the disk.
    * An unusable file (not an oint portal database, another schema version, in use) throws PortalDataError.
    */
   data?: string;

@@ -174,7 +174,7 @@ export class PortalData {
    * flush runs when the answer's status line is written (every answer, REST or not, passes through
    * writeHead), so a client that got an answer has its write on disk, ids included. A flush that
    * fails drops the connection instead of answering (the client learns the outcome is unknown; the
-   * next flush retries). Another flush follows when the request ends, for answers never sent.
+   * next flush retries). A request that ends without an answer (a dropped connection) is flushed then.
    */
   flushingAfter(
     listener: (req: IncomingMessage, res: ServerResponse) => void,
@@ -182,12 +182,16 @@ export class PortalData {
   ): (req: IncomingMessage, res: ServerResponse) => void {
     return (req, res) => {
       const writeHead = res.writeHead;
+      let committed = false;
       res.writeHead = ((...args: Parameters<typeof writeHead>) => {
-        if (this.flushOrLog(log)) return writeHead.apply(res, args);
+        committed = this.flushOrLog(log);
+        if (committed) return writeHead.apply(res, args);
         res.destroy();
         return res;
       }) as typeof writeHead;
-      res.once("close", () => this.flushOrLog(log));
+      res.once("close", () => {
+        if (!committed) this.flushOrLog(log);
+      });
       listener(req, res);
     };
   }
