@@ -1,12 +1,13 @@
 // One client per portal connection owns the transport: it builds the request (URL, verb, auth
-// placement), sends it with fetch and turns the answer into an Envelope or a typed error. Every
-// library function and CLI command goes through `send`, so limits and retries live in one place:
-// limiter (wait for a slot) -> one HTTP attempt -> classify the failure -> retry, refresh or give up.
-import { createHash } from "node:crypto";
-import { runBatch, type BatchCall, type BatchOptions, type BatchOutcome } from "./batch.js";
+// placement), sends it (http.ts, or a given fetch) and turns the answer into an Envelope or a
+// typed error. Every library function and CLI command goes through `send`, so limits and retries
+// live in one place: limiter (wait for a slot) -> one HTTP attempt -> classify the failure -> retry,
+// refresh or give up.
+import type { BatchCall, BatchOptions, BatchOutcome } from "./batch.js";
 import { resolveEndpoint, type Endpoint } from "./endpoint.js";
 import { Bitrix24Error, TransportError, unusableAnswer, type RequestInfo } from "./errors.js";
 import { isErrorEnvelope, type Envelope } from "./envelope.js";
+import { httpSend, type HttpAnswer, type HttpSend } from "./http.js";
 import { Limiter, PLAN_BUCKETS, processLimiterStore, realClock, type Bucket, type Clock, type LimiterStore, type OperatingInfo, type Plan } from "./limiter.js";
 import { OAuthSession, type TokenSet } from "./oauth.js";
 import { listItems, type ListOptions, type ListIterable } from "./paging.js";
@@ -24,7 +25,10 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Receives one line per request and per answer, secrets already redacted. */
   debug?: (line: string) => void;
-  /** A fetch implementation (tests, proxies); defaults to Node's global fetch. */
+  /**
+   * A fetch implementation (tests, proxies) to send with. Default: oint's own node:http/node:https
+   * transport (http.ts), which keeps connections alive without keeping the process alive.
+   */
   fetch?: typeof fetch;
 
   // OAuth that refreshes itself: all four of token, refreshToken, clientId, clientSecret.
@@ -83,17 +87,18 @@ export class Bitrix24Client {
   /** Set when the client can refresh its OAuth token. */
   readonly oauth: OAuthSession | undefined;
   private readonly options: ClientOptions;
-  private readonly fetchImpl: typeof fetch;
+  private readonly sendHttp: HttpSend;
   private readonly limiter: Limiter;
   private readonly clock: Clock;
   private readonly policy: RetryPolicy;
-  /** Who the portal counts operating time for: the webhook or the OAuth application. */
-  private readonly caller: string;
+  /** Who the portal counts operating time for: the webhook or the OAuth application (see callerKey). */
+  private readonly identity: string;
+  private caller: string | undefined;
 
   constructor(options: ClientOptions) {
     this.options = options;
     this.endpoint = resolveEndpoint(options.url, options.token);
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.sendHttp = options.fetch ?? httpSend;
     const { refreshToken, clientId, clientSecret } = options;
     if (this.endpoint.token && refreshToken && clientId && clientSecret) {
       this.oauth = new OAuthSession({
@@ -117,9 +122,7 @@ export class Bitrix24Client {
       operatingLimitSeconds: options.operatingLimitSeconds,
       onWait: options.debug,
     });
-    // Secrets never go into limiter keys (a shared store is readable by others): a hash stands in.
-    const identity = this.endpoint.mode === "webhook" ? `hook:${this.endpoint.base}` : `app:${clientId ?? "token"}`;
-    this.caller = createHash("sha256").update(identity).digest("hex").slice(0, 16);
+    this.identity = this.endpoint.mode === "webhook" ? `hook:${this.endpoint.base}` : `app:${clientId ?? "token"}`;
   }
 
   /** Calls a REST method and returns its envelope; Bitrix24 errors are thrown as Bitrix24Error. */
@@ -131,7 +134,8 @@ export class Bitrix24Client {
    * Any number of calls, sent 50 to a request; each call's result or error in input order.
    * With `halt`, the first failure stops the rest (they come back as BATCH_HALTED errors).
    */
-  batch<T = unknown>(calls: readonly BatchCall[], options: BatchOptions = {}): Promise<BatchOutcome<T>[]> {
+  async batch<T = unknown>(calls: readonly BatchCall[], options: BatchOptions = {}): Promise<BatchOutcome<T>[]> {
+    const { runBatch } = await import("./batch.js"); // loaded on first use: keeps CLI start-up fast
     return runBatch<T>(this, calls, options);
   }
 
@@ -176,7 +180,7 @@ export class Bitrix24Client {
    */
   async send<T = unknown>(request: PreparedRequest, options: { replay?: Replay } = {}): Promise<Envelope<T>> {
     const replay = options.replay ?? request.replay ?? guessReplay(request.method);
-    const methodKey = this.methodKey(request.method);
+    const methodKey = await this.methodKey(request.method);
     const debug = this.options.debug;
     let current = request;
     let attempt = 0;
@@ -241,11 +245,11 @@ export class Bitrix24Client {
       const shown = this.describe(request);
       debug(`${shown.httpMethod} ${shown.url}${shown.body ? ` ${JSON.stringify(shown.body)}` : ""}`);
     }
-    const started = performance.now();
+    const started = Date.now(); // not performance.now(): that loads perf_hooks on a CLI's only request
 
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await this.fetchImpl(request.url, {
+      response = await this.sendHttp(request.url, {
         method: request.httpMethod,
         headers: request.headers,
         body: request.body,
@@ -261,12 +265,12 @@ export class Bitrix24Client {
       // The status line came, so the request reached the server; only the body was lost.
       throw unusableAnswer(request.method, response.status, `but the connection broke before its body was complete (${this.reason(error)})`);
     }
-    debug?.(`answer HTTP ${response.status} in ${Math.round(performance.now() - started)} ms`);
+    debug?.(`answer HTTP ${response.status} in ${Date.now() - started} ms`);
 
     const body = parseJson(text);
     if (isErrorEnvelope(body)) {
       // A 429 may carry the method's time block: the reset time to wait for.
-      await this.limiter.observe(this.methodKey(request.method), (body as { time?: OperatingInfo }).time);
+      await this.limiter.observe(await this.methodKey(request.method), (body as { time?: OperatingInfo }).time);
       throw new Bitrix24Error(body.error, this.redact(String(body.error_description ?? "")), response.status, request.method);
     }
     if (response.ok && body && typeof body === "object" && !Array.isArray(body) && "result" in body) return body as Envelope<T>;
@@ -287,8 +291,17 @@ export class Bitrix24Client {
   }
 
   /** The operating budget is counted per method and per webhook/application (§2.2). */
-  private methodKey(method: string): string {
-    return `${this.endpoint.portal}|${this.caller}|${method.toLowerCase()}`;
+  private async methodKey(method: string): Promise<string> {
+    return `${this.endpoint.portal}|${this.caller ?? (await this.callerKey())}|${method.toLowerCase()}`;
+  }
+
+  /**
+   * Secrets never go into limiter keys (a shared store is readable by others): a hash of the
+   * webhook or application stands in. node:crypto loads on the first request, not at start-up.
+   */
+  private async callerKey(): Promise<string> {
+    const { createHash } = await import("node:crypto");
+    return (this.caller = createHash("sha256").update(this.identity).digest("hex").slice(0, 16));
   }
 
   /** The same error with the (redacted) request attached, and a note appended to the message. */
@@ -302,7 +315,7 @@ export class Bitrix24Client {
     return new TransportError(error.code, note ? `${error.message}.${note}` : error.message, error.method, error.outcomeUnknown, info, error.status);
   }
 
-  /** Why a fetch failed, as Node words it (the cause's message when there is one), secrets masked. */
+  /** Why a request failed, as Node words it (the cause's message when there is one), secrets masked. */
   private reason(error: unknown): string {
     const err = error as { message?: string; cause?: { message?: string } };
     return this.redact(err?.cause?.message ?? err?.message ?? String(error));
