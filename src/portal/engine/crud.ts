@@ -86,7 +86,7 @@ export function crudMethods(binding: CrudBinding): Record<string, MethodHandler>
   add(methods.get, (ctx) => {
     const row = existing(ctx, idParam(ctx), "read");
     const fields = fieldsOf(ctx);
-    return dialect.render(row, fields, Object.keys(fields));
+    return dialect.render(row, fields, printOrder(entity, fields));
   });
 
   add(methods.list, (ctx) => {
@@ -98,7 +98,8 @@ export function crudMethods(binding: CrudBinding): Record<string, MethodHandler>
       start: readStart(dialect.param(ctx.params, "start")),
       visible: entity.access ? (row) => entity.access!(ctx, "read", row) : undefined,
     });
-    const names = resolveSelect(dialect.param(ctx.params, "select"), fields, dialect.defaultSelect, dialect.alwaysSelect);
+    const selected = new Set(resolveSelect(dialect.param(ctx.params, "select"), fields, dialect.defaultSelect, dialect.alwaysSelect));
+    const names = printOrder(entity, fields).filter((name) => selected.has(name));
     return dialect.list(page.rows.map((row) => dialect.render(row, fields, names)), page);
   });
 
@@ -118,12 +119,13 @@ export function crudMethods(binding: CrudBinding): Record<string, MethodHandler>
 
   add(methods.delete, (ctx) => {
     const id = idParam(ctx);
-    existing(ctx, id, "delete");
+    const row = existing(ctx, id, "delete");
+    entity.onDelete?.(row, ctx);
     storeOf(ctx.state).delete(id);
     return true;
   });
 
-  add(methods.fields, (ctx) => fieldsAnswer(fieldsOf(ctx)));
+  add(methods.fields, (ctx) => (dialect.fieldsAnswer ?? fieldsAnswer)(fieldsOf(ctx)));
   return table;
 }
 
@@ -132,6 +134,7 @@ export function fieldsAnswer(fields: Readonly<Record<string, FieldDef>>): Record
   const AFTER_TITLE = new Set(["settings", "listLabel", "formLabel", "filterLabel"]);
   const out: Record<string, unknown> = {};
   for (const [name, def] of Object.entries(fields)) {
+    if (def.unlisted) continue;
     const attributes = Object.entries(def.attributes ?? {});
     out[name] = {
       type: def.type,
@@ -146,6 +149,12 @@ export function fieldsAnswer(fields: Readonly<Record<string, FieldDef>>): Record
     };
   }
   return out;
+}
+
+/** The fields a row prints, in order: the entity's printOrder (else its field order), then its user fields. */
+export function printOrder(entity: EntityDef, fields: Readonly<Record<string, FieldDef>>): string[] {
+  if (!entity.printOrder) return Object.keys(fields);
+  return [...entity.printOrder.filter((name) => name in fields), ...Object.keys(fields).filter((name) => fields[name].isDynamic)];
 }
 
 /** Writes the given fields into `row`: unknown, read-only and derived fields are ignored, immutable ones on update. */

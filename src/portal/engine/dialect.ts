@@ -36,6 +36,8 @@ export interface Dialect {
   readonly alwaysSelect: readonly string[];
   readonly filter: FilterOptions;
   readonly errors: DialectErrors;
+  /** The `*.fields` answer, where the family prints it otherwise than CRM's metadata (department.fields: titles only). */
+  fieldsAnswer?(fields: Readonly<Record<string, FieldDef>>): unknown;
 }
 
 /** Parameters by name in any letter case (PHP's array_change_key_case, as crm.* reads them). */
@@ -83,6 +85,7 @@ export const crmDialect: Dialect = {
 
 function crmScalar(def: FieldDef, value: unknown): unknown {
   const empty = value === undefined || value === null || value === "";
+  if (empty && def.emptyValue !== undefined) return def.emptyValue;
   switch (kindOf(def.type)) {
     case "number":
       if (empty) return null;

@@ -18,6 +18,10 @@ export type FieldType =
   | "crm_company"
   | "crm_contact"
   | "crm_multifield"
+  | "crm_category"
+  | "crm_lead"
+  | "crm_quote"
+  | "location"
   | "enumeration"
   | "file"
   | "object";
@@ -48,6 +52,10 @@ export interface FieldDef {
   derive?: (row: Row) => unknown;
   /** A user field (UF_*), from the UF registry. */
   isDynamic?: boolean;
+  /** What answers print when the field is empty, where Bitrix24 prints something else than the dialect's default (a deal's SOURCE_ID: ""). */
+  emptyValue?: unknown;
+  /** Printed in rows but not listed by `*.fields` (LAST_COMMUNICATION_TIME). */
+  unlisted?: boolean;
 }
 
 /** What an access hook is asked about. */
@@ -75,4 +83,11 @@ export interface EntityDef {
   readonly onWrite?: (row: Row, ctx: MethodContext, action: "add" | "update", before?: Row) => void;
   /** Checks a whole row before it is stored (Bitrix24's per-entity rules); throw a RestError. */
   readonly validate?: (row: Row, ctx: MethodContext, action: "add" | "update") => void;
+  /** Called before a row is deleted: throw a RestError to refuse (a department with members), or remove what goes with it. */
+  readonly onDelete?: (row: Row, ctx: MethodContext) => void;
+  /**
+   * The standard fields rows print (get, list), in this order, where it differs from the `*.fields`
+   * order; fields not named here are never printed (a deal's CONTACT_IDS). User fields follow.
+   */
+  readonly printOrder?: readonly string[];
 }
