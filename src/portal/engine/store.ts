@@ -84,6 +84,11 @@ export class EntityStore implements RowSource {
     return value;
   }
 
+  /** The value next(sequence) would give, without taking it. */
+  peek(sequence: string): number {
+    return this.sequences.get(sequence) ?? 1;
+  }
+
   get(id: number): Row | undefined {
     const stored = this.rows.get(id);
     if (stored) return stored;
