@@ -43,6 +43,13 @@ export function typeOf(p: ParamSpec): string {
       return "string | Uint8Array";
     case "json":
       return "object | string";
+    case "date":
+    case "datetime":
+      return "Date | string";
+    case "files":
+      return "Record<string, string | Uint8Array> | string";
+    case "label":
+      return "string";
   }
 }
 

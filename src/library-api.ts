@@ -290,7 +290,7 @@ export interface ReadAllArgs {
  */
 export interface GetChatStructureArgs {
   /**
-   * Leave every value empty (true/false). Default: false. CLI: `--empty` / `-e`.
+   * true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
    */
   empty?: boolean;
 }
@@ -1071,14 +1071,14 @@ export interface Bitrix24Library {
    * Builds the template of CreateChat's --fields: each key with a description, or empty with --empty.
    *
    * Computed locally; sends nothing. CLI: `oint bitrix24 GetChatStructure`; Russian name: `ПолучитьСтруктуруЧата`.
-   * @param empty Leave every value empty (true/false). Default: false. CLI: `--empty` / `-e`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
    */
   getChatStructure(empty?: boolean | undefined): ResultOf<Def<"GetChatStructure">>;
   /**
    * Builds the template of CreateChat's --fields: each key with a description, or empty with --empty.
    *
    * Computed locally; sends nothing. CLI: `oint bitrix24 GetChatStructure`; Russian name: `ПолучитьСтруктуруЧата`.
-   * @param empty Leave every value empty (true/false). Default: false. CLI: `--empty` / `-e`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
    */
   ПолучитьСтруктуруЧата(empty?: boolean | undefined): ResultOf<Def<"GetChatStructure">>;
   /**

@@ -4,7 +4,7 @@
 // parameter names and docs, are generated into library-api.ts from the same definitions.
 import { catalogue } from "./catalogue/index.js";
 import type { Definition } from "./catalogue/define.js";
-import { bindPositional, invoke, planCall, runFlow, runLocal, type ArgValues } from "./catalogue/invoke.js";
+import { bindPositional, execute, runLocal, type ArgValues } from "./catalogue/invoke.js";
 import type { Bitrix24Functions, Bitrix24Library } from "./library-api.js";
 import { Bitrix24Client } from "./transport/client.js";
 import { inputError } from "./transport/errors.js";
@@ -21,7 +21,7 @@ const libraryName = (def: Definition) => def.name.charAt(0).toLowerCase() + def.
 function libraryFunction(def: Definition) {
   return def.kind === "local"
     ? (...args: unknown[]) => runLocal(def, bindPositional(def, args))
-    : (...args: unknown[]) => invoke(def, bindPositional(def, args));
+    : (...args: unknown[]) => execute(def, bindPositional(def, args));
 }
 
 const table: Record<string, unknown> = {};
@@ -53,21 +53,13 @@ function bindNamed(def: Definition, options: unknown, client: Bitrix24Client): A
   return values;
 }
 
-async function callBound(def: Definition, client: Bitrix24Client, options: unknown): Promise<unknown> {
-  const values = bindNamed(def, options, client);
-  if (def.kind === "local") return runLocal(def, values);
-  if (def.kind === "flow") return runFlow(def, values, client);
-  const plan = await planCall(def, values, client);
-  return client.send(plan.request);
-}
-
 for (const def of catalogue as readonly Definition[]) {
   const name = libraryName(def);
   if (name in Bitrix24Client.prototype) throw new Error(`catalogue function ${def.name} would hide Bitrix24Client.${name}`);
   const method = def.kind === "local" ? function (this: Bitrix24Client, options?: unknown) {
     return runLocal(def, bindNamed(def, options, this));
-  } : function (this: Bitrix24Client, options?: unknown) {
-    return callBound(def, this, options);
+  } : async function (this: Bitrix24Client, options?: unknown) {
+    return execute(def, bindNamed(def, options, this), { client: this });
   };
   Object.defineProperty(Bitrix24Client.prototype, name, { value: method, writable: true, configurable: true });
 }

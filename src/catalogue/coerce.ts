@@ -191,3 +191,75 @@ export async function toBinary(value: unknown, param: ParamSpec): Promise<Buffer
  * `Makefile`, `/srv/logo`. As Base64 it would be a few bytes of nothing; as a file name it is a typo.
  */
 const SHORT_WORD = /^[A-Za-z0-9/]{1,15}$/;
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+const localDate = (d: Date) => `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const localTime = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+const offsetOf = (d: Date) => {
+  const minutes = -d.getTimezoneOffset();
+  return `${minutes < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+};
+// yyyy-MM-dd, then optionally THH:mm[:ss[.fff]] (or a space), then optionally Z or ±hh[:]mm.
+const ISO_LIKE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+// dd.MM.yyyy [HH:mm[:ss]], as 1C users write dates.
+const DOTTED = /^(\d{2})\.(\d{2})\.(\d{4})(?:\s+(\d{2}:\d{2})(:\d{2})?)?$/;
+
+/** A date or date-time as its parts: the local date, time and zone as written (or of a Date, in local time). */
+function dateParts(value: unknown, param: ParamSpec): { date: string; time: string; zone?: string; instant?: Date } {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw inputError("is an invalid Date", param.name);
+    return { date: localDate(value), time: localTime(value), zone: offsetOf(value), instant: value };
+  }
+  const text = toText(value).trim();
+  const iso = ISO_LIKE.exec(text);
+  if (iso) {
+    const zone = iso[4] ? (iso[4].toUpperCase() === "Z" ? "Z" : iso[4].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2")) : undefined;
+    const time = `${iso[2] ?? "00:00"}${iso[3] ?? ":00"}`;
+    return { date: iso[1], time, zone, instant: zone ? new Date(`${iso[1]}T${time}${zone}`) : undefined };
+  }
+  const dotted = DOTTED.exec(text);
+  if (dotted) return { date: `${dotted[3]}-${dotted[2]}-${dotted[1]}`, time: `${dotted[4] ?? "00:00"}${dotted[5] ?? ":00"}` };
+  throw inputError(`expected a date (yyyy-MM-dd, yyyy-MM-ddTHH:mm:ss, with Z or an offset, or dd.MM.yyyy), got ${showInput(value)}`, param.name);
+}
+
+/** `yyyy-MM-dd` (OpenIntegrations' ДатаБезВремени); empty stays empty. */
+export function toDate(value: unknown, param: ParamSpec): string {
+  if (value === undefined || value === null || value === "") return "";
+  return dateParts(value, param).date;
+}
+
+/**
+ * ISO date-time as OpenIntegrations sends it: `yyyy-MM-ddTHH:mm:ss` ("local", ДатаISO), the same
+ * in UTC with `Z` ("utc", ДатаISOZ), or with the zone offset ("offset"). A value that names its zone
+ * is converted; one that does not is taken as written (and, for "offset", as this machine's time).
+ */
+export function toDateTime(value: unknown, param: ParamSpec): string {
+  if (value === undefined || value === null || value === "") return "";
+  const parts = dateParts(value, param);
+  const format = param.format ?? "local";
+  if (format === "utc") {
+    if (parts.instant && parts.zone !== "Z") return `${parts.instant.toISOString().slice(0, 19)}Z`;
+    return `${parts.date}T${parts.time}Z`;
+  }
+  if (format === "offset") {
+    const zone = parts.zone ?? offsetOf(new Date(`${parts.date}T${parts.time}`));
+    return `${parts.date}T${parts.time}${zone === "Z" ? "+00:00" : zone}`;
+  }
+  return `${parts.date}T${parts.time}`;
+}
+
+/** A map file name -> path, URL, bytes or Base64 as `[[name, base64], …]` (OpenIntegrations' NormalizeFiles). */
+export async function toFiles(value: unknown, param: ParamSpec): Promise<[string, string][]> {
+  if (value === undefined || value === null || value === "") return [];
+  const map = value instanceof Uint8Array ? undefined : await toMap(value, param);
+  if (!map) throw inputError("expected a map of file names to paths, URLs or bytes ({\"a.txt\": \"/path/a.txt\"})", param.name);
+  const out: [string, string][] = [];
+  for (const [name, content] of Object.entries(map)) out.push([name, (await toBinary(content, { ...param, name: `${param.name}.${name}` })).toString("base64")]);
+  return out;
+}
+
+/** One text as a label in every language Bitrix24 shows (`{ en, ru }`); empty stays empty. */
+export function toLabel(value: unknown): Record<string, string> | "" {
+  const text = toText(value);
+  return text ? { en: text, ru: text } : "";
+}

@@ -12,9 +12,13 @@ import type { Envelope } from "../transport/envelope.js";
  * - flag: true/false sent as "Y"/"N";
  * - boolean: true/false;
  * - binary: a file path, an http(s) URL (downloaded) or Base64 text; sent as Base64;
- * - json: any JSON structure (object or list) from text or a .json file, sent as it is.
+ * - json: any JSON structure (object or list) from text or a .json file, sent as it is;
+ * - date: a Date or date text, sent as `yyyy-MM-dd` (OpenIntegrations' ДатаБезВремени);
+ * - datetime: a Date or date-time text, sent as ISO `yyyy-MM-ddTHH:mm:ss` (see `format`);
+ * - files: a map file name -> path, URL, bytes or Base64, sent as `[[name, base64], …]` (feed posts);
+ * - label: one text sent as a label in every language, `{ en: text, ru: text }` (user fields).
  */
-export type ParamKind = "url" | "token" | "string" | "array" | "map" | "flag" | "boolean" | "binary" | "json";
+export type ParamKind = "url" | "token" | "string" | "array" | "map" | "flag" | "boolean" | "binary" | "json" | "date" | "datetime" | "files" | "label";
 
 export interface ParamSpec {
   /** Library parameter name (camelCase), also used in error messages of the library. */
@@ -24,14 +28,21 @@ export interface ParamSpec {
   /** CLI short option letter, exactly as OpenIntegrations' option index gives it. */
   readonly short: string;
   readonly kind: ParamKind;
-  /** REST field the value is sent as. Absent for url/token and for local functions' inputs. */
-  readonly field?: string;
+  /**
+   * Where the value goes in the payload: a top-level field (`DIALOG_ID`), a dotted path into nested
+   * objects (`FIELDS.TITLE`, `data.NAME`; a numeric part makes a list: `fileContent.1`), or several
+   * such targets (one value sent twice). Parents exist only for filled values, as OpenIntegrations
+   * leaves empty ones out. Absent for url/token and for local functions' inputs.
+   */
+  readonly field?: string | readonly string[];
   /** `spread`: the map's keys are copied to the top level of the payload (CreateChat, CreateUser). */
   readonly spread?: boolean;
   /** For arrays: what one element is. A bare scalar is wrapped; bare text is refused for objects. */
   readonly items?: "object" | "scalar";
   /** Send `"0"`/empty-looking values too (OpenIntegrations pre-converts some IDs to strings). */
   readonly keepEmpty?: boolean;
+  /** For datetime: "local" `yyyy-MM-ddTHH:mm:ss` (default), "utc" with `Z`, "offset" with the zone offset (`+03:00`). */
+  readonly format?: "local" | "utc" | "offset";
   /** For flags: true is sent as "N", false as "Y" (ChangeUserStatus: `--fire true` sends ACTIVE=N). */
   readonly invert?: boolean;
   /** A secret (client secret, auth code, refresh token): shown as *** in --test, --debug and errors. Tokens always are. */
@@ -84,6 +95,10 @@ export interface RestSpec extends CommonSpec {
   readonly replay: "safe" | "unsafe";
   /** Fields always sent, e.g. `MUTE: "Y"` for DisableChatNotifications. */
   readonly fixed?: Readonly<Record<string, unknown>>;
+  /** A named hook (src/catalogue/hooks.ts) for what data cannot say: a conditional payload, a post-processed answer. */
+  readonly hook?: import("./hooks.js").HookName;
+  /** Changes nothing on the portal (a read): what MCP's read-only mode offers and annotates. */
+  readonly readOnly?: true;
 }
 
 export interface LocalSpec extends CommonSpec {
@@ -106,6 +121,8 @@ export interface FlowSpec extends CommonSpec {
   readonly replay: "safe" | "unsafe";
   /** REST methods the flow calls, for help and docs. */
   readonly calls: readonly string[];
+  /** Changes nothing on the portal. */
+  readonly readOnly?: true;
   /** Does the work; gets the inputs by parameter name (defaults applied, required ones checked). */
   readonly perform: (values: Record<string, unknown>, ctx: FlowContext) => Promise<unknown>;
 }
@@ -184,6 +201,10 @@ export interface Values {
   boolean: boolean | string;
   binary: string | Uint8Array;
   json: object | string;
+  date: string | Date;
+  datetime: string | Date;
+  files: Record<string, string | Uint8Array> | string;
+  label: string;
 }
 
 type ArgOf<P extends ParamSpec> = Values[P["kind"]];
@@ -208,3 +229,65 @@ export type LibraryFunction<D> = D extends { readonly kind: "rest"; readonly par
     : D extends { readonly kind: "flow"; readonly params: infer P extends readonly ParamSpec[] }
       ? (...args: ArgsOf<P>) => Promise<ResultOf<D>>
       : never;
+
+// ---- Shorthands --------------------------------------------------------------------------------
+
+/** What an id-only function says: everything but its parameters, which are url, the ID and token. */
+export interface ByIdSpec extends Omit<RestSpec, "params"> {
+  /** The one ID parameter (`--task -t` sent as `taskId`, …); kind string, required. */
+  readonly id: { readonly name: string; readonly option: string; readonly short: string; readonly field: string; readonly description: string };
+  /** The token's short option when `t` is the ID's (default `t`). */
+  readonly tokenShort?: string;
+}
+
+/**
+ * `byId<boolean>()({ name, ru, region, summary, method, replay, id: { name: "taskId", option: "task",
+ * short: "t", field: "taskId", description: "Task ID" } })`: the ~45 functions of the form
+ * `(url, id, token) -> method({ field: id })`.
+ */
+export function byId<R = unknown>() {
+  return <const S extends ByIdSpec>(spec: S) => {
+    const { id, tokenShort, ...rest } = spec;
+    const params = [urlParam, { ...id, kind: "string", required: true } as const, tokenParam((tokenShort ?? "t") as S["tokenShort"] extends string ? S["tokenShort"] : "t")] as const;
+    return { ...rest, params, kind: "rest" } as Omit<S, "id" | "tokenShort"> & { readonly params: typeof params; readonly kind: "rest"; readonly __result?: R };
+  };
+}
+
+/** A structure template: field -> description, nested where the structure nests. */
+export type TemplateFields = { readonly [key: string]: string | TemplateFields | readonly (string | TemplateFields)[] };
+
+/** Empties every value of a template, keeping its shape (OpenIntegrations' `Clear`). */
+export function emptied(fields: TemplateFields): Record<string, unknown> {
+  const empty = (v: unknown): unknown => (typeof v === "string" ? "" : Array.isArray(v) ? v.map(empty) : Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, empty(x)])));
+  return empty(fields) as Record<string, unknown>;
+}
+
+export interface TemplateSpec extends Omit<CommonSpec, "params"> {
+  readonly fields: TemplateFields;
+  /** Also take `--map` (OpenIntegrations' AsMap: a map instead of a structure; the JSON is the same). */
+  readonly asMap?: boolean;
+  /** The `--empty` parameter's kind: "flag" (most) or "boolean". */
+  readonly emptyKind?: "flag" | "boolean";
+}
+
+/**
+ * `template()({ name, ru, region, summary, fields })`: the local functions that print a structure to
+ * fill (GetTasksFilterStructure, GetCalendarStructure, …): each key with its description, or with
+ * `--empty true` every value empty.
+ */
+export function template() {
+  return <const S extends TemplateSpec>(spec: S) => {
+    const { fields, asMap, emptyKind, ...rest } = spec;
+    const params = [
+      { name: "empty", option: "empty", short: "e", kind: emptyKind ?? "flag", default: false, description: "true: empty values instead of descriptions" },
+      ...(asMap ? [{ name: "asMap", option: "map", short: "m", kind: "flag", default: false, description: "Return a map (keys may then carry filter prefixes such as !ID); the JSON is the same" }] : []),
+    ] as const;
+    const build = (values: Record<string, unknown>) => (values.empty ? emptied(fields) : structuredClone(fields)) as { [K in keyof S["fields"]]: S["fields"][K] extends string ? string : unknown };
+    return { ...rest, params, build, kind: "local" } as Omit<S, "fields" | "asMap" | "emptyKind"> & {
+      readonly params: readonly ParamSpec[];
+      readonly build: typeof build;
+      readonly kind: "local";
+      readonly __result?: ReturnType<typeof build>;
+    };
+  };
+}

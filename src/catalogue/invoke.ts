@@ -5,7 +5,8 @@ import { sharedClient } from "../transport/connections.js";
 import { oauthTokenUrl } from "../transport/oauth-token.js";
 import { inputError } from "../transport/errors.js";
 import { checks, normalizers, summarize } from "./checks.js";
-import { isFilled, toArray, toBinary, toBoolean, toJson, toMap, toText } from "./coerce.js";
+import { isFilled, toArray, toBinary, toBoolean, toDate, toDateTime, toFiles, toJson, toLabel, toMap, toText } from "./coerce.js";
+import { hooks } from "./hooks.js";
 import type { Definition, FlowContext, FlowDefinition, LocalDefinition, ParamSpec, RestDefinition } from "./define.js";
 
 export type ArgValues = Record<string, unknown>;
@@ -45,6 +46,14 @@ async function coerce(param: ParamSpec, value: unknown): Promise<unknown> {
       return isFilled(value) ? (await toBinary(value, param)).toString("base64") : "";
     case "json":
       return toJson(value, param);
+    case "date":
+      return toDate(value, param);
+    case "datetime":
+      return toDateTime(value, param);
+    case "files":
+      return toFiles(value, param);
+    case "label":
+      return toLabel(value);
     default:
       return toText(value);
   }
@@ -71,9 +80,29 @@ export async function buildPayload(def: RestDefinition, values: ArgValues): Prom
     if (param.spread) {
       for (const [key, v] of Object.entries(value as object)) if (!(key in payload)) payload[key] = v;
     }
-    else if (param.kind === "flag" || param.keepEmpty ? value !== "" : isFilled(value)) payload[param.field!] = value;
+    else if (param.kind === "flag" || param.keepEmpty ? value !== "" : isFilled(value)) {
+      for (const target of typeof param.field === "string" ? [param.field] : (param.field ?? [])) setPath(payload, target, value);
+    }
   }
-  return { ...payload, ...def.fixed };
+  const sent = { ...payload, ...def.fixed };
+  const hook = def.hook ? hooks[def.hook] : undefined;
+  return hook?.payload ? hook.payload(sent, values) : sent;
+}
+
+/**
+ * Puts a value at a dotted path (`FIELDS.TITLE`), making the parents on the way: objects, or lists
+ * where the next part is a number (`fileContent.1`). Only filled values get here, so no parent is
+ * ever left empty.
+ */
+function setPath(payload: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let node = payload as Record<string, unknown>;
+  parts.slice(0, -1).forEach((part, i) => {
+    const next = node[part];
+    if (next === null || typeof next !== "object") node[part] = /^\d+$/.test(parts[i + 1]) ? [] : {};
+    node = node[part] as Record<string, unknown>;
+  });
+  node[parts[parts.length - 1]] = value;
 }
 
 export function runLocal(def: LocalDefinition, values: ArgValues): unknown {
@@ -112,11 +141,29 @@ export function runFlow(def: FlowDefinition, values: ArgValues, client?: Bitrix2
   return def.perform(full, ctx);
 }
 
-export async function invoke(def: Definition, values: ArgValues): Promise<unknown> {
+/** What running a function needs besides its values. */
+export interface RunOptions {
+  /** The connection; default: the shared client for the values' url and token. */
+  client?: Bitrix24Client;
+  /** --debug output for multi-step functions (secrets already masked by the caller). */
+  debug?: (line: string) => void;
+}
+
+/**
+ * Runs any function: computed locally, one REST call, or several. The one place the three kinds
+ * meet, for the library (positional and client-bound), the CLI and the MCP server.
+ */
+export async function execute(def: Definition, values: ArgValues, options: RunOptions = {}): Promise<unknown> {
   if (def.kind === "local") return runLocal(def, values);
-  if (def.kind === "flow") return runFlow(def, values);
-  const plan = await planCall(def, values);
-  return plan.client.send(plan.request);
+  if (def.kind === "flow") return runFlow(def, values, options.client, options.debug);
+  return sendPlan(await planCall(def, values, options.client), values);
+}
+
+/** Sends a planned call; the definition's hook may turn the answer into what the function returns. */
+export async function sendPlan(plan: CallPlan, values: ArgValues): Promise<unknown> {
+  const answer = await plan.client.send(plan.request);
+  const hook = plan.def.hook ? hooks[plan.def.hook] : undefined;
+  return hook?.result ? hook.result(answer, values) : answer;
 }
 
 /** The values of a definition's secret parameters (tokens included), to mask wherever they could show. */

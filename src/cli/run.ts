@@ -1,7 +1,7 @@
 // The `oint` command: `oint bitrix24 <Method> --option value ...`, generated from the catalogue.
 import { findFunction } from "../catalogue/index.js";
 import type { Definition } from "../catalogue/define.js";
-import { maskedValues, planCall, runFlow, runLocal, secretValues, withDefaults } from "../catalogue/invoke.js";
+import { execute, maskedValues, planCall, runLocal, secretValues, withDefaults } from "../catalogue/invoke.js";
 import { Bitrix24Client } from "../transport/client.js";
 import { Bitrix24Error, InputError, TransportError } from "../transport/errors.js";
 import { redactKnown, redactValue } from "../transport/redact.js";
@@ -64,23 +64,19 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
       });
       if (connection.tokenStore) client.oauth?.useStore(connection.tokenStore); // a profile's refresh, shared with other processes
     }
-    const plan = def.kind === "rest" ? await planCall(def, values, client) : undefined;
     if (global.test) {
       // The one place --test prints, always through redactShown. A multi-step function's later
       // requests depend on earlier answers: for it, the inputs are shown.
+      const plan = def.kind === "rest" ? await planCall(def, values, client) : undefined;
       const shown = plan
         ? plan.client.describe(plan.request)
         : { function: def.name, calls: def.kind === "flow" ? def.calls : [], values: maskedValues(def, withDefaults(def, values)), note: "multi-step function: nothing was sent" };
       emit(redactShown(shown, def, values, plan?.client ?? client), global.out);
       return EXIT.ok;
     }
-    if (def.kind === "flow") {
-      const secrets = secretValues(def, values);
-      const debug = global.debug ? (line: string) => complain(`debug: ${redactKnown(line, secrets)}`) : undefined;
-      emit(await runFlow(def, values, client, debug), global.out);
-      return EXIT.ok;
-    }
-    emit(await plan!.client.send(plan!.request), global.out);
+    const secrets = secretValues(def, values);
+    const debug = global.debug ? (line: string) => complain(`debug: ${redactKnown(line, secrets)}`) : undefined;
+    emit(await execute(def, values, { client, debug }), global.out);
     return EXIT.ok;
   } catch (error) {
     return report(error, def, command, client);

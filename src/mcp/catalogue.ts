@@ -5,21 +5,9 @@
 import { catalogue } from "../catalogue/index.js";
 import type { Definition, ParamSpec } from "../catalogue/define.js";
 
-/** REST method name endings that only read (`im.dialog.messages.get`, `user.fields`, `server.time`). */
-const READ_ENDINGS = new Set(["get", "list", "fields", "search", "current", "time"]);
-
-/**
- * A function changes nothing when it is computed locally, or calls one REST method that is safe to
- * replay and either is called with GET or is named as a read (`….get`, `….list`, `….fields`,
- * `….search`, `user.current`). Flows (uploads, the OAuth code exchange) always change something.
- * (A declarative `readOnly` on definitions would replace this rule.)
- */
+/** A function changes nothing when it is computed locally or its definition says it only reads (`readOnly`). */
 export function isReadOnly(def: Definition): boolean {
-  if (def.kind === "local") return true;
-  if (def.kind === "flow") return false;
-  if (def.replay !== "safe") return false;
-  const last = def.method.split(".").pop()!.toLowerCase();
-  return def.http === "GET" || READ_ENDINGS.has(last);
+  return def.kind === "local" || def.readOnly === true;
 }
 
 /**
@@ -149,6 +137,10 @@ const OPI_TYPES: Record<ParamSpec["kind"], string> = {
   flag: "Boolean",
   boolean: "Boolean",
   binary: "String, BinaryData",
+  date: "Date",
+  datetime: "Date",
+  files: "Map Of KeyAndValue",
+  label: "String",
 };
 
 export interface OpiParameter {

@@ -1,7 +1,7 @@
 // Runs one catalogue function for a tool call, on the same path as `oint bitrix24 …` (src/cli/run.ts):
 // planCall/runFlow/runLocal, the per-portal limiter and the retry/replay rules of the client. What
 // the CLI would print or report comes back as an Outcome; secrets are masked in all of it.
-import { maskedValues, planCall, runFlow, runLocal, secretValues, withDefaults } from "../catalogue/invoke.js";
+import { maskedValues, planCall, runFlow, runLocal, secretValues, sendPlan, withDefaults } from "../catalogue/invoke.js";
 import type { Definition } from "../catalogue/define.js";
 import type { Bitrix24Client } from "../transport/client.js";
 import { Bitrix24Error, InputError, TransportError, type RequestInfo } from "../transport/errors.js";
@@ -51,7 +51,7 @@ export async function execute(def: Definition, values: Record<string, unknown>, 
     const plan = await planCall(def, values, client);
     client = plan.client;
     if (test) return { ok: true, value: mask(redactValue(plan.client.describe(plan.request)), secrets()) };
-    return { ok: true, value: mask(await plan.client.send(plan.request), secrets()) };
+    return { ok: true, value: mask(await sendPlan(plan, values), secrets()) };
   } catch (error) {
     const clean = (text: string) => redactKnown(text, secrets());
     if (error instanceof InputError) return { ok: false, kind: "input", parameter: error.parameter, problem: clean(error.problem) };

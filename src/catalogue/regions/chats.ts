@@ -4,8 +4,8 @@
 // Two ways to name a chat (§3.2): the chat-management calls send the bare number as CHAT_ID
 // ("5", never "chat5"), the dialog calls send DIALOG_ID ("chat5" for a group chat, "7" for the
 // private dialog with user 7). Both use --chat, as OpenIntegrations does.
-import { local, rest, tokenParam, urlParam } from "../define.js";
-import type { ChatMessages, ChatStructure, Dialog, ImUser } from "./chat-types.js";
+import { rest, template, tokenParam, urlParam } from "../define.js";
+import type { ChatMessages, Dialog, ImUser } from "./chat-types.js";
 
 export type { ChatMessage, ChatMessages, ChatStructure, Dialog, ImUser } from "./chat-types.js";
 
@@ -78,6 +78,7 @@ export const getChatUsers = rest<number[]>()({
   summary: "Returns the IDs of a chat's members (an empty list when you may not see them)",
   method: "im.chat.user.list",
   replay: "safe",
+  readOnly: true,
   params: [urlParam, chatIdParam, tokenParam()],
 });
 
@@ -98,6 +99,7 @@ export const getUsers = rest<Record<string, ImUser | null>>()({
   summary: "Returns users by ID, keyed by ID (null for an unknown ID)",
   method: "im.user.list.get",
   replay: "safe",
+  readOnly: true,
   params: [
     urlParam,
     { name: "userIds", option: "users", short: "s", kind: "array", items: "scalar", field: "ID", required: true, nonEmpty: true, description: "User IDs: a JSON array ([1,2]), one ID, or a path to a .json file" },
@@ -215,6 +217,7 @@ export const getChatMessagesList = rest<ChatMessages>()({
   summary: "Returns 20 messages of a dialog: the newest, those before --last, or those after --first (0 = from the start)",
   method: "im.dialog.messages.get",
   replay: "safe",
+  readOnly: true,
   params: [
     urlParam,
     dialogParam,
@@ -231,6 +234,7 @@ export const getDialog = rest<Dialog>()({
   summary: "Returns a chat or private dialog: title, owner, colour, counters, permissions, …",
   method: "im.dialog.get",
   replay: "safe",
+  readOnly: true,
   params: [urlParam, dialogParam, tokenParam()],
 });
 
@@ -241,6 +245,7 @@ export const getChatMembersList = rest<ImUser[]>()({
   summary: "Returns the members of a chat or dialog as user objects (with total)",
   method: "im.dialog.users.list",
   replay: "safe",
+  readOnly: true,
   params: [urlParam, dialogParam, tokenParam()],
 });
 
@@ -261,6 +266,7 @@ export const getUserStatus = rest<string>()({
   summary: "Returns the caller's status: online, dnd or away",
   method: "im.user.status.get",
   replay: "safe",
+  readOnly: true,
   params: [urlParam, tokenParam()],
 });
 
@@ -289,25 +295,21 @@ export const readAll = rest<boolean>()({
 });
 
 // OpenIntegrations' English template text (fixtures/opi-samples/GetChatStructure.json).
-const CHAT_TEMPLATE: ChatStructure = {
-  TYPE: "<Chat type OPEN (Public) | CHAT (Private)>",
-  TITLE: "<Chat title>",
-  DESCRIPTION: "<Chat description>",
-  COLOR: "<Chat color: RED, GREEN, MINT, LIGHT_BLUE, DARK_BLUE, PURPLE, AQUA, ...>",
-  MESSAGE: "<First chat message>",
-  USERS: "<Chat members array>",
-  AVATAR: "<Base64 chat picture>",
-  OWNER_ID: "<ID of chat owner. Current user by default>",
-};
-
-export const getChatStructure = local()({
+export const getChatStructure = template()({
   name: "GetChatStructure",
   ru: "ПолучитьСтруктуруЧата",
   region,
   summary: "Builds the template of CreateChat's --fields: each key with a description, or empty with --empty",
-  params: [{ name: "empty", option: "empty", short: "e", kind: "flag", default: false, description: "Leave every value empty (true/false)" }],
-  build: (values): ChatStructure =>
-    values.empty ? (Object.fromEntries(Object.keys(CHAT_TEMPLATE).map((k) => [k, ""])) as unknown as ChatStructure) : { ...CHAT_TEMPLATE },
+  fields: {
+    TYPE: "<Chat type OPEN (Public) | CHAT (Private)>",
+    TITLE: "<Chat title>",
+    DESCRIPTION: "<Chat description>",
+    COLOR: "<Chat color: RED, GREEN, MINT, LIGHT_BLUE, DARK_BLUE, PURPLE, AQUA, ...>",
+    MESSAGE: "<First chat message>",
+    USERS: "<Chat members array>",
+    AVATAR: "<Base64 chat picture>",
+    OWNER_ID: "<ID of chat owner. Current user by default>",
+  },
 });
 
 export const chatFunctions = [

@@ -65,6 +65,7 @@ export const getChatFilesFolder = rest<{ ID: number }>()({
   summary: "Returns the chat's Drive folder for files ({\"ID\": folder ID}), created on first use",
   method: "im.disk.folder.get",
   replay: "safe",
+  readOnly: true,
   params: [
     urlParam,
     { name: "chatId", option: "chat", short: "c", kind: "string", field: "CHAT_ID", required: true, description: "Chat ID (a number, without the chat prefix)" },

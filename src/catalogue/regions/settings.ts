@@ -13,6 +13,7 @@ export const serverTime = rest<string>()({
   method: "server.time",
   http: "GET",
   replay: "safe",
+  readOnly: true,
   params: [urlParam, tokenParam()],
 });
 

@@ -1,5 +1,5 @@
 // Users management (OpenIntegrations region `УправлениеПользователями`), opi-bitrix24.md §2.16.
-import { local, rest, tokenParam, urlParam } from "../define.js";
+import { rest, template, tokenParam, urlParam } from "../define.js";
 
 const region = "Users management";
 
@@ -55,6 +55,7 @@ export const getCurrentUser = rest<PortalUser>()({
   summary: "Returns the user the webhook or token acts as",
   method: "user.current",
   replay: "safe",
+  readOnly: true,
   params: [urlParam, tokenParam()],
 });
 
@@ -65,6 +66,7 @@ export const getUser = rest<PortalUser[]>()({
   summary: "Returns a user by ID; the result is a list (of one user) with `total`",
   method: "user.get",
   replay: "safe",
+  readOnly: true,
   params: [urlParam, userIdParam, tokenParam()],
 });
 
@@ -110,6 +112,7 @@ export const findUsers = rest<PortalUser[]>()({
   summary: "Finds users by a filter (see GetUserFilterStructure); the result is a list, 50 per page",
   method: "user.search",
   replay: "safe",
+  readOnly: true,
   params: [
     urlParam,
     { name: "filter", option: "filter", short: "f", kind: "map", field: "FILTER", required: true, description: "Filter: JSON object, e.g. {\"LAST_NAME\":\"Ivanova\"}, or a path to a .json file" },
@@ -125,25 +128,23 @@ export const getUserFieldsStructure = rest<Record<string, string>>()({
   summary: "Returns the user fields with their names (for CreateUser and UpdateUser)",
   method: "user.fields",
   replay: "safe",
+  readOnly: true,
   params: [urlParam, tokenParam()],
 });
 
-const FILTER_TEMPLATE = {
-  NAME: "<name>",
-  LAST_NAME: "<surname>",
-  WORK_POSITION: "<position>",
-  UF_DEPARTMENT_NAME: "<department name>",
-  USER_TYPE: "<type: employee, extranet, email>",
-};
-
-export const getUserFilterStructure = local()({
+export const getUserFilterStructure = template()({
   name: "GetUserFilterStructure",
   ru: "ПолучитьСтруктуруФильтраПользователей",
   region,
   summary: "Builds a filter template for FindUsers: field -> description (or empty values with --empty true)",
-  params: [{ name: "empty", option: "empty", short: "e", kind: "boolean", default: false, description: "true: empty values instead of descriptions" }],
-  build: (values): Record<keyof typeof FILTER_TEMPLATE, string> =>
-    values.empty ? { NAME: "", LAST_NAME: "", WORK_POSITION: "", UF_DEPARTMENT_NAME: "", USER_TYPE: "" } : { ...FILTER_TEMPLATE },
+  emptyKind: "boolean",
+  fields: {
+    NAME: "<name>",
+    LAST_NAME: "<surname>",
+    WORK_POSITION: "<position>",
+    UF_DEPARTMENT_NAME: "<department name>",
+    USER_TYPE: "<type: employee, extranet, email>",
+  },
 });
 
 export const userFunctions = [
