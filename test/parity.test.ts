@@ -84,6 +84,14 @@ describe("the catalogue's invariants", () => {
     }
   });
 
+  it("a function that only reads is safe to replay, and a read-only REST function is called as a read", () => {
+    for (const def of defs) {
+      if (def.kind === "local" || !def.readOnly) continue;
+      assert.equal(def.replay, "safe", `${def.name} reads, so a replay is harmless`);
+      if (def.kind === "rest") assert.match(def.method, /\.(get\w*|list|fields|search|current|time|getlist|getFields)$/i, `${def.name}: ${def.method}`);
+    }
+  });
+
   it("every function's region is one of the region table's", () => {
     const known = new Set(REGIONS.map((r) => r.en));
     for (const def of defs) assert.ok(known.has(def.region), `${def.name}: ${def.region}`);
