@@ -17,6 +17,7 @@ import { avatarRoutes } from "./routes/avatar-routes.js";
 import { diskRoutes } from "./routes/disk-routes.js";
 import { OAuthServer, type OAuthOptions } from "./routes/oauth.js";
 import { PortalData, persistAfterEachRequest } from "./data/persistence.js";
+import { seedSyntheticDeals } from "./data/deals.js";
 
 export { Credentials, randomSecret, type TokenGrant, type TokenCheck } from "./http/auth.js";
 export { paged, PagedResult, type TimeBlock } from "./http/envelope.js";
@@ -96,6 +97,8 @@ export interface PortalOptions {
   faults?: FaultSpec[];
   /** Synthetic CRM leads 1..N, computed on demand (100,000 cost nothing at start). */
   leads?: number;
+  /** Synthetic CRM deals 1..N in pipeline 0, computed on demand like leads (for benches: walking or updating many deals). */
+  deals?: number;
   /** Serve HTTPS: true = a fresh self-signed certificate (made in-process), or a given pair. */
   https?: true | TlsPair;
   /** The OAuth server (/oauth/authorize/, /oauth/token/): apps, token/code lifetimes (oauth.ts). */
@@ -187,6 +190,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
   const faults = new Faults(credentials);
   if (options.faults) faults.add(...options.faults);
   if (options.leads && !saved) state.leads.seedSynthetic(options.leads); // a saved portal keeps its leads
+  if (options.deals && !saved) seedSyntheticDeals(state, options.deals);
   const tls = options.https === true ? selfSignedCertificate(host) : options.https;
 
   const requests = new RequestLog(options.requestLog ?? options.maxRecordedRequests ?? DEFAULT_REQUEST_LOG);
