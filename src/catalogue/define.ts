@@ -55,7 +55,7 @@ export interface ParamSpec {
   /** For lists and objects: an empty one (`[]`, `{}`) is refused; it would widen or void the call (GetUsers: `[]` lists everyone). */
   readonly nonEmpty?: boolean;
   /** Applied when the value is absent; shown in help. */
-  readonly default?: string | boolean;
+  readonly default?: string | boolean | number;
   readonly description: string;
 }
 

@@ -83,7 +83,7 @@ export function inputSchema(def: Definition): Record<string, unknown> {
     const schema = propertySchema(p);
     // Defaults that mean "nothing" ("") are left out; booleans and real values are shown.
     if (p.default !== undefined && p.default !== "") {
-      schema.default = (p.kind === "flag" || p.kind === "boolean") && typeof p.default === "string" ? p.default === "true" : p.default;
+      schema.default = (p.kind === "flag" || p.kind === "boolean") && typeof p.default === "string" ? p.default === "true" : typeof p.default === "number" ? String(p.default) : p.default;
     }
     properties[p.option] = schema;
     if (p.required) required.push(p.option);
@@ -147,7 +147,7 @@ export interface OpiParameter {
   name: string;
   types: string;
   description: string;
-  default_value: string | boolean;
+  default_value: string | boolean | number;
 }
 
 /** As OpenIntegrations lists them: required ones with "", empty defaults as "Empty value". */
