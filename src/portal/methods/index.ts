@@ -12,11 +12,13 @@ import { imUserMethods } from "./im-user.js";
 import { userMethods } from "./user.js";
 import { batchMethods } from "./batch.js";
 import { crmLeadMethods } from "./crm-lead.js";
+import { calendarMethods } from "./calendar.js";
 import { crmDealMethods } from "./crm-deal.js";
 
 export function registerDefaultMethods(registry: MethodRegistry): MethodRegistry {
   return registry.registerAll(serverMethods).registerAll(imMessageMethods).registerAll(imDialogMethods).registerAll(imLikeReadMethods).registerAll(imFileMethods).registerAll(imNotifyMethods).registerAll(userMethods)
     .registerAll(batchMethods).registerAll(crmLeadMethods)
+    .registerAll(calendarMethods)
     .registerAll(crmDealMethods)
     .registerAll(imChatMethods).registerAll(imChatDialogMethods).registerAll(imUserMethods);
 }
