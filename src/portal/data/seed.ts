@@ -1,6 +1,7 @@
 // The demo company every fresh portal starts with: an administrator (user 1, the webhook owner),
 // four colleagues, and the "General" open chat (chat id 1) with everyone in it.
 import type { PortalState, UserRecord } from "./state.js";
+import { seedDepartments } from "./departments.js";
 
 type SeedUser = Omit<UserRecord, "active" | "status" | "lastActivity" | "website" | "isAdmin"> & { isAdmin?: boolean };
 
@@ -70,6 +71,7 @@ const USERS: SeedUser[] = [
 
 export function seedPortal(state: PortalState): void {
   const now = state.now();
+  seedDepartments(state); // 1 Example Company (the top), 2 Sales, 3 Development, 4 Accounting
   for (const user of USERS) {
     state.addUser({ ...user, active: true, status: "online", lastActivity: now, website: "", isAdmin: user.isAdmin ?? false });
   }

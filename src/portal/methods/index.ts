@@ -14,11 +14,13 @@ import { batchMethods } from "./batch.js";
 import { crmLeadMethods } from "./crm-lead.js";
 import { calendarMethods } from "./calendar.js";
 import { crmDealMethods } from "./crm-deal.js";
+import { departmentMethods } from "./department.js";
 
 export function registerDefaultMethods(registry: MethodRegistry): MethodRegistry {
   return registry.registerAll(serverMethods).registerAll(imMessageMethods).registerAll(imDialogMethods).registerAll(imLikeReadMethods).registerAll(imFileMethods).registerAll(imNotifyMethods).registerAll(userMethods)
     .registerAll(batchMethods).registerAll(crmLeadMethods)
     .registerAll(calendarMethods)
     .registerAll(crmDealMethods)
+    .registerAll(departmentMethods)
     .registerAll(imChatMethods).registerAll(imChatDialogMethods).registerAll(imUserMethods);
 }

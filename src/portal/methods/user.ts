@@ -12,6 +12,7 @@ import type { PortalState, UserRecord } from "../data/state.js";
 import { parseFilter, parseOrder, readStart, resolveSelect, runQuery } from "../engine/query.js";
 import { lowerBound, type RowSource } from "../engine/store.js";
 import type { EntityDef, FieldDef, FieldType, Row } from "../engine/types.js";
+import { departmentName } from "../data/departments.js";
 
 /** Every user field with its title, in Bitrix24's order (user.fields; the order users print in). */
 const USER_FIELDS: Record<string, string> = {
@@ -85,9 +86,9 @@ const ALWAYS = new Set(["ID", "XML_ID", "ACTIVE", "NAME", "LAST_NAME", "EMAIL", 
 /** Set by the portal, never by user.add / user.update. */
 const READ_ONLY = new Set(["ID", "TITLE", "LAST_LOGIN", "DATE_REGISTER", "IS_ONLINE", "TIMESTAMP_X", "LAST_ACTIVITY_DATE", "USER_TYPE"]);
 
-/** Department names for UF_DEPARTMENT_NAME filters (the seed's departments 1-4). */
-const DEPARTMENTS: Record<number, string> = { 1: "Example Company", 2: "Sales", 3: "Development", 4: "Accounting" };
-const departmentName = (id: number) => DEPARTMENTS[id] ?? `Department ${id}`;
+/** The portal a listed user row belongs to, for UF_DEPARTMENT_NAME (names from department.*). */
+const portalOfRow = new WeakMap<Row, PortalState>();
+const departmentNamesOf = (row: Row) => departmentsOf(row).map((id) => { const state = portalOfRow.get(row); return state ? departmentName(state, id) : ""; });
 
 const PAGE = 50;
 const COLORS = ["#df532d", "#ab7761", "#728f7a", "#29619b", "#4ba984", "#8474c8", "#e89d2a"];
@@ -283,7 +284,7 @@ export const userEntity: EntityDef = {
   version: 1,
   fields: Object.fromEntries(Object.entries(USER_FIELDS).map(([name, title]) => [name, userFieldDef(name, title)])),
   filterOnly: {
-    UF_DEPARTMENT_NAME: { type: "string", value: (row) => departmentsOf(row).map(departmentName) },
+    UF_DEPARTMENT_NAME: { type: "string", value: departmentNamesOf },
     NAME_SEARCH: { type: "string", value: searchText },
     FIND: { type: "string", value: searchText },
   },
@@ -294,7 +295,7 @@ function departmentsOf(row: Row): number[] {
 }
 
 function searchText(row: Row): string {
-  return [row.NAME, row.LAST_NAME, row.SECOND_NAME, row.EMAIL, row.WORK_POSITION, ...departmentsOf(row).map(departmentName)].filter((v) => typeof v === "string" && v !== "").join(" ");
+  return [row.NAME, row.LAST_NAME, row.SECOND_NAME, row.EMAIL, row.WORK_POSITION, ...departmentNamesOf(row)].filter((v) => typeof v === "string" && v !== "").join(" ");
 }
 
 /** The portal's users as a row source, in ID order. */
@@ -312,7 +313,10 @@ function userSource(state: PortalState): RowSource {
     get(id) {
       let row = rows.get(id);
       const user = byId.get(id);
-      if (!row && user) rows.set(id, (row = renderRestUser(state, user, "list")));
+      if (!row && user) {
+        rows.set(id, (row = renderRestUser(state, user, "list")));
+        portalOfRow.set(row, state);
+      }
       return row;
     },
   };
