@@ -171,8 +171,8 @@ describe("named hooks", () => {
     params: [
       urlParam,
       { name: "taskId", option: "task", short: "t", kind: "string", field: "id", required: true, description: "Task" },
-      { name: "before", option: "before", short: "b", kind: "string", field: "before", default: "0", description: "Before" },
-      { name: "after", option: "after", short: "a", kind: "string", field: "after", default: "0", keepEmpty: true, description: "After" },
+      { name: "before", option: "before", short: "b", kind: "string", field: "before", default: 0, description: "Before" },
+      { name: "after", option: "after", short: "a", kind: "string", field: "after", default: 0, keepEmpty: true, description: "After" },
       tokenParam("k"),
     ],
   });
@@ -181,6 +181,9 @@ describe("named hooks", () => {
     assert.deepEqual(await received(move, { taskId: 1, before: 5, after: 9 }), { id: "1", before: "5" });
     assert.deepEqual(await received(move, { taskId: 1, after: 9 }), { id: "1", after: "9" });
     assert.deepEqual(await received(move, { taskId: 1 }), { id: "1", after: "0" });
+    // As OpenIntegrations' code: the text "0" is a filled before, the number 0 is not; an empty after is left out.
+    assert.deepEqual(await received(move, { taskId: 1, before: "0" }), { id: "1", before: "0" });
+    assert.deepEqual(await received(move, { taskId: 1, before: 0, after: "" }), { id: "1" });
   });
 });
 

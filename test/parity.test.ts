@@ -25,7 +25,8 @@ function opiMethod(f: OpiIndexEntry): string {
 /** A definition's default as the index writes it: null when required, "Пустое значение" when empty. */
 function indexDefault(p: ParamSpec): string | null {
   if (p.required) return null;
-  if (p.default === undefined || p.default === "") return "Пустое значение";
+  // OpenIntegrations' index writes a default of the number 0 (an unfilled value to 1C) as empty too.
+  if (p.default === undefined || p.default === "" || p.default === 0) return "Пустое значение";
   return String(p.default);
 }
 

@@ -2,7 +2,6 @@
 // so definitions stay declarative. A hook may reshape the payload before it is sent (a conditional
 // field) and the answer after it comes back (a structure computed from it).
 import type { Envelope } from "../transport/envelope.js";
-import { isFilled } from "./coerce.js";
 
 export interface Hook {
   /** The payload about to be sent, built from the definition; returns the one to send. */
@@ -11,11 +10,16 @@ export interface Hook {
   result?: (answer: Envelope<unknown>, values: Record<string, unknown>) => unknown;
 }
 
-/** `before` when it is filled, else `after` (MoveTaskToKanbanStage: one anchor, "0" included). */
+/**
+ * MoveTaskToKanbanStage's one anchor, as OpenIntegrations' code sends it: `before` when it is filled
+ * (the text "0" is; the number 0, its default, is not and is already left out), else `after`, which
+ * OpenIntegrations turns into text first, so its default 0 goes as "0" (the definition marks it
+ * keepEmpty) and only an empty text leaves it out.
+ */
 function oneAnchor(payload: Record<string, unknown>): Record<string, unknown> {
   const { before, after, ...rest } = payload;
-  if (isFilled(before) && before !== "0") return { ...rest, before };
-  return { ...rest, after: after ?? "0" };
+  if (before !== undefined) return { ...rest, before };
+  return after === undefined ? rest : { ...rest, after };
 }
 
 const registry = {

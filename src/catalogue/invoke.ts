@@ -80,7 +80,9 @@ export async function buildPayload(def: RestDefinition, values: ArgValues): Prom
     if (param.spread) {
       for (const [key, v] of Object.entries(value as object)) if (!(key in payload)) payload[key] = v;
     }
-    else if (param.kind === "flag" || param.keepEmpty ? value !== "" : isFilled(value)) {
+    // 1C's ValueIsFilled looks at the value as given: the number 0 (a default such as the list
+    // offset) is left out, while the text "0" is sent (keepEmpty: "0" whatever its form).
+    else if (param.kind === "flag" || param.keepEmpty ? value !== "" : isFilled(value) && full[param.name] !== 0) {
       for (const target of typeof param.field === "string" ? [param.field] : (param.field ?? [])) setPath(payload, target, value);
     }
   }
