@@ -15,6 +15,7 @@ import { crmLeadMethods } from "./crm-lead.js";
 import { calendarMethods } from "./calendar.js";
 import { crmDealMethods } from "./crm-deal.js";
 import { departmentMethods } from "./department.js";
+import { logBlogpostMethods } from "./log-blogpost.js";
 
 export function registerDefaultMethods(registry: MethodRegistry): MethodRegistry {
   return registry.registerAll(serverMethods).registerAll(imMessageMethods).registerAll(imDialogMethods).registerAll(imLikeReadMethods).registerAll(imFileMethods).registerAll(imNotifyMethods).registerAll(userMethods)
@@ -22,5 +23,6 @@ export function registerDefaultMethods(registry: MethodRegistry): MethodRegistry
     .registerAll(calendarMethods)
     .registerAll(crmDealMethods)
     .registerAll(departmentMethods)
+    .registerAll(logBlogpostMethods)
     .registerAll(imChatMethods).registerAll(imChatDialogMethods).registerAll(imUserMethods);
 }
