@@ -13,6 +13,7 @@ import { userMethods } from "./user.js";
 import { batchMethods } from "./batch.js";
 import { crmLeadMethods } from "./crm-lead.js";
 import { calendarMethods } from "./calendar.js";
+import { timemanMethods } from "./timeman.js";
 import { crmDealMethods } from "./crm-deal.js";
 import { departmentMethods } from "./department.js";
 import { logBlogpostMethods } from "./log-blogpost.js";
@@ -21,6 +22,7 @@ export function registerDefaultMethods(registry: MethodRegistry): MethodRegistry
   return registry.registerAll(serverMethods).registerAll(imMessageMethods).registerAll(imDialogMethods).registerAll(imLikeReadMethods).registerAll(imFileMethods).registerAll(imNotifyMethods).registerAll(userMethods)
     .registerAll(batchMethods).registerAll(crmLeadMethods)
     .registerAll(calendarMethods)
+    .registerAll(timemanMethods)
     .registerAll(crmDealMethods)
     .registerAll(departmentMethods)
     .registerAll(logBlogpostMethods)
