@@ -49,6 +49,8 @@ export interface ServerDeps {
 export interface ExtraRoute {
   /** Path prefix it serves, e.g. "/upload/". */
   readonly prefix: string;
+  /** The route reads the request body itself, as it arrives (an upload), instead of being given it whole. */
+  readonly streamsBody?: boolean;
   handle(ctx: ExtraRouteContext): void | Promise<void>;
 }
 
@@ -95,6 +97,18 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   if (!route && !extra) return refuse(sendNotFound);
   if (route?.kind === "webhook" && deps.credentials.checkWebhook(route.userId, route.secret) === null) {
     return refuse((r) => sendError(r, invalidCredentials()));
+  }
+
+  if (extra?.streamsBody) {
+    // The log keeps the body's start, as for any request; the route reads the body as it comes.
+    const head: Buffer[] = [];
+    let seen = 0;
+    req.on("data", (chunk: Buffer) => {
+      if (seen < BODY_KEPT_BYTES) head.push(chunk.subarray(0, BODY_KEPT_BYTES - seen));
+      seen += chunk.length;
+    });
+    await extra.handle({ req, res, url: url!, body: Buffer.alloc(0), state: deps.state, portalUrl: deps.portalUrl() });
+    return record(Buffer.concat(head), {}, seen);
   }
 
   let raw: Buffer;
@@ -154,16 +168,16 @@ function parseUrl(target: string | undefined): URL | null {
  * added when the answer has been sent.
  */
 function recorder(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, url: URL | null, route: Route | null, query: Params) {
-  return (raw?: Buffer, params?: Params): void => {
+  return (raw?: Buffer, params?: Params, size = raw?.length): void => {
     if (deps.requests.capacity === 0) return deps.requests.count();
-    const large = raw !== undefined && raw.length > BODY_KEPT_BYTES;
+    const large = raw !== undefined && (size ?? 0) > BODY_KEPT_BYTES;
     const entry: RecordedRequest = {
       httpMethod: req.method ?? "GET",
       path: url ? url.pathname : (req.url ?? "").split("?")[0].slice(0, BODY_KEPT_BYTES),
       query,
       headers: flattenHeaders(req),
       body: raw ? keptBody(raw) : "",
-      bodyBytes: raw ? raw.length : declaredLength(req),
+      bodyBytes: raw ? (size ?? raw.length) : declaredLength(req),
       params: params === undefined ? { ...query } : large ? summarizeParams(params) : params,
       restMethod: route && route.kind !== "unknown" ? route.method : null,
     };

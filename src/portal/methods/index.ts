@@ -12,6 +12,7 @@ import { imUserMethods } from "./im-user.js";
 import { userMethods } from "./user.js";
 import { batchMethods } from "./batch.js";
 import { crmLeadMethods } from "./crm-lead.js";
+import { diskMethods } from "./disk.js";
 import { calendarMethods } from "./calendar.js";
 import { timemanMethods } from "./timeman.js";
 import { crmDealMethods } from "./crm-deal.js";
@@ -19,7 +20,7 @@ import { departmentMethods } from "./department.js";
 import { logBlogpostMethods } from "./log-blogpost.js";
 
 export function registerDefaultMethods(registry: MethodRegistry): MethodRegistry {
-  return registry.registerAll(serverMethods).registerAll(imMessageMethods).registerAll(imDialogMethods).registerAll(imLikeReadMethods).registerAll(imFileMethods).registerAll(imNotifyMethods).registerAll(userMethods)
+  return registry.registerAll(serverMethods).registerAll(imMessageMethods).registerAll(imDialogMethods).registerAll(imLikeReadMethods).registerAll(imFileMethods).registerAll(diskMethods).registerAll(imNotifyMethods).registerAll(userMethods)
     .registerAll(batchMethods).registerAll(crmLeadMethods)
     .registerAll(calendarMethods)
     .registerAll(timemanMethods)

@@ -1,58 +1,73 @@
-// How Drive files look on the wire, in the three shapes Bitrix24 uses (key order as in
-// fixtures/opi-samples): the disk object of disk.* methods (UploadFileToFolder.json), the im file
-// object (SendFile.json `FILES`, im.dialog.messages.get `files`) and the file model
-// (SendFile.json `FILE_MODELS`).
+// How Drive objects look on the wire (key order as in fixtures/opi-samples): the disk object of
+// disk.* methods, the storage, the version, the im file object (SendFile.json `FILES`,
+// im.dialog.messages.get `files`) and the file model (SendFile.json `FILE_MODELS`).
+//
+// A disk object read from the store prints every value as a string (GetFileInformation.json,
+// GetFolderItems.json); one the method has just made prints its ids and counters as numbers and
+// DELETED_BY as null (UploadFileToFolder.json, CreateSubfolder.json, MakeFileCopy.json), and a
+// value the method has just set prints as the number it set (MoveFolder.json's PARENT_ID,
+// disk.file.uploadversion's GLOBAL_CONTENT_VERSION): the PHP object's own values, as Bitrix24 does.
 import { atom } from "../http/dates.js";
-import { diskTypeFile, etagOf, extensionOf, imFileType, type DiskFileRecord, type DiskFolderRecord } from "../data/disk.js";
+import { diskDialect } from "../engine/dialect-disk.js";
+import { diskTypeFile, extensionOf, imFileType, type DiskRow, type DiskStore } from "../data/disk.js";
+import { FILE_PRINT, FOLDER_PRINT, objectEntity, storageEntity, versionEntity } from "../data/disk-entities.js";
+import type { Row } from "../engine/types.js";
 import type { MessageRecord, PortalState } from "../data/state.js";
 
 /** Served by the portal's /download/ route; the token is the file's own, no webhook secret. */
-export const downloadPath = (file: DiskFileRecord) => `/download/${file.downloadToken}`;
+export const downloadPath = (file: DiskRow) => `/download/${String(file.DOWNLOAD_TOKEN)}`;
 
-/** disk.file.get / the upload answer: UPPER_CASE keys, ids partly as strings, like Bitrix24. */
-export function renderDiskFile(file: DiskFileRecord, folder: DiskFolderRecord | undefined, portalUrl: string) {
-  return {
-    ID: file.id,
-    NAME: file.name,
-    CODE: null,
-    STORAGE_ID: String(file.storageId),
-    TYPE: "file",
-    PARENT_ID: String(file.parentId),
-    DELETED_TYPE: 0,
-    GLOBAL_CONTENT_VERSION: 1,
-    FILE_ID: file.fileId,
-    SIZE: String(file.bytes.length),
-    CREATE_TIME: atom(file.createTime),
-    UPDATE_TIME: atom(file.updateTime),
-    DELETE_TIME: null,
-    CREATED_BY: String(file.createdBy),
-    UPDATED_BY: String(file.updatedBy),
-    DELETED_BY: null,
-    DOWNLOAD_URL: portalUrl + downloadPath(file),
-    DETAIL_URL: `${portalUrl}/docs/file/${folder?.name ?? "files"}/${file.name}`,
-  };
+/** How a disk object prints: as read (all strings), as just made, or with some values just set. */
+export type ObjectPrint = { made?: boolean; numbers?: readonly string[] };
+
+/** Values a just-made object prints as numbers (the rest of the row still prints as text). */
+const MADE_NUMBERS = ["ID", "REAL_OBJECT_ID", "DELETED_TYPE", "GLOBAL_CONTENT_VERSION", "FILE_ID"];
+
+export function renderDiskObject(disk: DiskStore, row: DiskRow, portalUrl: string, print: ObjectPrint = {}) {
+  const isFile = row.TYPE === "file";
+  const names = isFile ? FILE_PRINT : FOLDER_PRINT;
+  const out = diskDialect.render(row, objectEntity.fields, names) as Record<string, unknown>;
+  const numbers = [...(print.made ? MADE_NUMBERS : []), ...(print.numbers ?? [])];
+  for (const name of numbers) if (name in out && row[name] != null) out[name] = Number(row[name]);
+  if (print.made && !row.DELETED_BY) out.DELETED_BY = null;
+  const path = disk.pathOf(row);
+  if (isFile) out.DOWNLOAD_URL = portalUrl + downloadPath(row);
+  out.DETAIL_URL = `${portalUrl}/docs/${isFile ? "file" : "path"}/${path}`;
+  return out;
+}
+
+export function renderStorage(storage: Row) {
+  return diskDialect.render(storage, storageEntity.fields, Object.keys(storageEntity.fields));
+}
+
+export function renderVersion(version: Row, portalUrl: string) {
+  const out = diskDialect.render(version, versionEntity.fields, ["ID", "OBJECT_ID", "SIZE", "NAME", "GLOBAL_CONTENT_VERSION", "CREATE_TIME", "CREATED_BY"]) as Record<string, unknown>;
+  out.DOWNLOAD_URL = `${portalUrl}/download/${String(version.DOWNLOAD_TOKEN)}`;
+  return out;
 }
 
 /**
  * The im file object. im.disk.file.commit answers with PHP DateTime objects that Bitrix24
  * serialises as `{}` (see SendFile.json), im.dialog.messages.get with ISO dates.
  */
-export function renderImFile(file: DiskFileRecord, chatId: number, state: PortalState, portalUrl: string, dateAsObject = false) {
+export function renderImFile(file: DiskRow, chatId: number, state: PortalState, portalUrl: string, dateAsObject = false) {
   const url = portalUrl + downloadPath(file);
-  const type = imFileType(file.name);
-  const author = state.getUser(file.createdBy);
+  const name = String(file.NAME);
+  const type = imFileType(name);
+  const authorId = Number(file.CREATED_BY);
+  const author = state.getUser(authorId);
   return {
-    id: file.id,
+    id: Number(file.ID),
     chatId,
-    date: dateAsObject ? {} : atom(file.createTime),
+    date: dateAsObject ? {} : atom(Date.parse(String(file.CREATE_TIME))),
     type,
-    name: file.name,
-    extension: extensionOf(file.name),
-    size: file.bytes.length,
+    name,
+    extension: extensionOf(name),
+    size: Number(file.SIZE),
     image: false,
     status: "done",
     progress: 100,
-    authorId: file.createdBy,
+    authorId,
     authorName: author ? `${author.firstName} ${author.lastName}`.trim() : "",
     urlPreview: type === "image" ? url : "",
     urlShow: url,
@@ -64,10 +79,10 @@ export function renderImFile(file: DiskFileRecord, chatId: number, state: Portal
       viewerTypeClass: "BX.Disk.Viewer.UnifiedLinkItem",
       viewerSeparateItem: true,
       viewerExtension: "disk.viewer.unified-link-item",
-      objectId: String(file.id),
+      objectId: String(file.ID),
       imChatId: chatId,
-      title: file.name,
-      unifiedLink: `${portalUrl}/disk/file/${file.uniqueCode}`,
+      title: name,
+      unifiedLink: `${portalUrl}/disk/file/${String(file.UNIQUE_CODE)}`,
       actions: JSON.stringify([{ type: "download" }]),
     },
     mediaUrl: { preview: { "250": type === "image" ? url : "" } },
@@ -78,31 +93,32 @@ export function renderImFile(file: DiskFileRecord, chatId: number, state: Portal
 }
 
 /** The file model of im.disk.file.commit's FILE_MODELS. */
-export function renderFileModel(file: DiskFileRecord) {
+export function renderFileModel(disk: DiskStore, file: DiskRow) {
+  const name = String(file.NAME);
   return {
-    id: file.id,
-    name: file.name,
+    id: Number(file.ID),
+    name,
     createTime: {},
     updateTime: {},
     deleteTime: null,
     code: null,
     xmlId: null,
-    storageId: file.storageId,
-    realObjectId: file.id,
-    parentId: file.parentId,
-    deletedType: 0,
-    createdBy: String(file.createdBy),
-    updatedBy: String(file.updatedBy),
-    deletedBy: "0",
-    uniqueCode: file.uniqueCode,
-    typeFile: diskTypeFile(file.name),
-    globalContentVersion: 1,
-    fileId: file.fileId,
-    size: file.bytes.length,
-    etag: etagOf(file),
+    storageId: Number(file.STORAGE_ID),
+    realObjectId: Number(file.ID),
+    parentId: Number(file.PARENT_ID),
+    deletedType: Number(file.DELETED_TYPE),
+    createdBy: String(file.CREATED_BY),
+    updatedBy: String(file.UPDATED_BY),
+    deletedBy: String(file.DELETED_BY ?? 0),
+    uniqueCode: String(file.UNIQUE_CODE),
+    typeFile: diskTypeFile(name),
+    globalContentVersion: Number(file.GLOBAL_CONTENT_VERSION),
+    fileId: Number(file.FILE_ID),
+    size: Number(file.SIZE),
+    etag: disk.etagOf(file),
     links: {
       download: downloadPath(file),
-      showInGrid: `/docs/file/${file.name}`,
+      showInGrid: `/docs/file/${name}`,
     },
   };
 }
