@@ -68,6 +68,790 @@ export interface ServerTimeArgs {
 }
 
 /**
+ * Options of {@link Bitrix24Functions.getTask} (the CLI's option names).
+ */
+export interface GetTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTasksList} (the CLI's option names).
+ */
+export interface GetTasksListArgs {
+  /**
+   * Task filter (see GetTasksFilterStructure): JSON object, e.g. {"RESPONSIBLE_ID":1}, or a path to a .json file. CLI: `--filter` / `-f`.
+   */
+  filter?: Record<string, unknown> | string;
+  /**
+   * Offset of the tasks list (Bitrix24 pages hold 50). Default: 0. CLI: `--offset` / `-o`.
+   */
+  offset?: string | number;
+  /**
+   * Task fields in the answer: a JSON list or one field name (default: all that are not computed). CLI: `--select` / `-s`.
+   */
+  select?: readonly Id[] | Id;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.createTask} (the CLI's option names).
+ */
+export interface CreateTaskArgs {
+  /**
+   * Task fields: JSON object, e.g. {"TITLE":"New task","RESPONSIBLE_ID":1}, or a path to a .json file. CLI: `--fields` / `-f`.
+   */
+  fields: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateTask} (the CLI's option names).
+ */
+export interface UpdateTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Task fields to change: JSON object or a path to a .json file. CLI: `--fields` / `-f`.
+   */
+  fields: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteTask} (the CLI's option names).
+ */
+export interface DeleteTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.attachFileToTopic} (the CLI's option names).
+ */
+export interface AttachFileToTopicArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Drive file ID. CLI: `--fileid` / `-f`.
+   */
+  fileid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.approveTask} (the CLI's option names).
+ */
+export interface ApproveTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.disapproveTask} (the CLI's option names).
+ */
+export interface DisapproveTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.completeTask} (the CLI's option names).
+ */
+export interface CompleteTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.renewTask} (the CLI's option names).
+ */
+export interface RenewTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deferTask} (the CLI's option names).
+ */
+export interface DeferTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.pauseTask} (the CLI's option names).
+ */
+export interface PauseTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.startTask} (the CLI's option names).
+ */
+export interface StartTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.startWatchingTask} (the CLI's option names).
+ */
+export interface StartWatchingTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.stopWatchingTask} (the CLI's option names).
+ */
+export interface StopWatchingTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.delegateTask} (the CLI's option names).
+ */
+export interface DelegateTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * ID of the new responsible user. CLI: `--user` / `-s`.
+   */
+  user: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.addTaskToFavorites} (the CLI's option names).
+ */
+export interface AddTaskToFavoritesArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.removeTaskFromFavorites} (the CLI's option names).
+ */
+export interface RemoveTaskFromFavoritesArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTaskHistory} (the CLI's option names).
+ */
+export interface GetTaskHistoryArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.checkTaskAccesses} (the CLI's option names).
+ */
+export interface CheckTaskAccessesArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * User IDs to check: a JSON list (['1','10']) or one ID (default: the current user). CLI: `--users` / `-s`.
+   */
+  users?: readonly Id[] | Id;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.muteTask} (the CLI's option names).
+ */
+export interface MuteTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.unmuteTask} (the CLI's option names).
+ */
+export interface UnmuteTaskArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.createTasksDependencies} (the CLI's option names).
+ */
+export interface CreateTasksDependenciesArgs {
+  /**
+   * ID of the task the dependency starts from. CLI: `--taskfrom` / `-t`.
+   */
+  taskfrom: string | number;
+  /**
+   * ID of the dependent task. CLI: `--taskto` / `-s`.
+   */
+  taskto: string | number;
+  /**
+   * Link type: 0 start>start, 1 start>finish, 2 finish>start, 3 finish>finish. CLI: `--linktype` / `-l`.
+   */
+  linktype: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteTasksDependencies} (the CLI's option names).
+ */
+export interface DeleteTasksDependenciesArgs {
+  /**
+   * ID of the task the dependency starts from. CLI: `--taskfrom` / `-t`.
+   */
+  taskfrom: string | number;
+  /**
+   * ID of the dependent task. CLI: `--taskto` / `-s`.
+   */
+  taskto: string | number;
+  /**
+   * Link type: 0 start>start, 1 start>finish, 2 finish>start, 3 finish>finish. CLI: `--linktype` / `-l`.
+   */
+  linktype: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getDailyPlan} (the CLI's option names).
+ */
+export interface GetDailyPlanArgs {
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTaskFieldsStructure} (the CLI's option names).
+ */
+export interface GetTaskFieldsStructureArgs {
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTasksFilterStructure} (the CLI's option names).
+ */
+export interface GetTasksFilterStructureArgs {
+  /**
+   * true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  empty?: boolean;
+  /**
+   * Return a map (keys may then carry filter prefixes such as !ID); the JSON is the same. Default: false. CLI: `--map` / `-m`.
+   */
+  map?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCustomTaskFieldsList} (the CLI's option names).
+ */
+export interface GetCustomTaskFieldsListArgs {
+}
+
+/**
+ * Options of {@link Bitrix24Functions.addCustomTaskField} (the CLI's option names).
+ */
+export interface AddCustomTaskFieldArgs {
+  /**
+   * Field type: string, double, date, boolean. CLI: `--type` / `-t`.
+   */
+  type: string | number;
+  /**
+   * Text identifier (name) of the field, e.g. TEXT_FIELD. CLI: `--fieldname` / `-f`.
+   */
+  fieldname: string | number;
+  /**
+   * Text identifier for external integration. CLI: `--externalid` / `-e`.
+   */
+  externalid?: string | number;
+  /**
+   * Field title. CLI: `--title` / `-l`.
+   */
+  title?: string | number;
+  /**
+   * Form label by language: JSON object, e.g. {"en":"Priority","ru":"Приоритет"}, or a path to a .json file. CLI: `--label` / `-b`.
+   */
+  label?: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateCustomTaskField} (the CLI's option names).
+ */
+export interface UpdateCustomTaskFieldArgs {
+  /**
+   * ID of the field to change. CLI: `--fieldid` / `-f`.
+   */
+  fieldid: string | number;
+  /**
+   * Text identifier for external integration. CLI: `--externalid` / `-e`.
+   */
+  externalid?: string | number;
+  /**
+   * Field title. CLI: `--title` / `-t`.
+   */
+  title?: string | number;
+  /**
+   * Form label by language: JSON object, e.g. {"en":"Priority","ru":"Приоритет"}, or a path to a .json file. CLI: `--label` / `-l`.
+   */
+  label?: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCustomTaskField} (the CLI's option names).
+ */
+export interface GetCustomTaskFieldArgs {
+  /**
+   * Field ID. CLI: `--fieldid` / `-f`.
+   */
+  fieldid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteCustomTaskField} (the CLI's option names).
+ */
+export interface DeleteCustomTaskFieldArgs {
+  /**
+   * ID of the field to delete. CLI: `--fieldid` / `-f`.
+   */
+  fieldid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.addTasksChecklistElement} (the CLI's option names).
+ */
+export interface AddTasksChecklistElementArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Text (title) of the checklist element. CLI: `--text` / `-x`.
+   */
+  text: string | number;
+  /**
+   * true: mark it as completed (IS_COMPLETE Y). Default: false. CLI: `--complete` / `-c`.
+   */
+  complete?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateTasksChecklistElement} (the CLI's option names).
+ */
+export interface UpdateTasksChecklistElementArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Checklist element ID. CLI: `--element` / `-e`.
+   */
+  element: string | number;
+  /**
+   * Text (title) of the checklist element. CLI: `--text` / `-x`.
+   */
+  text: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteTasksChecklistElement} (the CLI's option names).
+ */
+export interface DeleteTasksChecklistElementArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * ID of the element to delete. CLI: `--element` / `-e`.
+   */
+  element: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTasksChecklist} (the CLI's option names).
+ */
+export interface GetTasksChecklistArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTasksChecklistElement} (the CLI's option names).
+ */
+export interface GetTasksChecklistElementArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Element ID. CLI: `--element` / `-e`.
+   */
+  element: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.completeTasksChecklistElement} (the CLI's option names).
+ */
+export interface CompleteTasksChecklistElementArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Element ID. CLI: `--element` / `-e`.
+   */
+  element: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.renewTasksChecklistElement} (the CLI's option names).
+ */
+export interface RenewTasksChecklistElementArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Element ID. CLI: `--element` / `-e`.
+   */
+  element: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTaskCommentsList} (the CLI's option names).
+ */
+export interface GetTaskCommentsListArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTaskComment} (the CLI's option names).
+ */
+export interface GetTaskCommentArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Comment ID. CLI: `--comment` / `-c`.
+   */
+  comment: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.addTaskComment} (the CLI's option names).
+ */
+export interface AddTaskCommentArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Comment text. CLI: `--text` / `-x`.
+   */
+  text: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateTaskComment} (the CLI's option names).
+ */
+export interface UpdateTaskCommentArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Comment ID. CLI: `--comment` / `-c`.
+   */
+  comment: string | number;
+  /**
+   * Comment text. CLI: `--text` / `-x`.
+   */
+  text: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteTaskComment} (the CLI's option names).
+ */
+export interface DeleteTaskCommentArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * ID of the comment to delete. CLI: `--comment` / `-c`.
+   */
+  comment: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getResultsList} (the CLI's option names).
+ */
+export interface GetResultsListArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.createResultFromComment} (the CLI's option names).
+ */
+export interface CreateResultFromCommentArgs {
+  /**
+   * Comment ID. CLI: `--comment` / `-c`.
+   */
+  comment: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteResultFromComment} (the CLI's option names).
+ */
+export interface DeleteResultFromCommentArgs {
+  /**
+   * Comment ID. CLI: `--comment` / `-c`.
+   */
+  comment: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCommentStructure} (the CLI's option names).
+ */
+export interface GetCommentStructureArgs {
+  /**
+   * true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  empty?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.addKanbanStage} (the CLI's option names).
+ */
+export interface AddKanbanStageArgs {
+  /**
+   * Name of the new stage. CLI: `--title` / `-t`.
+   */
+  title: string | number;
+  /**
+   * Stage colour as HEX (without #). Default: "FFD800". CLI: `--color` / `-c`.
+   */
+  color?: string | number;
+  /**
+   * ID of the stage the new one goes after (default: at the beginning). Default: 0. CLI: `--prevstage` / `-p`.
+   */
+  prevstage?: string | number;
+  /**
+   * ID of the kanban's owner: a group, or a user for My Plan (default: the current user's My Plan). Default: 0. CLI: `--entityid` / `-e`.
+   */
+  entityid?: string | number;
+  /**
+   * true: skip the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   */
+  admin?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateKanbansStage} (the CLI's option names).
+ */
+export interface UpdateKanbansStageArgs {
+  /**
+   * New name of the stage. CLI: `--title` / `-t`.
+   */
+  title: string | number;
+  /**
+   * ID of the stage to change. CLI: `--stage` / `-s`.
+   */
+  stage: string | number;
+  /**
+   * Stage colour as HEX (without #). CLI: `--color` / `-c`.
+   */
+  color?: string | number;
+  /**
+   * ID of the stage it goes after. Default: 0. CLI: `--prevstage` / `-p`.
+   */
+  prevstage?: string | number;
+  /**
+   * true: skip the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   */
+  admin?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteKanbanStage} (the CLI's option names).
+ */
+export interface DeleteKanbanStageArgs {
+  /**
+   * ID of the stage to delete. CLI: `--stage` / `-s`.
+   */
+  stage: string | number;
+  /**
+   * true: skip the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   */
+  admin?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getKanbanStages} (the CLI's option names).
+ */
+export interface GetKanbanStagesArgs {
+  /**
+   * ID of the kanban's owner: a group, or a user for My Plan (0: the current user's My Plan). Default: 0. CLI: `--entityid` / `-e`.
+   */
+  entityid?: string | number;
+  /**
+   * true: read without the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   */
+  admin?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.moveTaskToKanbanStage} (the CLI's option names).
+ */
+export interface MoveTaskToKanbanStageArgs {
+  /**
+   * ID of the task to move. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * ID of the target stage. CLI: `--stage` / `-s`.
+   */
+  stage: string | number;
+  /**
+   * ID of the task to put it in front of (wins over --after). Default: 0. CLI: `--before` / `-b`.
+   */
+  before?: string | number;
+  /**
+   * ID of the task to put it after (when --before is not given; 0 by default). Default: 0. CLI: `--after` / `-a`.
+   */
+  after?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.addTaskTimeAccounting} (the CLI's option names).
+ */
+export interface AddTaskTimeAccountingArgs {
+  /**
+   * ID of the task the time was spent on. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Time spent, in seconds. CLI: `--amount` / `-a`.
+   */
+  amount: string | number;
+  /**
+   * ID of the user who spent the time (default: the current user). CLI: `--user` / `-s`.
+   */
+  user?: string | number;
+  /**
+   * Comment text. CLI: `--text` / `-x`.
+   */
+  text?: string | number;
+  /**
+   * Date the record was made (yyyy-MM-ddTHH:mm:ss; sent without fractions or zone). CLI: `--date` / `-d`.
+   */
+  date?: Date | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteTaskTimeAccounting} (the CLI's option names).
+ */
+export interface DeleteTaskTimeAccountingArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Time record ID. CLI: `--record` / `-r`.
+   */
+  record: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTaskTimeAccountingList} (the CLI's option names).
+ */
+export interface GetTaskTimeAccountingListArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTaskTimeAccounting} (the CLI's option names).
+ */
+export interface GetTaskTimeAccountingArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Time record ID. CLI: `--record` / `-r`.
+   */
+  record: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateTaskTimeAccounting} (the CLI's option names).
+ */
+export interface UpdateTaskTimeAccountingArgs {
+  /**
+   * Task ID. CLI: `--task` / `-t`.
+   */
+  task: string | number;
+  /**
+   * Time record ID. CLI: `--record` / `-r`.
+   */
+  record: string | number;
+  /**
+   * Time spent, in seconds. CLI: `--amount` / `-a`.
+   */
+  amount: string | number;
+  /**
+   * Comment text. CLI: `--text` / `-x`.
+   */
+  text?: string | number;
+  /**
+   * Date the record was made (yyyy-MM-ddTHH:mm:ss; sent without fractions or zone). CLI: `--date` / `-d`.
+   */
+  date?: Date | string;
+}
+
+/**
  * Options of {@link Bitrix24Functions.createChat} (the CLI's option names).
  */
 export interface CreateChatArgs {
@@ -602,6 +1386,28 @@ export interface GetChatFilesFolderArgs {
 }
 
 /**
+ * Options of {@link Bitrix24Functions.uploadFileToStorage} (the CLI's option names).
+ */
+export interface UploadFileToStorageArgs {
+  /**
+   * File name with extension. CLI: `--title` / `-t`.
+   */
+  title: string | number;
+  /**
+   * The file: a path, an http(s) URL (downloaded first) or Base64 text. CLI: `--file` / `-f`.
+   */
+  file: string | Uint8Array;
+  /**
+   * Storage ID. CLI: `--storageid` / `-s`.
+   */
+  storageid: string | number;
+  /**
+   * Access rights, if needed: JSON list such as [{"TASK_ID":42,"ACCESS_CODE":"U1"}]. CLI: `--rights` / `-r`.
+   */
+  rights?: readonly Record<string, unknown>[] | Record<string, unknown> | string;
+}
+
+/**
  * Options of {@link Bitrix24Functions.uploadFileToFolder} (the CLI's option names).
  */
 export interface UploadFileToFolderArgs {
@@ -617,6 +1423,98 @@ export interface UploadFileToFolderArgs {
    * Drive folder ID. CLI: `--folderid` / `-l`.
    */
   folderid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getFileInformation} (the CLI's option names).
+ */
+export interface GetFileInformationArgs {
+  /**
+   * File ID. CLI: `--fileid` / `-f`.
+   */
+  fileid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteFile} (the CLI's option names).
+ */
+export interface DeleteFileArgs {
+  /**
+   * File ID. CLI: `--fileid` / `-f`.
+   */
+  fileid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getFileExternalLink} (the CLI's option names).
+ */
+export interface GetFileExternalLinkArgs {
+  /**
+   * File ID. CLI: `--fileid` / `-f`.
+   */
+  fileid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.markFileAsDeleted} (the CLI's option names).
+ */
+export interface MarkFileAsDeletedArgs {
+  /**
+   * File ID. CLI: `--fileid` / `-f`.
+   */
+  fileid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.restoreFile} (the CLI's option names).
+ */
+export interface RestoreFileArgs {
+  /**
+   * File ID. CLI: `--fileid` / `-f`.
+   */
+  fileid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.makeFileCopy} (the CLI's option names).
+ */
+export interface MakeFileCopyArgs {
+  /**
+   * File ID. CLI: `--fileid` / `-f`.
+   */
+  fileid: string | number;
+  /**
+   * Destination folder ID. CLI: `--folderid` / `-l`.
+   */
+  folderid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.moveFileToFolder} (the CLI's option names).
+ */
+export interface MoveFileToFolderArgs {
+  /**
+   * File ID. CLI: `--fileid` / `-f`.
+   */
+  fileid: string | number;
+  /**
+   * Destination folder ID. CLI: `--folderid` / `-l`.
+   */
+  folderid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.renameFile} (the CLI's option names).
+ */
+export interface RenameFileArgs {
+  /**
+   * File ID. CLI: `--fileid` / `-f`.
+   */
+  fileid: string | number;
+  /**
+   * New file name with extension. CLI: `--title` / `-t`.
+   */
+  title: string | number;
 }
 
 /**
@@ -711,6 +1609,1144 @@ export interface Bitrix24Library {
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
    */
   СерверноеВремя(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"ServerTime">>>>;
+  /**
+   * Returns a task by ID: {"task": {…}}.
+   *
+   * REST: `tasks.task.get` (safe to replay). CLI: `oint bitrix24 GetTask`; Russian name: `ПолучитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTask">>>>;
+  /**
+   * Returns a task by ID: {"task": {…}}.
+   *
+   * REST: `tasks.task.get` (safe to replay). CLI: `oint bitrix24 GetTask`; Russian name: `ПолучитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьЗадачу(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTask">>>>;
+  /**
+   * Returns tasks, 50 per call, optionally filtered (see GetTasksFilterStructure): {"tasks": […]} with total and next.
+   *
+   * REST: `tasks.task.list` (safe to replay). CLI: `oint bitrix24 GetTasksList`; Russian name: `ПолучитьСписокЗадач`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param filter Task filter (see GetTasksFilterStructure): JSON object, e.g. {"RESPONSIBLE_ID":1}, or a path to a .json file. CLI: `--filter` / `-f`.
+   * @param offset Offset of the tasks list (Bitrix24 pages hold 50). Default: 0. CLI: `--offset` / `-o`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   * @param select Task fields in the answer: a JSON list or one field name (default: all that are not computed). CLI: `--select` / `-s`.
+   */
+  getTasksList(url: string, filter?: Record<string, unknown> | string | undefined, offset?: string | number | undefined, token?: string | undefined, select?: readonly Id[] | Id | undefined): Promise<Envelope<ResultOf<Def<"GetTasksList">>>>;
+  /**
+   * Returns tasks, 50 per call, optionally filtered (see GetTasksFilterStructure): {"tasks": […]} with total and next.
+   *
+   * REST: `tasks.task.list` (safe to replay). CLI: `oint bitrix24 GetTasksList`; Russian name: `ПолучитьСписокЗадач`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param filter Task filter (see GetTasksFilterStructure): JSON object, e.g. {"RESPONSIBLE_ID":1}, or a path to a .json file. CLI: `--filter` / `-f`.
+   * @param offset Offset of the tasks list (Bitrix24 pages hold 50). Default: 0. CLI: `--offset` / `-o`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   * @param select Task fields in the answer: a JSON list or one field name (default: all that are not computed). CLI: `--select` / `-s`.
+   */
+  ПолучитьСписокЗадач(url: string, filter?: Record<string, unknown> | string | undefined, offset?: string | number | undefined, token?: string | undefined, select?: readonly Id[] | Id | undefined): Promise<Envelope<ResultOf<Def<"GetTasksList">>>>;
+  /**
+   * Creates a task from a fields structure (see GetTaskFieldsStructure; TITLE and RESPONSIBLE_ID at least): {"task": {…}}.
+   *
+   * REST: `tasks.task.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateTask`; Russian name: `СоздатьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fields Task fields: JSON object, e.g. {"TITLE":"New task","RESPONSIBLE_ID":1}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  createTask(url: string, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateTask">>>>;
+  /**
+   * Creates a task from a fields structure (see GetTaskFieldsStructure; TITLE and RESPONSIBLE_ID at least): {"task": {…}}.
+   *
+   * REST: `tasks.task.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateTask`; Russian name: `СоздатьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fields Task fields: JSON object, e.g. {"TITLE":"New task","RESPONSIBLE_ID":1}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  СоздатьЗадачу(url: string, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateTask">>>>;
+  /**
+   * Changes a task's fields: {"task": {…}}.
+   *
+   * REST: `tasks.task.update` (safe to replay). CLI: `oint bitrix24 UpdateTask`; Russian name: `ИзменитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param fields Task fields to change: JSON object or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  updateTask(url: string, taskId: string | number, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateTask">>>>;
+  /**
+   * Changes a task's fields: {"task": {…}}.
+   *
+   * REST: `tasks.task.update` (safe to replay). CLI: `oint bitrix24 UpdateTask`; Russian name: `ИзменитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param fields Task fields to change: JSON object or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ИзменитьЗадачу(url: string, taskId: string | number, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateTask">>>>;
+  /**
+   * Deletes a task: {"task": true}.
+   *
+   * REST: `tasks.task.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTask`; Russian name: `УдалитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  deleteTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteTask">>>>;
+  /**
+   * Deletes a task: {"task": true}.
+   *
+   * REST: `tasks.task.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTask`; Russian name: `УдалитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  УдалитьЗадачу(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteTask">>>>;
+  /**
+   * Attaches a Drive file to a task: {"attachmentId": …}.
+   *
+   * REST: `tasks.task.files.attach` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AttachFileToTopic`; Russian name: `ДобавитьФайлВЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param fileId Drive file ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  attachFileToTopic(url: string, taskId: string | number, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AttachFileToTopic">>>>;
+  /**
+   * Attaches a Drive file to a task: {"attachmentId": …}.
+   *
+   * REST: `tasks.task.files.attach` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AttachFileToTopic`; Russian name: `ДобавитьФайлВЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param fileId Drive file ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ДобавитьФайлВЗадачу(url: string, taskId: string | number, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AttachFileToTopic">>>>;
+  /**
+   * Approves a task completed under control: {"task": {…}}.
+   *
+   * REST: `tasks.task.approve` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 ApproveTask`; Russian name: `ПринятьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  approveTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"ApproveTask">>>>;
+  /**
+   * Approves a task completed under control: {"task": {…}}.
+   *
+   * REST: `tasks.task.approve` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 ApproveTask`; Russian name: `ПринятьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПринятьЗадачу(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"ApproveTask">>>>;
+  /**
+   * Returns a task completed under control to work: {"task": {…}}.
+   *
+   * REST: `tasks.task.disapprove` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DisapproveTask`; Russian name: `ОтклонитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  disapproveTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DisapproveTask">>>>;
+  /**
+   * Returns a task completed under control to work: {"task": {…}}.
+   *
+   * REST: `tasks.task.disapprove` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DisapproveTask`; Russian name: `ОтклонитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ОтклонитьЗадачу(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DisapproveTask">>>>;
+  /**
+   * Completes a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.complete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CompleteTask`; Russian name: `ЗавершитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  completeTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CompleteTask">>>>;
+  /**
+   * Completes a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.complete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CompleteTask`; Russian name: `ЗавершитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ЗавершитьЗадачу(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CompleteTask">>>>;
+  /**
+   * Renews a completed or deferred task: {"task": {…}}.
+   *
+   * REST: `tasks.task.renew` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RenewTask`; Russian name: `ВозобновитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  renewTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RenewTask">>>>;
+  /**
+   * Renews a completed or deferred task: {"task": {…}}.
+   *
+   * REST: `tasks.task.renew` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RenewTask`; Russian name: `ВозобновитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ВозобновитьЗадачу(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RenewTask">>>>;
+  /**
+   * Defers a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.defer` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeferTask`; Russian name: `ОтложитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  deferTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeferTask">>>>;
+  /**
+   * Defers a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.defer` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeferTask`; Russian name: `ОтложитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ОтложитьЗадачу(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeferTask">>>>;
+  /**
+   * Pauses a task in progress: {"task": {…}}.
+   *
+   * REST: `tasks.task.pause` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 PauseTask`; Russian name: `ПриостановитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  pauseTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"PauseTask">>>>;
+  /**
+   * Pauses a task in progress: {"task": {…}}.
+   *
+   * REST: `tasks.task.pause` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 PauseTask`; Russian name: `ПриостановитьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПриостановитьЗадачу(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"PauseTask">>>>;
+  /**
+   * Starts work on a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.start` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartTask`; Russian name: `НачатьВыполнениеЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  startTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"StartTask">>>>;
+  /**
+   * Starts work on a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.start` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartTask`; Russian name: `НачатьВыполнениеЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  НачатьВыполнениеЗадачи(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"StartTask">>>>;
+  /**
+   * Makes the current user an auditor of a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.startwatch` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartWatchingTask`; Russian name: `НачатьНаблюдатьЗаЗадачей`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  startWatchingTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"StartWatchingTask">>>>;
+  /**
+   * Makes the current user an auditor of a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.startwatch` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartWatchingTask`; Russian name: `НачатьНаблюдатьЗаЗадачей`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  НачатьНаблюдатьЗаЗадачей(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"StartWatchingTask">>>>;
+  /**
+   * Removes the current user from a task's auditors: {"task": {…}}.
+   *
+   * REST: `tasks.task.stopwatch` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StopWatchingTask`; Russian name: `ПрекратитьНаблюдатьЗаЗадачей`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  stopWatchingTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"StopWatchingTask">>>>;
+  /**
+   * Removes the current user from a task's auditors: {"task": {…}}.
+   *
+   * REST: `tasks.task.stopwatch` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StopWatchingTask`; Russian name: `ПрекратитьНаблюдатьЗаЗадачей`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПрекратитьНаблюдатьЗаЗадачей(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"StopWatchingTask">>>>;
+  /**
+   * Delegates a task to another user (the new responsible person): {"task": {…}}.
+   *
+   * REST: `tasks.task.delegate` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DelegateTask`; Russian name: `ДелегироватьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param userId ID of the new responsible user. CLI: `--user` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  delegateTask(url: string, taskId: string | number, userId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DelegateTask">>>>;
+  /**
+   * Delegates a task to another user (the new responsible person): {"task": {…}}.
+   *
+   * REST: `tasks.task.delegate` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DelegateTask`; Russian name: `ДелегироватьЗадачу`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param userId ID of the new responsible user. CLI: `--user` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ДелегироватьЗадачу(url: string, taskId: string | number, userId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DelegateTask">>>>;
+  /**
+   * Adds a task to the current user's favorites.
+   *
+   * REST: `tasks.task.favorite.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTaskToFavorites`; Russian name: `ДобавитьЗадачуВИзбранное`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  addTaskToFavorites(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddTaskToFavorites">>>>;
+  /**
+   * Adds a task to the current user's favorites.
+   *
+   * REST: `tasks.task.favorite.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTaskToFavorites`; Russian name: `ДобавитьЗадачуВИзбранное`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ДобавитьЗадачуВИзбранное(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddTaskToFavorites">>>>;
+  /**
+   * Removes a task from the current user's favorites.
+   *
+   * REST: `tasks.task.favorite.remove` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RemoveTaskFromFavorites`; Russian name: `УбратьЗадачуИзИзбранного`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  removeTaskFromFavorites(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RemoveTaskFromFavorites">>>>;
+  /**
+   * Removes a task from the current user's favorites.
+   *
+   * REST: `tasks.task.favorite.remove` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RemoveTaskFromFavorites`; Russian name: `УбратьЗадачуИзИзбранного`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  УбратьЗадачуИзИзбранного(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RemoveTaskFromFavorites">>>>;
+  /**
+   * Returns a task's change history: {"list": [{field, value: {from, to}, user, …}]}.
+   *
+   * REST: `tasks.task.history.list` (safe to replay). CLI: `oint bitrix24 GetTaskHistory`; Russian name: `ПолучитьИсториюЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getTaskHistory(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskHistory">>>>;
+  /**
+   * Returns a task's change history: {"list": [{field, value: {from, to}, user, …}]}.
+   *
+   * REST: `tasks.task.history.list` (safe to replay). CLI: `oint bitrix24 GetTaskHistory`; Russian name: `ПолучитьИсториюЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьИсториюЗадачи(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskHistory">>>>;
+  /**
+   * Tells which actions on a task each user may take: {"allowedActions": {userId: {ACTION: true|false}}}.
+   *
+   * REST: `tasks.task.getaccess` (safe to replay). CLI: `oint bitrix24 CheckTaskAccesses`; Russian name: `ПроверитьДоступКЗадаче`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param users User IDs to check: a JSON list (['1','10']) or one ID (default: the current user). CLI: `--users` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  checkTaskAccesses(url: string, taskId: string | number, users?: readonly Id[] | Id | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CheckTaskAccesses">>>>;
+  /**
+   * Tells which actions on a task each user may take: {"allowedActions": {userId: {ACTION: true|false}}}.
+   *
+   * REST: `tasks.task.getaccess` (safe to replay). CLI: `oint bitrix24 CheckTaskAccesses`; Russian name: `ПроверитьДоступКЗадаче`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param users User IDs to check: a JSON list (['1','10']) or one ID (default: the current user). CLI: `--users` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПроверитьДоступКЗадаче(url: string, taskId: string | number, users?: readonly Id[] | Id | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CheckTaskAccesses">>>>;
+  /**
+   * Mutes a task's notifications for the current user: {"task": {…}}.
+   *
+   * REST: `tasks.task.mute` (safe to replay). CLI: `oint bitrix24 MuteTask`; Russian name: `ОтключитьЗвукЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  muteTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MuteTask">>>>;
+  /**
+   * Mutes a task's notifications for the current user: {"task": {…}}.
+   *
+   * REST: `tasks.task.mute` (safe to replay). CLI: `oint bitrix24 MuteTask`; Russian name: `ОтключитьЗвукЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ОтключитьЗвукЗадачи(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MuteTask">>>>;
+  /**
+   * Unmutes a task's notifications for the current user: {"task": {…}}.
+   *
+   * REST: `tasks.task.unmute` (safe to replay). CLI: `oint bitrix24 UnmuteTask`; Russian name: `ВключитьЗвукЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  unmuteTask(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UnmuteTask">>>>;
+  /**
+   * Unmutes a task's notifications for the current user: {"task": {…}}.
+   *
+   * REST: `tasks.task.unmute` (safe to replay). CLI: `oint bitrix24 UnmuteTask`; Russian name: `ВключитьЗвукЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ВключитьЗвукЗадачи(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UnmuteTask">>>>;
+  /**
+   * Makes one task depend on another (Gantt link); the result is an empty list.
+   *
+   * REST: `task.dependence.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateTasksDependencies`; Russian name: `СоздатьЗависимостьЗадач`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fromId ID of the task the dependency starts from. CLI: `--taskfrom` / `-t`.
+   * @param toId ID of the dependent task. CLI: `--taskto` / `-s`.
+   * @param linkType Link type: 0 start>start, 1 start>finish, 2 finish>start, 3 finish>finish. CLI: `--linktype` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  createTasksDependencies(url: string, fromId: string | number, toId: string | number, linkType: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateTasksDependencies">>>>;
+  /**
+   * Makes one task depend on another (Gantt link); the result is an empty list.
+   *
+   * REST: `task.dependence.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateTasksDependencies`; Russian name: `СоздатьЗависимостьЗадач`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fromId ID of the task the dependency starts from. CLI: `--taskfrom` / `-t`.
+   * @param toId ID of the dependent task. CLI: `--taskto` / `-s`.
+   * @param linkType Link type: 0 start>start, 1 start>finish, 2 finish>start, 3 finish>finish. CLI: `--linktype` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  СоздатьЗависимостьЗадач(url: string, fromId: string | number, toId: string | number, linkType: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateTasksDependencies">>>>;
+  /**
+   * Removes the dependency of one task on another; the result is an empty list.
+   *
+   * REST: `task.dependence.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTasksDependencies`; Russian name: `УдалитьЗависимостьЗадач`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fromId ID of the task the dependency starts from. CLI: `--taskfrom` / `-t`.
+   * @param toId ID of the dependent task. CLI: `--taskto` / `-s`.
+   * @param linkType Link type: 0 start>start, 1 start>finish, 2 finish>start, 3 finish>finish. CLI: `--linktype` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  deleteTasksDependencies(url: string, fromId: string | number, toId: string | number, linkType: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteTasksDependencies">>>>;
+  /**
+   * Removes the dependency of one task on another; the result is an empty list.
+   *
+   * REST: `task.dependence.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTasksDependencies`; Russian name: `УдалитьЗависимостьЗадач`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fromId ID of the task the dependency starts from. CLI: `--taskfrom` / `-t`.
+   * @param toId ID of the dependent task. CLI: `--taskto` / `-s`.
+   * @param linkType Link type: 0 start>start, 1 start>finish, 2 finish>start, 3 finish>finish. CLI: `--linktype` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  УдалитьЗависимостьЗадач(url: string, fromId: string | number, toId: string | number, linkType: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteTasksDependencies">>>>;
+  /**
+   * Returns the IDs of the tasks in the current user's plan for the day.
+   *
+   * REST: `task.planner.getlist` (safe to replay). CLI: `oint bitrix24 GetDailyPlan`; Russian name: `ПолучитьПланЗадачНаДень`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getDailyPlan(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetDailyPlan">>>>;
+  /**
+   * Returns the IDs of the tasks in the current user's plan for the day.
+   *
+   * REST: `task.planner.getlist` (safe to replay). CLI: `oint bitrix24 GetDailyPlan`; Russian name: `ПолучитьПланЗадачНаДень`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьПланЗадачНаДень(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetDailyPlan">>>>;
+  /**
+   * Returns the task fields with their titles and types (for CreateTask and UpdateTask): {"fields": {…}}.
+   *
+   * REST: `tasks.task.getFields` (safe to replay). CLI: `oint bitrix24 GetTaskFieldsStructure`; Russian name: `ПолучитьСтруктуруЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getTaskFieldsStructure(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskFieldsStructure">>>>;
+  /**
+   * Returns the task fields with their titles and types (for CreateTask and UpdateTask): {"fields": {…}}.
+   *
+   * REST: `tasks.task.getFields` (safe to replay). CLI: `oint bitrix24 GetTaskFieldsStructure`; Russian name: `ПолучитьСтруктуруЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСтруктуруЗадачи(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskFieldsStructure">>>>;
+  /**
+   * Builds a filter template for GetTasksList: field -> description (or empty values with --empty true); keys may carry the prefixes !, <, <=, >, >= (!ID: ID not equal).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetTasksFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраЗадач`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   * @param asMap Return a map (keys may then carry filter prefixes such as !ID); the JSON is the same. Default: false. CLI: `--map` / `-m`.
+   */
+  getTasksFilterStructure(empty?: boolean | undefined, asMap?: boolean | undefined): ResultOf<Def<"GetTasksFilterStructure">>;
+  /**
+   * Builds a filter template for GetTasksList: field -> description (or empty values with --empty true); keys may carry the prefixes !, <, <=, >, >= (!ID: ID not equal).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetTasksFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраЗадач`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   * @param asMap Return a map (keys may then carry filter prefixes such as !ID); the JSON is the same. Default: false. CLI: `--map` / `-m`.
+   */
+  ПолучитьСтруктуруФильтраЗадач(empty?: boolean | undefined, asMap?: boolean | undefined): ResultOf<Def<"GetTasksFilterStructure">>;
+  /**
+   * Returns the custom task fields (UF_*).
+   *
+   * REST: `task.item.userfield.getlist` (safe to replay). CLI: `oint bitrix24 GetCustomTaskFieldsList`; Russian name: `ПолучитьСписокПользовательскихПолейЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getCustomTaskFieldsList(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCustomTaskFieldsList">>>>;
+  /**
+   * Returns the custom task fields (UF_*).
+   *
+   * REST: `task.item.userfield.getlist` (safe to replay). CLI: `oint bitrix24 GetCustomTaskFieldsList`; Russian name: `ПолучитьСписокПользовательскихПолейЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСписокПользовательскихПолейЗадачи(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCustomTaskFieldsList">>>>;
+  /**
+   * Adds a custom task field (Bitrix24 prefixes its name with UF_); the result is the new field ID.
+   *
+   * REST: `task.item.userfield.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddCustomTaskField`; Russian name: `ДобавитьПользовательскоеПолеЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param type Field type: string, double, date, boolean. CLI: `--type` / `-t`.
+   * @param fieldName Text identifier (name) of the field, e.g. TEXT_FIELD. CLI: `--fieldname` / `-f`.
+   * @param externalId Text identifier for external integration. CLI: `--externalid` / `-e`.
+   * @param title Field title. CLI: `--title` / `-l`.
+   * @param label Form label by language: JSON object, e.g. {"en":"Priority","ru":"Приоритет"}, or a path to a .json file. CLI: `--label` / `-b`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  addCustomTaskField(url: string, type: string | number, fieldName: string | number, externalId?: string | number | undefined, title?: string | number | undefined, label?: Record<string, unknown> | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddCustomTaskField">>>>;
+  /**
+   * Adds a custom task field (Bitrix24 prefixes its name with UF_); the result is the new field ID.
+   *
+   * REST: `task.item.userfield.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddCustomTaskField`; Russian name: `ДобавитьПользовательскоеПолеЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param type Field type: string, double, date, boolean. CLI: `--type` / `-t`.
+   * @param fieldName Text identifier (name) of the field, e.g. TEXT_FIELD. CLI: `--fieldname` / `-f`.
+   * @param externalId Text identifier for external integration. CLI: `--externalid` / `-e`.
+   * @param title Field title. CLI: `--title` / `-l`.
+   * @param label Form label by language: JSON object, e.g. {"en":"Priority","ru":"Приоритет"}, or a path to a .json file. CLI: `--label` / `-b`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ДобавитьПользовательскоеПолеЗадачи(url: string, type: string | number, fieldName: string | number, externalId?: string | number | undefined, title?: string | number | undefined, label?: Record<string, unknown> | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddCustomTaskField">>>>;
+  /**
+   * Changes a custom task field's external ID, title or form label.
+   *
+   * REST: `task.item.userfield.update` (safe to replay). CLI: `oint bitrix24 UpdateCustomTaskField`; Russian name: `ИзменитьПользовательскоеПолеЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fieldId ID of the field to change. CLI: `--fieldid` / `-f`.
+   * @param externalId Text identifier for external integration. CLI: `--externalid` / `-e`.
+   * @param title Field title. CLI: `--title` / `-t`.
+   * @param label Form label by language: JSON object, e.g. {"en":"Priority","ru":"Приоритет"}, or a path to a .json file. CLI: `--label` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  updateCustomTaskField(url: string, fieldId: string | number, externalId?: string | number | undefined, title?: string | number | undefined, label?: Record<string, unknown> | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateCustomTaskField">>>>;
+  /**
+   * Changes a custom task field's external ID, title or form label.
+   *
+   * REST: `task.item.userfield.update` (safe to replay). CLI: `oint bitrix24 UpdateCustomTaskField`; Russian name: `ИзменитьПользовательскоеПолеЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fieldId ID of the field to change. CLI: `--fieldid` / `-f`.
+   * @param externalId Text identifier for external integration. CLI: `--externalid` / `-e`.
+   * @param title Field title. CLI: `--title` / `-t`.
+   * @param label Form label by language: JSON object, e.g. {"en":"Priority","ru":"Приоритет"}, or a path to a .json file. CLI: `--label` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ИзменитьПользовательскоеПолеЗадачи(url: string, fieldId: string | number, externalId?: string | number | undefined, title?: string | number | undefined, label?: Record<string, unknown> | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateCustomTaskField">>>>;
+  /**
+   * Returns a custom task field by ID.
+   *
+   * REST: `task.item.userfield.get` (safe to replay). CLI: `oint bitrix24 GetCustomTaskField`; Russian name: `ПолучитьПользовательскоеПолеЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fieldId Field ID. CLI: `--fieldid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getCustomTaskField(url: string, fieldId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCustomTaskField">>>>;
+  /**
+   * Returns a custom task field by ID.
+   *
+   * REST: `task.item.userfield.get` (safe to replay). CLI: `oint bitrix24 GetCustomTaskField`; Russian name: `ПолучитьПользовательскоеПолеЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fieldId Field ID. CLI: `--fieldid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьПользовательскоеПолеЗадачи(url: string, fieldId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCustomTaskField">>>>;
+  /**
+   * Deletes a custom task field.
+   *
+   * REST: `task.item.userfield.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteCustomTaskField`; Russian name: `УдалитьПользовательскоеПолеЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fieldId ID of the field to delete. CLI: `--fieldid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  deleteCustomTaskField(url: string, fieldId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteCustomTaskField">>>>;
+  /**
+   * Deletes a custom task field.
+   *
+   * REST: `task.item.userfield.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteCustomTaskField`; Russian name: `УдалитьПользовательскоеПолеЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fieldId ID of the field to delete. CLI: `--fieldid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УдалитьПользовательскоеПолеЗадачи(url: string, fieldId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteCustomTaskField">>>>;
+  /**
+   * Adds an element to a task's checklist; the result is the new element ID.
+   *
+   * REST: `task.checklistitem.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTasksChecklistElement`; Russian name: `ДобавитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param text Text (title) of the checklist element. CLI: `--text` / `-x`.
+   * @param complete true: mark it as completed (IS_COMPLETE Y). Default: false. CLI: `--complete` / `-c`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  addTasksChecklistElement(url: string, taskId: string | number, text: string | number, complete?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddTasksChecklistElement">>>>;
+  /**
+   * Adds an element to a task's checklist; the result is the new element ID.
+   *
+   * REST: `task.checklistitem.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTasksChecklistElement`; Russian name: `ДобавитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param text Text (title) of the checklist element. CLI: `--text` / `-x`.
+   * @param complete true: mark it as completed (IS_COMPLETE Y). Default: false. CLI: `--complete` / `-c`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ДобавитьЭлементЧеклистаЗадачи(url: string, taskId: string | number, text: string | number, complete?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddTasksChecklistElement">>>>;
+  /**
+   * Changes the text of a checklist element; the result is null.
+   *
+   * REST: `task.checklistitem.update` (safe to replay). CLI: `oint bitrix24 UpdateTasksChecklistElement`; Russian name: `ИзменитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param elementId Checklist element ID. CLI: `--element` / `-e`.
+   * @param text Text (title) of the checklist element. CLI: `--text` / `-x`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  updateTasksChecklistElement(url: string, taskId: string | number, elementId: string | number, text: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateTasksChecklistElement">>>>;
+  /**
+   * Changes the text of a checklist element; the result is null.
+   *
+   * REST: `task.checklistitem.update` (safe to replay). CLI: `oint bitrix24 UpdateTasksChecklistElement`; Russian name: `ИзменитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param elementId Checklist element ID. CLI: `--element` / `-e`.
+   * @param text Text (title) of the checklist element. CLI: `--text` / `-x`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ИзменитьЭлементЧеклистаЗадачи(url: string, taskId: string | number, elementId: string | number, text: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateTasksChecklistElement">>>>;
+  /**
+   * Deletes a checklist element.
+   *
+   * REST: `task.checklistitem.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTasksChecklistElement`; Russian name: `УдалитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param elementId ID of the element to delete. CLI: `--element` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  deleteTasksChecklistElement(url: string, taskId: string | number, elementId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteTasksChecklistElement">>>>;
+  /**
+   * Deletes a checklist element.
+   *
+   * REST: `task.checklistitem.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTasksChecklistElement`; Russian name: `УдалитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param elementId ID of the element to delete. CLI: `--element` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  УдалитьЭлементЧеклистаЗадачи(url: string, taskId: string | number, elementId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteTasksChecklistElement">>>>;
+  /**
+   * Returns the elements of a task's checklist.
+   *
+   * REST: `task.checklistitem.getlist` (safe to replay). CLI: `oint bitrix24 GetTasksChecklist`; Russian name: `ПолучитьЧеклистЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getTasksChecklist(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTasksChecklist">>>>;
+  /**
+   * Returns the elements of a task's checklist.
+   *
+   * REST: `task.checklistitem.getlist` (safe to replay). CLI: `oint bitrix24 GetTasksChecklist`; Russian name: `ПолучитьЧеклистЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьЧеклистЗадачи(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTasksChecklist">>>>;
+  /**
+   * Returns a checklist element by ID.
+   *
+   * REST: `task.checklistitem.get` (safe to replay). CLI: `oint bitrix24 GetTasksChecklistElement`; Russian name: `ПолучитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param elementId Element ID. CLI: `--element` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getTasksChecklistElement(url: string, taskId: string | number, elementId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTasksChecklistElement">>>>;
+  /**
+   * Returns a checklist element by ID.
+   *
+   * REST: `task.checklistitem.get` (safe to replay). CLI: `oint bitrix24 GetTasksChecklistElement`; Russian name: `ПолучитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param elementId Element ID. CLI: `--element` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьЭлементЧеклистаЗадачи(url: string, taskId: string | number, elementId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTasksChecklistElement">>>>;
+  /**
+   * Marks a checklist element as completed.
+   *
+   * REST: `task.checklistitem.complete` (safe to replay). CLI: `oint bitrix24 CompleteTasksChecklistElement`; Russian name: `ВыполнитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param elementId Element ID. CLI: `--element` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  completeTasksChecklistElement(url: string, taskId: string | number, elementId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CompleteTasksChecklistElement">>>>;
+  /**
+   * Marks a checklist element as completed.
+   *
+   * REST: `task.checklistitem.complete` (safe to replay). CLI: `oint bitrix24 CompleteTasksChecklistElement`; Russian name: `ВыполнитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param elementId Element ID. CLI: `--element` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ВыполнитьЭлементЧеклистаЗадачи(url: string, taskId: string | number, elementId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CompleteTasksChecklistElement">>>>;
+  /**
+   * Marks a completed checklist element as not completed.
+   *
+   * REST: `task.checklistitem.renew` (safe to replay). CLI: `oint bitrix24 RenewTasksChecklistElement`; Russian name: `ВозобновитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param elementId Element ID. CLI: `--element` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  renewTasksChecklistElement(url: string, taskId: string | number, elementId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RenewTasksChecklistElement">>>>;
+  /**
+   * Marks a completed checklist element as not completed.
+   *
+   * REST: `task.checklistitem.renew` (safe to replay). CLI: `oint bitrix24 RenewTasksChecklistElement`; Russian name: `ВозобновитьЭлементЧеклистаЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param elementId Element ID. CLI: `--element` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ВозобновитьЭлементЧеклистаЗадачи(url: string, taskId: string | number, elementId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RenewTasksChecklistElement">>>>;
+  /**
+   * Returns a task's comments.
+   *
+   * REST: `task.commentitem.getlist` (safe to replay). CLI: `oint bitrix24 GetTaskCommentsList`; Russian name: `ПолучитьСписокКомментариевЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getTaskCommentsList(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskCommentsList">>>>;
+  /**
+   * Returns a task's comments.
+   *
+   * REST: `task.commentitem.getlist` (safe to replay). CLI: `oint bitrix24 GetTaskCommentsList`; Russian name: `ПолучитьСписокКомментариевЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьСписокКомментариевЗадачи(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskCommentsList">>>>;
+  /**
+   * Returns a task comment by ID.
+   *
+   * REST: `task.commentitem.get` (safe to replay). CLI: `oint bitrix24 GetTaskComment`; Russian name: `ПолучитьКомментарийЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param commentId Comment ID. CLI: `--comment` / `-c`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getTaskComment(url: string, taskId: string | number, commentId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskComment">>>>;
+  /**
+   * Returns a task comment by ID.
+   *
+   * REST: `task.commentitem.get` (safe to replay). CLI: `oint bitrix24 GetTaskComment`; Russian name: `ПолучитьКомментарийЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param commentId Comment ID. CLI: `--comment` / `-c`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьКомментарийЗадачи(url: string, taskId: string | number, commentId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskComment">>>>;
+  /**
+   * Adds a comment to a task; the result is the new comment ID.
+   *
+   * REST: `task.commentitem.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTaskComment`; Russian name: `ДобавитьКомментарийЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param text Comment text. CLI: `--text` / `-x`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  addTaskComment(url: string, taskId: string | number, text: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddTaskComment">>>>;
+  /**
+   * Adds a comment to a task; the result is the new comment ID.
+   *
+   * REST: `task.commentitem.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTaskComment`; Russian name: `ДобавитьКомментарийЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param text Comment text. CLI: `--text` / `-x`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ДобавитьКомментарийЗадачи(url: string, taskId: string | number, text: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddTaskComment">>>>;
+  /**
+   * Changes a task comment's text.
+   *
+   * REST: `task.commentitem.update` (safe to replay). CLI: `oint bitrix24 UpdateTaskComment`; Russian name: `ИзменитьКомментарийЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param commentId Comment ID. CLI: `--comment` / `-c`.
+   * @param text Comment text. CLI: `--text` / `-x`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  updateTaskComment(url: string, taskId: string | number, commentId: string | number, text: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateTaskComment">>>>;
+  /**
+   * Changes a task comment's text.
+   *
+   * REST: `task.commentitem.update` (safe to replay). CLI: `oint bitrix24 UpdateTaskComment`; Russian name: `ИзменитьКомментарийЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param commentId Comment ID. CLI: `--comment` / `-c`.
+   * @param text Comment text. CLI: `--text` / `-x`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ИзменитьКомментарийЗадачи(url: string, taskId: string | number, commentId: string | number, text: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateTaskComment">>>>;
+  /**
+   * Deletes a task comment.
+   *
+   * REST: `task.commentitem.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTaskComment`; Russian name: `УдалитьКомментарийЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param commentId ID of the comment to delete. CLI: `--comment` / `-c`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  deleteTaskComment(url: string, taskId: string | number, commentId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteTaskComment">>>>;
+  /**
+   * Deletes a task comment.
+   *
+   * REST: `task.commentitem.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTaskComment`; Russian name: `УдалитьКомментарийЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param commentId ID of the comment to delete. CLI: `--comment` / `-c`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  УдалитьКомментарийЗадачи(url: string, taskId: string | number, commentId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteTaskComment">>>>;
+  /**
+   * Returns a task's results (comments marked as the result).
+   *
+   * REST: `tasks.task.result.list` (safe to replay). CLI: `oint bitrix24 GetResultsList`; Russian name: `ПолучитьСписокРезультатов`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getResultsList(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetResultsList">>>>;
+  /**
+   * Returns a task's results (comments marked as the result).
+   *
+   * REST: `tasks.task.result.list` (safe to replay). CLI: `oint bitrix24 GetResultsList`; Russian name: `ПолучитьСписокРезультатов`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьСписокРезультатов(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetResultsList">>>>;
+  /**
+   * Marks a task comment as the task's result; the result is the new task result.
+   *
+   * REST: `tasks.task.result.addFromComment` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateResultFromComment`; Russian name: `СоздатьРезультатИзКомментария`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param commentId Comment ID. CLI: `--comment` / `-c`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  createResultFromComment(url: string, commentId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateResultFromComment">>>>;
+  /**
+   * Marks a task comment as the task's result; the result is the new task result.
+   *
+   * REST: `tasks.task.result.addFromComment` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateResultFromComment`; Russian name: `СоздатьРезультатИзКомментария`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param commentId Comment ID. CLI: `--comment` / `-c`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  СоздатьРезультатИзКомментария(url: string, commentId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateResultFromComment">>>>;
+  /**
+   * Removes the task result made from a comment (the comment stays); the result is null.
+   *
+   * REST: `tasks.task.result.deleteFromComment` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteResultFromComment`; Russian name: `УдалитьРезультатИзКомментария`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param commentId Comment ID. CLI: `--comment` / `-c`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  deleteResultFromComment(url: string, commentId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteResultFromComment">>>>;
+  /**
+   * Removes the task result made from a comment (the comment stays); the result is null.
+   *
+   * REST: `tasks.task.result.deleteFromComment` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteResultFromComment`; Russian name: `УдалитьРезультатИзКомментария`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param commentId Comment ID. CLI: `--comment` / `-c`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УдалитьРезультатИзКомментария(url: string, commentId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteResultFromComment">>>>;
+  /**
+   * Builds the template of a task comment's fields: each key with a description, or empty with --empty true.
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCommentStructure`; Russian name: `ПолучитьСтруктуруКомментария`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  getCommentStructure(empty?: boolean | undefined): ResultOf<Def<"GetCommentStructure">>;
+  /**
+   * Builds the template of a task comment's fields: each key with a description, or empty with --empty true.
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCommentStructure`; Russian name: `ПолучитьСтруктуруКомментария`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  ПолучитьСтруктуруКомментария(empty?: boolean | undefined): ResultOf<Def<"GetCommentStructure">>;
+  /**
+   * Adds a stage to a group's kanban or a user's My Plan; the result is the new stage ID.
+   *
+   * REST: `task.stages.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddKanbanStage`; Russian name: `ДобавитьСтадиюКанбана`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param title Name of the new stage. CLI: `--title` / `-t`.
+   * @param color Stage colour as HEX (without #). Default: "FFD800". CLI: `--color` / `-c`.
+   * @param prevStageId ID of the stage the new one goes after (default: at the beginning). Default: 0. CLI: `--prevstage` / `-p`.
+   * @param entityId ID of the kanban's owner: a group, or a user for My Plan (default: the current user's My Plan). Default: 0. CLI: `--entityid` / `-e`.
+   * @param asAdmin true: skip the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  addKanbanStage(url: string, title: string | number, color?: string | number | undefined, prevStageId?: string | number | undefined, entityId?: string | number | undefined, asAdmin?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddKanbanStage">>>>;
+  /**
+   * Adds a stage to a group's kanban or a user's My Plan; the result is the new stage ID.
+   *
+   * REST: `task.stages.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddKanbanStage`; Russian name: `ДобавитьСтадиюКанбана`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param title Name of the new stage. CLI: `--title` / `-t`.
+   * @param color Stage colour as HEX (without #). Default: "FFD800". CLI: `--color` / `-c`.
+   * @param prevStageId ID of the stage the new one goes after (default: at the beginning). Default: 0. CLI: `--prevstage` / `-p`.
+   * @param entityId ID of the kanban's owner: a group, or a user for My Plan (default: the current user's My Plan). Default: 0. CLI: `--entityid` / `-e`.
+   * @param asAdmin true: skip the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ДобавитьСтадиюКанбана(url: string, title: string | number, color?: string | number | undefined, prevStageId?: string | number | undefined, entityId?: string | number | undefined, asAdmin?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddKanbanStage">>>>;
+  /**
+   * Changes a kanban stage's name, colour or place.
+   *
+   * REST: `task.stages.update` (safe to replay). CLI: `oint bitrix24 UpdateKanbansStage`; Russian name: `ИзменитьСтадиюКанбана`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param title New name of the stage. CLI: `--title` / `-t`.
+   * @param stageId ID of the stage to change. CLI: `--stage` / `-s`.
+   * @param color Stage colour as HEX (without #). CLI: `--color` / `-c`.
+   * @param prevStageId ID of the stage it goes after. Default: 0. CLI: `--prevstage` / `-p`.
+   * @param asAdmin true: skip the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  updateKanbansStage(url: string, title: string | number, stageId: string | number, color?: string | number | undefined, prevStageId?: string | number | undefined, asAdmin?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateKanbansStage">>>>;
+  /**
+   * Changes a kanban stage's name, colour or place.
+   *
+   * REST: `task.stages.update` (safe to replay). CLI: `oint bitrix24 UpdateKanbansStage`; Russian name: `ИзменитьСтадиюКанбана`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param title New name of the stage. CLI: `--title` / `-t`.
+   * @param stageId ID of the stage to change. CLI: `--stage` / `-s`.
+   * @param color Stage colour as HEX (without #). CLI: `--color` / `-c`.
+   * @param prevStageId ID of the stage it goes after. Default: 0. CLI: `--prevstage` / `-p`.
+   * @param asAdmin true: skip the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ИзменитьСтадиюКанбана(url: string, title: string | number, stageId: string | number, color?: string | number | undefined, prevStageId?: string | number | undefined, asAdmin?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateKanbansStage">>>>;
+  /**
+   * Deletes a kanban stage that holds no tasks.
+   *
+   * REST: `task.stages.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteKanbanStage`; Russian name: `УдалитьСтадиюКанбана`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param stageId ID of the stage to delete. CLI: `--stage` / `-s`.
+   * @param asAdmin true: skip the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  deleteKanbanStage(url: string, stageId: string | number, asAdmin?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteKanbanStage">>>>;
+  /**
+   * Deletes a kanban stage that holds no tasks.
+   *
+   * REST: `task.stages.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteKanbanStage`; Russian name: `УдалитьСтадиюКанбана`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param stageId ID of the stage to delete. CLI: `--stage` / `-s`.
+   * @param asAdmin true: skip the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УдалитьСтадиюКанбана(url: string, stageId: string | number, asAdmin?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteKanbanStage">>>>;
+  /**
+   * Returns the stages of a group's kanban or of My Plan, keyed by stage ID.
+   *
+   * REST: `task.stages.get` (safe to replay). CLI: `oint bitrix24 GetKanbanStages`; Russian name: `ПолучитьСтадииКанбана`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param entityId ID of the kanban's owner: a group, or a user for My Plan (0: the current user's My Plan). Default: 0. CLI: `--entityid` / `-e`.
+   * @param asAdmin true: read without the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getKanbanStages(url: string, entityId?: string | number | undefined, asAdmin?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetKanbanStages">>>>;
+  /**
+   * Returns the stages of a group's kanban or of My Plan, keyed by stage ID.
+   *
+   * REST: `task.stages.get` (safe to replay). CLI: `oint bitrix24 GetKanbanStages`; Russian name: `ПолучитьСтадииКанбана`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param entityId ID of the kanban's owner: a group, or a user for My Plan (0: the current user's My Plan). Default: 0. CLI: `--entityid` / `-e`.
+   * @param asAdmin true: read without the permission check (administrators). Default: false. CLI: `--admin` / `-a`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСтадииКанбана(url: string, entityId?: string | number | undefined, asAdmin?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetKanbanStages">>>>;
+  /**
+   * Moves a task to a kanban stage, before or after another task of it.
+   *
+   * REST: `task.stages.movetask` (safe to replay). CLI: `oint bitrix24 MoveTaskToKanbanStage`; Russian name: `ПеренестиЗадачуВСтадиюКанбана`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId ID of the task to move. CLI: `--task` / `-t`.
+   * @param stageId ID of the target stage. CLI: `--stage` / `-s`.
+   * @param before ID of the task to put it in front of (wins over --after). Default: 0. CLI: `--before` / `-b`.
+   * @param after ID of the task to put it after (when --before is not given; 0 by default). Default: 0. CLI: `--after` / `-a`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  moveTaskToKanbanStage(url: string, taskId: string | number, stageId: string | number, before?: string | number | undefined, after?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MoveTaskToKanbanStage">>>>;
+  /**
+   * Moves a task to a kanban stage, before or after another task of it.
+   *
+   * REST: `task.stages.movetask` (safe to replay). CLI: `oint bitrix24 MoveTaskToKanbanStage`; Russian name: `ПеренестиЗадачуВСтадиюКанбана`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId ID of the task to move. CLI: `--task` / `-t`.
+   * @param stageId ID of the target stage. CLI: `--stage` / `-s`.
+   * @param before ID of the task to put it in front of (wins over --after). Default: 0. CLI: `--before` / `-b`.
+   * @param after ID of the task to put it after (when --before is not given; 0 by default). Default: 0. CLI: `--after` / `-a`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПеренестиЗадачуВСтадиюКанбана(url: string, taskId: string | number, stageId: string | number, before?: string | number | undefined, after?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MoveTaskToKanbanStage">>>>;
+  /**
+   * Records time spent on a task; the result is the new record ID.
+   *
+   * REST: `task.elapseditem.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTaskTimeAccounting`; Russian name: `ДобавитьТрудозатратыЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId ID of the task the time was spent on. CLI: `--task` / `-t`.
+   * @param seconds Time spent, in seconds. CLI: `--amount` / `-a`.
+   * @param userId ID of the user who spent the time (default: the current user). CLI: `--user` / `-s`.
+   * @param text Comment text. CLI: `--text` / `-x`.
+   * @param date Date the record was made (yyyy-MM-ddTHH:mm:ss; sent without fractions or zone). CLI: `--date` / `-d`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  addTaskTimeAccounting(url: string, taskId: string | number, seconds: string | number, userId?: string | number | undefined, text?: string | number | undefined, date?: Date | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddTaskTimeAccounting">>>>;
+  /**
+   * Records time spent on a task; the result is the new record ID.
+   *
+   * REST: `task.elapseditem.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTaskTimeAccounting`; Russian name: `ДобавитьТрудозатратыЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId ID of the task the time was spent on. CLI: `--task` / `-t`.
+   * @param seconds Time spent, in seconds. CLI: `--amount` / `-a`.
+   * @param userId ID of the user who spent the time (default: the current user). CLI: `--user` / `-s`.
+   * @param text Comment text. CLI: `--text` / `-x`.
+   * @param date Date the record was made (yyyy-MM-ddTHH:mm:ss; sent without fractions or zone). CLI: `--date` / `-d`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ДобавитьТрудозатратыЗадачи(url: string, taskId: string | number, seconds: string | number, userId?: string | number | undefined, text?: string | number | undefined, date?: Date | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddTaskTimeAccounting">>>>;
+  /**
+   * Deletes a time record of a task; the result is null.
+   *
+   * REST: `task.elapseditem.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTaskTimeAccounting`; Russian name: `УдалитьТрудозатратыЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param recordId Time record ID. CLI: `--record` / `-r`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  deleteTaskTimeAccounting(url: string, taskId: string | number, recordId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteTaskTimeAccounting">>>>;
+  /**
+   * Deletes a time record of a task; the result is null.
+   *
+   * REST: `task.elapseditem.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTaskTimeAccounting`; Russian name: `УдалитьТрудозатратыЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param recordId Time record ID. CLI: `--record` / `-r`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  УдалитьТрудозатратыЗадачи(url: string, taskId: string | number, recordId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteTaskTimeAccounting">>>>;
+  /**
+   * Returns the time records of a task.
+   *
+   * REST: `task.elapseditem.getlist` (safe to replay). CLI: `oint bitrix24 GetTaskTimeAccountingList`; Russian name: `ПолучитьСписокТрудозатратЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getTaskTimeAccountingList(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskTimeAccountingList">>>>;
+  /**
+   * Returns the time records of a task.
+   *
+   * REST: `task.elapseditem.getlist` (safe to replay). CLI: `oint bitrix24 GetTaskTimeAccountingList`; Russian name: `ПолучитьСписокТрудозатратЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьСписокТрудозатратЗадачи(url: string, taskId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskTimeAccountingList">>>>;
+  /**
+   * Returns a time record of a task by ID.
+   *
+   * REST: `task.elapseditem.get` (safe to replay). CLI: `oint bitrix24 GetTaskTimeAccounting`; Russian name: `ПолучитьТрудозатратыЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param recordId Time record ID. CLI: `--record` / `-r`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getTaskTimeAccounting(url: string, taskId: string | number, recordId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskTimeAccounting">>>>;
+  /**
+   * Returns a time record of a task by ID.
+   *
+   * REST: `task.elapseditem.get` (safe to replay). CLI: `oint bitrix24 GetTaskTimeAccounting`; Russian name: `ПолучитьТрудозатратыЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param recordId Time record ID. CLI: `--record` / `-r`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьТрудозатратыЗадачи(url: string, taskId: string | number, recordId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTaskTimeAccounting">>>>;
+  /**
+   * Changes a time record of a task; the result is null.
+   *
+   * REST: `task.elapseditem.update` (safe to replay). CLI: `oint bitrix24 UpdateTaskTimeAccounting`; Russian name: `ИзменитьТрудозатратыЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param recordId Time record ID. CLI: `--record` / `-r`.
+   * @param seconds Time spent, in seconds. CLI: `--amount` / `-a`.
+   * @param text Comment text. CLI: `--text` / `-x`.
+   * @param date Date the record was made (yyyy-MM-ddTHH:mm:ss; sent without fractions or zone). CLI: `--date` / `-d`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  updateTaskTimeAccounting(url: string, taskId: string | number, recordId: string | number, seconds: string | number, text?: string | number | undefined, date?: Date | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateTaskTimeAccounting">>>>;
+  /**
+   * Changes a time record of a task; the result is null.
+   *
+   * REST: `task.elapseditem.update` (safe to replay). CLI: `oint bitrix24 UpdateTaskTimeAccounting`; Russian name: `ИзменитьТрудозатратыЗадачи`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param taskId Task ID. CLI: `--task` / `-t`.
+   * @param recordId Time record ID. CLI: `--record` / `-r`.
+   * @param seconds Time spent, in seconds. CLI: `--amount` / `-a`.
+   * @param text Comment text. CLI: `--text` / `-x`.
+   * @param date Date the record was made (yyyy-MM-ddTHH:mm:ss; sent without fractions or zone). CLI: `--date` / `-d`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ИзменитьТрудозатратыЗадачи(url: string, taskId: string | number, recordId: string | number, seconds: string | number, text?: string | number | undefined, date?: Date | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateTaskTimeAccounting">>>>;
   /**
    * Creates a group chat from a structure (see GetChatStructure); the result is the new chat ID.
    *
@@ -1496,6 +3532,30 @@ export interface Bitrix24Library {
    */
   ПолучитьКаталогФайловЧата(url: string, chatId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetChatFilesFolder">>>>;
   /**
+   * Uploads a file to the root of a storage in one JSON request (the bytes inline as Base64); the result is the new file.
+   *
+   * REST: `disk.storage.uploadfile` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UploadFileToStorage`; Russian name: `ЗагрузитьФайлВХранилище`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param title File name with extension. CLI: `--title` / `-t`.
+   * @param file The file: a path, an http(s) URL (downloaded first) or Base64 text. CLI: `--file` / `-f`.
+   * @param storageId Storage ID. CLI: `--storageid` / `-s`.
+   * @param rights Access rights, if needed: JSON list such as [{"TASK_ID":42,"ACCESS_CODE":"U1"}]. CLI: `--rights` / `-r`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  uploadFileToStorage(url: string, title: string | number, file: string | Uint8Array, storageId: string | number, rights?: readonly Record<string, unknown>[] | Record<string, unknown> | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UploadFileToStorage">>>>;
+  /**
+   * Uploads a file to the root of a storage in one JSON request (the bytes inline as Base64); the result is the new file.
+   *
+   * REST: `disk.storage.uploadfile` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UploadFileToStorage`; Russian name: `ЗагрузитьФайлВХранилище`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param title File name with extension. CLI: `--title` / `-t`.
+   * @param file The file: a path, an http(s) URL (downloaded first) or Base64 text. CLI: `--file` / `-f`.
+   * @param storageId Storage ID. CLI: `--storageid` / `-s`.
+   * @param rights Access rights, if needed: JSON list such as [{"TASK_ID":42,"ACCESS_CODE":"U1"}]. CLI: `--rights` / `-r`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ЗагрузитьФайлВХранилище(url: string, title: string | number, file: string | Uint8Array, storageId: string | number, rights?: readonly Record<string, unknown>[] | Record<string, unknown> | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UploadFileToStorage">>>>;
+  /**
    * Uploads a file into a Drive folder (e.g. a chat's, see GetChatFilesFolder); the result is the new file, its ID in result.ID.
    *
    * Calls `disk.folder.uploadFile`, then `POST of the file to its uploadUrl (multipart/form-data)` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UploadFileToFolder`; Russian name: `ЗагрузитьФайлВКаталог`.
@@ -1517,6 +3577,156 @@ export interface Bitrix24Library {
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
   ЗагрузитьФайлВКаталог(url: string, title: string | number, file: string | Uint8Array, folderId: string | number, token?: string | undefined): Promise<ResultOf<Def<"UploadFileToFolder">>>;
+  /**
+   * Returns a file by ID (its DOWNLOAD_URL downloads it).
+   *
+   * REST: `disk.file.get` (safe to replay). CLI: `oint bitrix24 GetFileInformation`; Russian name: `ПолучитьИнформациюОФайле`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getFileInformation(url: string, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetFileInformation">>>>;
+  /**
+   * Returns a file by ID (its DOWNLOAD_URL downloads it).
+   *
+   * REST: `disk.file.get` (safe to replay). CLI: `oint bitrix24 GetFileInformation`; Russian name: `ПолучитьИнформациюОФайле`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьИнформациюОФайле(url: string, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetFileInformation">>>>;
+  /**
+   * Deletes a file for good (MarkFileAsDeleted moves it to the recycle bin instead).
+   *
+   * REST: `disk.file.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteFile`; Russian name: `УдалитьФайл`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  deleteFile(url: string, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteFile">>>>;
+  /**
+   * Deletes a file for good (MarkFileAsDeleted moves it to the recycle bin instead).
+   *
+   * REST: `disk.file.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteFile`; Russian name: `УдалитьФайл`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УдалитьФайл(url: string, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteFile">>>>;
+  /**
+   * Returns a public link to a file, creating it on first use (Bitrix24 cloud portals dropped the method in 2024).
+   *
+   * REST: `disk.file.getExternalLink` (safe to replay). CLI: `oint bitrix24 GetFileExternalLink`; Russian name: `ПолучитьВнешнююСсылкуФайла`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getFileExternalLink(url: string, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetFileExternalLink">>>>;
+  /**
+   * Returns a public link to a file, creating it on first use (Bitrix24 cloud portals dropped the method in 2024).
+   *
+   * REST: `disk.file.getExternalLink` (safe to replay). CLI: `oint bitrix24 GetFileExternalLink`; Russian name: `ПолучитьВнешнююСсылкуФайла`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьВнешнююСсылкуФайла(url: string, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetFileExternalLink">>>>;
+  /**
+   * Moves a file to the recycle bin (RestoreFile brings it back).
+   *
+   * REST: `disk.file.markdeleted` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MarkFileAsDeleted`; Russian name: `ПоместитьФайлВКорзину`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  markFileAsDeleted(url: string, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MarkFileAsDeleted">>>>;
+  /**
+   * Moves a file to the recycle bin (RestoreFile brings it back).
+   *
+   * REST: `disk.file.markdeleted` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MarkFileAsDeleted`; Russian name: `ПоместитьФайлВКорзину`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПоместитьФайлВКорзину(url: string, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MarkFileAsDeleted">>>>;
+  /**
+   * Restores a file from the recycle bin.
+   *
+   * REST: `disk.file.restore` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RestoreFile`; Russian name: `ВосстановитьФайл`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  restoreFile(url: string, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RestoreFile">>>>;
+  /**
+   * Restores a file from the recycle bin.
+   *
+   * REST: `disk.file.restore` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RestoreFile`; Russian name: `ВосстановитьФайл`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ВосстановитьФайл(url: string, fileId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RestoreFile">>>>;
+  /**
+   * Copies a file into a folder; the result is the copy.
+   *
+   * REST: `disk.file.copyto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MakeFileCopy`; Russian name: `СкопироватьФайл`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param folderId Destination folder ID. CLI: `--folderid` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  makeFileCopy(url: string, fileId: string | number, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MakeFileCopy">>>>;
+  /**
+   * Copies a file into a folder; the result is the copy.
+   *
+   * REST: `disk.file.copyto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MakeFileCopy`; Russian name: `СкопироватьФайл`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param folderId Destination folder ID. CLI: `--folderid` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  СкопироватьФайл(url: string, fileId: string | number, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MakeFileCopy">>>>;
+  /**
+   * Moves a file into a folder; the result is the moved file.
+   *
+   * REST: `disk.file.moveto` (safe to replay). CLI: `oint bitrix24 MoveFileToFolder`; Russian name: `ПереместитьФайлВКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param folderId Destination folder ID. CLI: `--folderid` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  moveFileToFolder(url: string, fileId: string | number, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MoveFileToFolder">>>>;
+  /**
+   * Moves a file into a folder; the result is the moved file.
+   *
+   * REST: `disk.file.moveto` (safe to replay). CLI: `oint bitrix24 MoveFileToFolder`; Russian name: `ПереместитьФайлВКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param folderId Destination folder ID. CLI: `--folderid` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПереместитьФайлВКаталог(url: string, fileId: string | number, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MoveFileToFolder">>>>;
+  /**
+   * Renames a file; the result is the file.
+   *
+   * REST: `disk.file.rename` (safe to replay). CLI: `oint bitrix24 RenameFile`; Russian name: `ПереименоватьФайл`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param title New file name with extension. CLI: `--title` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  renameFile(url: string, fileId: string | number, title: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RenameFile">>>>;
+  /**
+   * Renames a file; the result is the file.
+   *
+   * REST: `disk.file.rename` (safe to replay). CLI: `oint bitrix24 RenameFile`; Russian name: `ПереименоватьФайл`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fileId File ID. CLI: `--fileid` / `-f`.
+   * @param title New file name with extension. CLI: `--title` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПереименоватьФайл(url: string, fileId: string | number, title: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RenameFile">>>>;
   /**
    * oint addition, not in OpenIntegrations: sends a file to a chat in one call (GetChatFilesFolder, UploadFileToFolder, SendFile); the result is SendFile's answer (MESSAGE_ID).
    *
@@ -1569,6 +3779,354 @@ export interface Bitrix24Functions {
    * REST: `server.time` (safe to replay). CLI: `oint bitrix24 ServerTime`; Russian name: `СерверноеВремя`.
    */
   serverTime(options?: ServerTimeArgs): Promise<Envelope<ResultOf<Def<"ServerTime">>>>;
+  /**
+   * Returns a task by ID: {"task": {…}}.
+   *
+   * REST: `tasks.task.get` (safe to replay). CLI: `oint bitrix24 GetTask`; Russian name: `ПолучитьЗадачу`.
+   */
+  getTask(options: GetTaskArgs): Promise<Envelope<ResultOf<Def<"GetTask">>>>;
+  /**
+   * Returns tasks, 50 per call, optionally filtered (see GetTasksFilterStructure): {"tasks": […]} with total and next.
+   *
+   * REST: `tasks.task.list` (safe to replay). CLI: `oint bitrix24 GetTasksList`; Russian name: `ПолучитьСписокЗадач`.
+   */
+  getTasksList(options?: GetTasksListArgs): Promise<Envelope<ResultOf<Def<"GetTasksList">>>>;
+  /**
+   * Creates a task from a fields structure (see GetTaskFieldsStructure; TITLE and RESPONSIBLE_ID at least): {"task": {…}}.
+   *
+   * REST: `tasks.task.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateTask`; Russian name: `СоздатьЗадачу`.
+   */
+  createTask(options: CreateTaskArgs): Promise<Envelope<ResultOf<Def<"CreateTask">>>>;
+  /**
+   * Changes a task's fields: {"task": {…}}.
+   *
+   * REST: `tasks.task.update` (safe to replay). CLI: `oint bitrix24 UpdateTask`; Russian name: `ИзменитьЗадачу`.
+   */
+  updateTask(options: UpdateTaskArgs): Promise<Envelope<ResultOf<Def<"UpdateTask">>>>;
+  /**
+   * Deletes a task: {"task": true}.
+   *
+   * REST: `tasks.task.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTask`; Russian name: `УдалитьЗадачу`.
+   */
+  deleteTask(options: DeleteTaskArgs): Promise<Envelope<ResultOf<Def<"DeleteTask">>>>;
+  /**
+   * Attaches a Drive file to a task: {"attachmentId": …}.
+   *
+   * REST: `tasks.task.files.attach` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AttachFileToTopic`; Russian name: `ДобавитьФайлВЗадачу`.
+   */
+  attachFileToTopic(options: AttachFileToTopicArgs): Promise<Envelope<ResultOf<Def<"AttachFileToTopic">>>>;
+  /**
+   * Approves a task completed under control: {"task": {…}}.
+   *
+   * REST: `tasks.task.approve` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 ApproveTask`; Russian name: `ПринятьЗадачу`.
+   */
+  approveTask(options: ApproveTaskArgs): Promise<Envelope<ResultOf<Def<"ApproveTask">>>>;
+  /**
+   * Returns a task completed under control to work: {"task": {…}}.
+   *
+   * REST: `tasks.task.disapprove` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DisapproveTask`; Russian name: `ОтклонитьЗадачу`.
+   */
+  disapproveTask(options: DisapproveTaskArgs): Promise<Envelope<ResultOf<Def<"DisapproveTask">>>>;
+  /**
+   * Completes a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.complete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CompleteTask`; Russian name: `ЗавершитьЗадачу`.
+   */
+  completeTask(options: CompleteTaskArgs): Promise<Envelope<ResultOf<Def<"CompleteTask">>>>;
+  /**
+   * Renews a completed or deferred task: {"task": {…}}.
+   *
+   * REST: `tasks.task.renew` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RenewTask`; Russian name: `ВозобновитьЗадачу`.
+   */
+  renewTask(options: RenewTaskArgs): Promise<Envelope<ResultOf<Def<"RenewTask">>>>;
+  /**
+   * Defers a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.defer` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeferTask`; Russian name: `ОтложитьЗадачу`.
+   */
+  deferTask(options: DeferTaskArgs): Promise<Envelope<ResultOf<Def<"DeferTask">>>>;
+  /**
+   * Pauses a task in progress: {"task": {…}}.
+   *
+   * REST: `tasks.task.pause` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 PauseTask`; Russian name: `ПриостановитьЗадачу`.
+   */
+  pauseTask(options: PauseTaskArgs): Promise<Envelope<ResultOf<Def<"PauseTask">>>>;
+  /**
+   * Starts work on a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.start` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartTask`; Russian name: `НачатьВыполнениеЗадачи`.
+   */
+  startTask(options: StartTaskArgs): Promise<Envelope<ResultOf<Def<"StartTask">>>>;
+  /**
+   * Makes the current user an auditor of a task: {"task": {…}}.
+   *
+   * REST: `tasks.task.startwatch` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartWatchingTask`; Russian name: `НачатьНаблюдатьЗаЗадачей`.
+   */
+  startWatchingTask(options: StartWatchingTaskArgs): Promise<Envelope<ResultOf<Def<"StartWatchingTask">>>>;
+  /**
+   * Removes the current user from a task's auditors: {"task": {…}}.
+   *
+   * REST: `tasks.task.stopwatch` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StopWatchingTask`; Russian name: `ПрекратитьНаблюдатьЗаЗадачей`.
+   */
+  stopWatchingTask(options: StopWatchingTaskArgs): Promise<Envelope<ResultOf<Def<"StopWatchingTask">>>>;
+  /**
+   * Delegates a task to another user (the new responsible person): {"task": {…}}.
+   *
+   * REST: `tasks.task.delegate` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DelegateTask`; Russian name: `ДелегироватьЗадачу`.
+   */
+  delegateTask(options: DelegateTaskArgs): Promise<Envelope<ResultOf<Def<"DelegateTask">>>>;
+  /**
+   * Adds a task to the current user's favorites.
+   *
+   * REST: `tasks.task.favorite.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTaskToFavorites`; Russian name: `ДобавитьЗадачуВИзбранное`.
+   */
+  addTaskToFavorites(options: AddTaskToFavoritesArgs): Promise<Envelope<ResultOf<Def<"AddTaskToFavorites">>>>;
+  /**
+   * Removes a task from the current user's favorites.
+   *
+   * REST: `tasks.task.favorite.remove` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RemoveTaskFromFavorites`; Russian name: `УбратьЗадачуИзИзбранного`.
+   */
+  removeTaskFromFavorites(options: RemoveTaskFromFavoritesArgs): Promise<Envelope<ResultOf<Def<"RemoveTaskFromFavorites">>>>;
+  /**
+   * Returns a task's change history: {"list": [{field, value: {from, to}, user, …}]}.
+   *
+   * REST: `tasks.task.history.list` (safe to replay). CLI: `oint bitrix24 GetTaskHistory`; Russian name: `ПолучитьИсториюЗадачи`.
+   */
+  getTaskHistory(options: GetTaskHistoryArgs): Promise<Envelope<ResultOf<Def<"GetTaskHistory">>>>;
+  /**
+   * Tells which actions on a task each user may take: {"allowedActions": {userId: {ACTION: true|false}}}.
+   *
+   * REST: `tasks.task.getaccess` (safe to replay). CLI: `oint bitrix24 CheckTaskAccesses`; Russian name: `ПроверитьДоступКЗадаче`.
+   */
+  checkTaskAccesses(options: CheckTaskAccessesArgs): Promise<Envelope<ResultOf<Def<"CheckTaskAccesses">>>>;
+  /**
+   * Mutes a task's notifications for the current user: {"task": {…}}.
+   *
+   * REST: `tasks.task.mute` (safe to replay). CLI: `oint bitrix24 MuteTask`; Russian name: `ОтключитьЗвукЗадачи`.
+   */
+  muteTask(options: MuteTaskArgs): Promise<Envelope<ResultOf<Def<"MuteTask">>>>;
+  /**
+   * Unmutes a task's notifications for the current user: {"task": {…}}.
+   *
+   * REST: `tasks.task.unmute` (safe to replay). CLI: `oint bitrix24 UnmuteTask`; Russian name: `ВключитьЗвукЗадачи`.
+   */
+  unmuteTask(options: UnmuteTaskArgs): Promise<Envelope<ResultOf<Def<"UnmuteTask">>>>;
+  /**
+   * Makes one task depend on another (Gantt link); the result is an empty list.
+   *
+   * REST: `task.dependence.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateTasksDependencies`; Russian name: `СоздатьЗависимостьЗадач`.
+   */
+  createTasksDependencies(options: CreateTasksDependenciesArgs): Promise<Envelope<ResultOf<Def<"CreateTasksDependencies">>>>;
+  /**
+   * Removes the dependency of one task on another; the result is an empty list.
+   *
+   * REST: `task.dependence.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTasksDependencies`; Russian name: `УдалитьЗависимостьЗадач`.
+   */
+  deleteTasksDependencies(options: DeleteTasksDependenciesArgs): Promise<Envelope<ResultOf<Def<"DeleteTasksDependencies">>>>;
+  /**
+   * Returns the IDs of the tasks in the current user's plan for the day.
+   *
+   * REST: `task.planner.getlist` (safe to replay). CLI: `oint bitrix24 GetDailyPlan`; Russian name: `ПолучитьПланЗадачНаДень`.
+   */
+  getDailyPlan(options?: GetDailyPlanArgs): Promise<Envelope<ResultOf<Def<"GetDailyPlan">>>>;
+  /**
+   * Returns the task fields with their titles and types (for CreateTask and UpdateTask): {"fields": {…}}.
+   *
+   * REST: `tasks.task.getFields` (safe to replay). CLI: `oint bitrix24 GetTaskFieldsStructure`; Russian name: `ПолучитьСтруктуруЗадачи`.
+   */
+  getTaskFieldsStructure(options?: GetTaskFieldsStructureArgs): Promise<Envelope<ResultOf<Def<"GetTaskFieldsStructure">>>>;
+  /**
+   * Builds a filter template for GetTasksList: field -> description (or empty values with --empty true); keys may carry the prefixes !, <, <=, >, >= (!ID: ID not equal).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetTasksFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраЗадач`.
+   */
+  getTasksFilterStructure(options?: GetTasksFilterStructureArgs): ResultOf<Def<"GetTasksFilterStructure">>;
+  /**
+   * Returns the custom task fields (UF_*).
+   *
+   * REST: `task.item.userfield.getlist` (safe to replay). CLI: `oint bitrix24 GetCustomTaskFieldsList`; Russian name: `ПолучитьСписокПользовательскихПолейЗадачи`.
+   */
+  getCustomTaskFieldsList(options?: GetCustomTaskFieldsListArgs): Promise<Envelope<ResultOf<Def<"GetCustomTaskFieldsList">>>>;
+  /**
+   * Adds a custom task field (Bitrix24 prefixes its name with UF_); the result is the new field ID.
+   *
+   * REST: `task.item.userfield.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddCustomTaskField`; Russian name: `ДобавитьПользовательскоеПолеЗадачи`.
+   */
+  addCustomTaskField(options: AddCustomTaskFieldArgs): Promise<Envelope<ResultOf<Def<"AddCustomTaskField">>>>;
+  /**
+   * Changes a custom task field's external ID, title or form label.
+   *
+   * REST: `task.item.userfield.update` (safe to replay). CLI: `oint bitrix24 UpdateCustomTaskField`; Russian name: `ИзменитьПользовательскоеПолеЗадачи`.
+   */
+  updateCustomTaskField(options: UpdateCustomTaskFieldArgs): Promise<Envelope<ResultOf<Def<"UpdateCustomTaskField">>>>;
+  /**
+   * Returns a custom task field by ID.
+   *
+   * REST: `task.item.userfield.get` (safe to replay). CLI: `oint bitrix24 GetCustomTaskField`; Russian name: `ПолучитьПользовательскоеПолеЗадачи`.
+   */
+  getCustomTaskField(options: GetCustomTaskFieldArgs): Promise<Envelope<ResultOf<Def<"GetCustomTaskField">>>>;
+  /**
+   * Deletes a custom task field.
+   *
+   * REST: `task.item.userfield.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteCustomTaskField`; Russian name: `УдалитьПользовательскоеПолеЗадачи`.
+   */
+  deleteCustomTaskField(options: DeleteCustomTaskFieldArgs): Promise<Envelope<ResultOf<Def<"DeleteCustomTaskField">>>>;
+  /**
+   * Adds an element to a task's checklist; the result is the new element ID.
+   *
+   * REST: `task.checklistitem.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTasksChecklistElement`; Russian name: `ДобавитьЭлементЧеклистаЗадачи`.
+   */
+  addTasksChecklistElement(options: AddTasksChecklistElementArgs): Promise<Envelope<ResultOf<Def<"AddTasksChecklistElement">>>>;
+  /**
+   * Changes the text of a checklist element; the result is null.
+   *
+   * REST: `task.checklistitem.update` (safe to replay). CLI: `oint bitrix24 UpdateTasksChecklistElement`; Russian name: `ИзменитьЭлементЧеклистаЗадачи`.
+   */
+  updateTasksChecklistElement(options: UpdateTasksChecklistElementArgs): Promise<Envelope<ResultOf<Def<"UpdateTasksChecklistElement">>>>;
+  /**
+   * Deletes a checklist element.
+   *
+   * REST: `task.checklistitem.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTasksChecklistElement`; Russian name: `УдалитьЭлементЧеклистаЗадачи`.
+   */
+  deleteTasksChecklistElement(options: DeleteTasksChecklistElementArgs): Promise<Envelope<ResultOf<Def<"DeleteTasksChecklistElement">>>>;
+  /**
+   * Returns the elements of a task's checklist.
+   *
+   * REST: `task.checklistitem.getlist` (safe to replay). CLI: `oint bitrix24 GetTasksChecklist`; Russian name: `ПолучитьЧеклистЗадачи`.
+   */
+  getTasksChecklist(options: GetTasksChecklistArgs): Promise<Envelope<ResultOf<Def<"GetTasksChecklist">>>>;
+  /**
+   * Returns a checklist element by ID.
+   *
+   * REST: `task.checklistitem.get` (safe to replay). CLI: `oint bitrix24 GetTasksChecklistElement`; Russian name: `ПолучитьЭлементЧеклистаЗадачи`.
+   */
+  getTasksChecklistElement(options: GetTasksChecklistElementArgs): Promise<Envelope<ResultOf<Def<"GetTasksChecklistElement">>>>;
+  /**
+   * Marks a checklist element as completed.
+   *
+   * REST: `task.checklistitem.complete` (safe to replay). CLI: `oint bitrix24 CompleteTasksChecklistElement`; Russian name: `ВыполнитьЭлементЧеклистаЗадачи`.
+   */
+  completeTasksChecklistElement(options: CompleteTasksChecklistElementArgs): Promise<Envelope<ResultOf<Def<"CompleteTasksChecklistElement">>>>;
+  /**
+   * Marks a completed checklist element as not completed.
+   *
+   * REST: `task.checklistitem.renew` (safe to replay). CLI: `oint bitrix24 RenewTasksChecklistElement`; Russian name: `ВозобновитьЭлементЧеклистаЗадачи`.
+   */
+  renewTasksChecklistElement(options: RenewTasksChecklistElementArgs): Promise<Envelope<ResultOf<Def<"RenewTasksChecklistElement">>>>;
+  /**
+   * Returns a task's comments.
+   *
+   * REST: `task.commentitem.getlist` (safe to replay). CLI: `oint bitrix24 GetTaskCommentsList`; Russian name: `ПолучитьСписокКомментариевЗадачи`.
+   */
+  getTaskCommentsList(options: GetTaskCommentsListArgs): Promise<Envelope<ResultOf<Def<"GetTaskCommentsList">>>>;
+  /**
+   * Returns a task comment by ID.
+   *
+   * REST: `task.commentitem.get` (safe to replay). CLI: `oint bitrix24 GetTaskComment`; Russian name: `ПолучитьКомментарийЗадачи`.
+   */
+  getTaskComment(options: GetTaskCommentArgs): Promise<Envelope<ResultOf<Def<"GetTaskComment">>>>;
+  /**
+   * Adds a comment to a task; the result is the new comment ID.
+   *
+   * REST: `task.commentitem.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTaskComment`; Russian name: `ДобавитьКомментарийЗадачи`.
+   */
+  addTaskComment(options: AddTaskCommentArgs): Promise<Envelope<ResultOf<Def<"AddTaskComment">>>>;
+  /**
+   * Changes a task comment's text.
+   *
+   * REST: `task.commentitem.update` (safe to replay). CLI: `oint bitrix24 UpdateTaskComment`; Russian name: `ИзменитьКомментарийЗадачи`.
+   */
+  updateTaskComment(options: UpdateTaskCommentArgs): Promise<Envelope<ResultOf<Def<"UpdateTaskComment">>>>;
+  /**
+   * Deletes a task comment.
+   *
+   * REST: `task.commentitem.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTaskComment`; Russian name: `УдалитьКомментарийЗадачи`.
+   */
+  deleteTaskComment(options: DeleteTaskCommentArgs): Promise<Envelope<ResultOf<Def<"DeleteTaskComment">>>>;
+  /**
+   * Returns a task's results (comments marked as the result).
+   *
+   * REST: `tasks.task.result.list` (safe to replay). CLI: `oint bitrix24 GetResultsList`; Russian name: `ПолучитьСписокРезультатов`.
+   */
+  getResultsList(options: GetResultsListArgs): Promise<Envelope<ResultOf<Def<"GetResultsList">>>>;
+  /**
+   * Marks a task comment as the task's result; the result is the new task result.
+   *
+   * REST: `tasks.task.result.addFromComment` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateResultFromComment`; Russian name: `СоздатьРезультатИзКомментария`.
+   */
+  createResultFromComment(options: CreateResultFromCommentArgs): Promise<Envelope<ResultOf<Def<"CreateResultFromComment">>>>;
+  /**
+   * Removes the task result made from a comment (the comment stays); the result is null.
+   *
+   * REST: `tasks.task.result.deleteFromComment` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteResultFromComment`; Russian name: `УдалитьРезультатИзКомментария`.
+   */
+  deleteResultFromComment(options: DeleteResultFromCommentArgs): Promise<Envelope<ResultOf<Def<"DeleteResultFromComment">>>>;
+  /**
+   * Builds the template of a task comment's fields: each key with a description, or empty with --empty true.
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCommentStructure`; Russian name: `ПолучитьСтруктуруКомментария`.
+   */
+  getCommentStructure(options?: GetCommentStructureArgs): ResultOf<Def<"GetCommentStructure">>;
+  /**
+   * Adds a stage to a group's kanban or a user's My Plan; the result is the new stage ID.
+   *
+   * REST: `task.stages.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddKanbanStage`; Russian name: `ДобавитьСтадиюКанбана`.
+   */
+  addKanbanStage(options: AddKanbanStageArgs): Promise<Envelope<ResultOf<Def<"AddKanbanStage">>>>;
+  /**
+   * Changes a kanban stage's name, colour or place.
+   *
+   * REST: `task.stages.update` (safe to replay). CLI: `oint bitrix24 UpdateKanbansStage`; Russian name: `ИзменитьСтадиюКанбана`.
+   */
+  updateKanbansStage(options: UpdateKanbansStageArgs): Promise<Envelope<ResultOf<Def<"UpdateKanbansStage">>>>;
+  /**
+   * Deletes a kanban stage that holds no tasks.
+   *
+   * REST: `task.stages.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteKanbanStage`; Russian name: `УдалитьСтадиюКанбана`.
+   */
+  deleteKanbanStage(options: DeleteKanbanStageArgs): Promise<Envelope<ResultOf<Def<"DeleteKanbanStage">>>>;
+  /**
+   * Returns the stages of a group's kanban or of My Plan, keyed by stage ID.
+   *
+   * REST: `task.stages.get` (safe to replay). CLI: `oint bitrix24 GetKanbanStages`; Russian name: `ПолучитьСтадииКанбана`.
+   */
+  getKanbanStages(options?: GetKanbanStagesArgs): Promise<Envelope<ResultOf<Def<"GetKanbanStages">>>>;
+  /**
+   * Moves a task to a kanban stage, before or after another task of it.
+   *
+   * REST: `task.stages.movetask` (safe to replay). CLI: `oint bitrix24 MoveTaskToKanbanStage`; Russian name: `ПеренестиЗадачуВСтадиюКанбана`.
+   */
+  moveTaskToKanbanStage(options: MoveTaskToKanbanStageArgs): Promise<Envelope<ResultOf<Def<"MoveTaskToKanbanStage">>>>;
+  /**
+   * Records time spent on a task; the result is the new record ID.
+   *
+   * REST: `task.elapseditem.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddTaskTimeAccounting`; Russian name: `ДобавитьТрудозатратыЗадачи`.
+   */
+  addTaskTimeAccounting(options: AddTaskTimeAccountingArgs): Promise<Envelope<ResultOf<Def<"AddTaskTimeAccounting">>>>;
+  /**
+   * Deletes a time record of a task; the result is null.
+   *
+   * REST: `task.elapseditem.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteTaskTimeAccounting`; Russian name: `УдалитьТрудозатратыЗадачи`.
+   */
+  deleteTaskTimeAccounting(options: DeleteTaskTimeAccountingArgs): Promise<Envelope<ResultOf<Def<"DeleteTaskTimeAccounting">>>>;
+  /**
+   * Returns the time records of a task.
+   *
+   * REST: `task.elapseditem.getlist` (safe to replay). CLI: `oint bitrix24 GetTaskTimeAccountingList`; Russian name: `ПолучитьСписокТрудозатратЗадачи`.
+   */
+  getTaskTimeAccountingList(options: GetTaskTimeAccountingListArgs): Promise<Envelope<ResultOf<Def<"GetTaskTimeAccountingList">>>>;
+  /**
+   * Returns a time record of a task by ID.
+   *
+   * REST: `task.elapseditem.get` (safe to replay). CLI: `oint bitrix24 GetTaskTimeAccounting`; Russian name: `ПолучитьТрудозатратыЗадачи`.
+   */
+  getTaskTimeAccounting(options: GetTaskTimeAccountingArgs): Promise<Envelope<ResultOf<Def<"GetTaskTimeAccounting">>>>;
+  /**
+   * Changes a time record of a task; the result is null.
+   *
+   * REST: `task.elapseditem.update` (safe to replay). CLI: `oint bitrix24 UpdateTaskTimeAccounting`; Russian name: `ИзменитьТрудозатратыЗадачи`.
+   */
+  updateTaskTimeAccounting(options: UpdateTaskTimeAccountingArgs): Promise<Envelope<ResultOf<Def<"UpdateTaskTimeAccounting">>>>;
   /**
    * Creates a group chat from a structure (see GetChatStructure); the result is the new chat ID.
    *
@@ -1816,11 +4374,65 @@ export interface Bitrix24Functions {
    */
   getChatFilesFolder(options: GetChatFilesFolderArgs): Promise<Envelope<ResultOf<Def<"GetChatFilesFolder">>>>;
   /**
+   * Uploads a file to the root of a storage in one JSON request (the bytes inline as Base64); the result is the new file.
+   *
+   * REST: `disk.storage.uploadfile` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UploadFileToStorage`; Russian name: `ЗагрузитьФайлВХранилище`.
+   */
+  uploadFileToStorage(options: UploadFileToStorageArgs): Promise<Envelope<ResultOf<Def<"UploadFileToStorage">>>>;
+  /**
    * Uploads a file into a Drive folder (e.g. a chat's, see GetChatFilesFolder); the result is the new file, its ID in result.ID.
    *
    * Calls `disk.folder.uploadFile`, then `POST of the file to its uploadUrl (multipart/form-data)` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UploadFileToFolder`; Russian name: `ЗагрузитьФайлВКаталог`.
    */
   uploadFileToFolder(options: UploadFileToFolderArgs): Promise<ResultOf<Def<"UploadFileToFolder">>>;
+  /**
+   * Returns a file by ID (its DOWNLOAD_URL downloads it).
+   *
+   * REST: `disk.file.get` (safe to replay). CLI: `oint bitrix24 GetFileInformation`; Russian name: `ПолучитьИнформациюОФайле`.
+   */
+  getFileInformation(options: GetFileInformationArgs): Promise<Envelope<ResultOf<Def<"GetFileInformation">>>>;
+  /**
+   * Deletes a file for good (MarkFileAsDeleted moves it to the recycle bin instead).
+   *
+   * REST: `disk.file.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteFile`; Russian name: `УдалитьФайл`.
+   */
+  deleteFile(options: DeleteFileArgs): Promise<Envelope<ResultOf<Def<"DeleteFile">>>>;
+  /**
+   * Returns a public link to a file, creating it on first use (Bitrix24 cloud portals dropped the method in 2024).
+   *
+   * REST: `disk.file.getExternalLink` (safe to replay). CLI: `oint bitrix24 GetFileExternalLink`; Russian name: `ПолучитьВнешнююСсылкуФайла`.
+   */
+  getFileExternalLink(options: GetFileExternalLinkArgs): Promise<Envelope<ResultOf<Def<"GetFileExternalLink">>>>;
+  /**
+   * Moves a file to the recycle bin (RestoreFile brings it back).
+   *
+   * REST: `disk.file.markdeleted` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MarkFileAsDeleted`; Russian name: `ПоместитьФайлВКорзину`.
+   */
+  markFileAsDeleted(options: MarkFileAsDeletedArgs): Promise<Envelope<ResultOf<Def<"MarkFileAsDeleted">>>>;
+  /**
+   * Restores a file from the recycle bin.
+   *
+   * REST: `disk.file.restore` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RestoreFile`; Russian name: `ВосстановитьФайл`.
+   */
+  restoreFile(options: RestoreFileArgs): Promise<Envelope<ResultOf<Def<"RestoreFile">>>>;
+  /**
+   * Copies a file into a folder; the result is the copy.
+   *
+   * REST: `disk.file.copyto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MakeFileCopy`; Russian name: `СкопироватьФайл`.
+   */
+  makeFileCopy(options: MakeFileCopyArgs): Promise<Envelope<ResultOf<Def<"MakeFileCopy">>>>;
+  /**
+   * Moves a file into a folder; the result is the moved file.
+   *
+   * REST: `disk.file.moveto` (safe to replay). CLI: `oint bitrix24 MoveFileToFolder`; Russian name: `ПереместитьФайлВКаталог`.
+   */
+  moveFileToFolder(options: MoveFileToFolderArgs): Promise<Envelope<ResultOf<Def<"MoveFileToFolder">>>>;
+  /**
+   * Renames a file; the result is the file.
+   *
+   * REST: `disk.file.rename` (safe to replay). CLI: `oint bitrix24 RenameFile`; Russian name: `ПереименоватьФайл`.
+   */
+  renameFile(options: RenameFileArgs): Promise<Envelope<ResultOf<Def<"RenameFile">>>>;
   /**
    * oint addition, not in OpenIntegrations: sends a file to a chat in one call (GetChatFilesFolder, UploadFileToFolder, SendFile); the result is SendFile's answer (MESSAGE_ID).
    *

@@ -3,14 +3,26 @@
 import type { Definition } from "./define.js";
 import { REGIONS, type RegionName } from "./opi-regions.js";
 import { chatFunctions } from "./regions/chats.js";
+import { checklistFunctions } from "./regions/checklists.js";
+import { commentFunctions } from "./regions/comments.js";
 import { fileFunctions } from "./regions/files.js";
+import { kanbanFunctions } from "./regions/kanban.js";
 import { messageFunctions } from "./regions/messages.js";
 import { notificationFunctions } from "./regions/notifications.js";
 import { settingsFunctions } from "./regions/settings.js";
+import { customTaskFieldFunctions } from "./regions/task-fields.js";
+import { taskTimeFunctions } from "./regions/task-time.js";
+import { taskFunctions } from "./regions/tasks.js";
 import { userFunctions } from "./regions/users.js";
 
 export const catalogue = [
   ...settingsFunctions,
+  ...taskFunctions,
+  ...customTaskFieldFunctions,
+  ...checklistFunctions,
+  ...commentFunctions,
+  ...kanbanFunctions,
+  ...taskTimeFunctions,
   ...chatFunctions,
   ...messageFunctions,
   ...notificationFunctions,

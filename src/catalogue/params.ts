@@ -30,5 +30,26 @@ export function filterParam<const F extends string>(field: F, description = "Fil
 /** OpenIntegrations' `Indent`: the list offset sent as `start`; the default, the number 0, is left out as OpenIntegrations leaves it (a given "0" is sent). */
 export const offsetParam = { name: "offset", option: "offset", short: "o", kind: "string", field: "start", default: 0, description: "Offset of the list (Bitrix24 pages hold 50)" } as const;
 
+// ---- Tasks (tasks, checklists, comments and results, kanban, task time) ----------------------------
+
+/** `--task -t`: the task ID, sent as text under `field` (`taskId` for tasks.task.*, `TASKID` for task.*item.*). */
+export function taskParam<const F extends string>(field: F, description = "Task ID") {
+  return idParam("taskId", "task", "t", field, description);
+}
+
+// ---- Drive, CRM, departments, feed, calendars, work day ------------------------------------------
+
+/** `--title -t` sent as `newName`: RenameStorage, RenameFolder, RenameFile. */
+export const newNameParam = { name: "title", option: "title", short: "t", kind: "string", field: "newName", required: true, description: "New name" } as const;
+
+/** `--title -t` sent as `data.NAME`: the new folder of CreateStorageFolder and CreateSubfolder. */
+export const folderNameParam = { name: "title", option: "title", short: "t", kind: "string", field: "data.NAME", required: true, description: "Name of the new folder" } as const;
+
+/** `--owner -o` sent as `ownerId`: a calendar's owner (a user or group ID). */
+export const calendarOwnerParam = { name: "owner", option: "owner", short: "o", kind: "string", field: "ownerId", required: true, description: "Calendar owner ID (user or workgroup)" } as const;
+
+/** `--type -t` sent as `type`: the calendar type. */
+export const calendarTypeParam = { name: "type", option: "type", short: "t", kind: "string", field: "type", required: true, description: "Calendar type: user, group, company_calendar, location" } as const;
+
 /** Keep a type check on the library's side: everything above is a ParamSpec. */
 export type _Check = [ReturnType<typeof idParam>, ReturnType<typeof fieldsParam>, ReturnType<typeof filterParam>, typeof offsetParam, typeof spreadFieldsParam] extends ParamSpec[] ? true : never;
