@@ -106,8 +106,9 @@ export interface PortalOptions {
   /**
    * Keep the portal in this SQLite file across restarts: loaded when it exists (then `secret`,
    * the access token, the OAuth apps and leads default to the saved ones; only a new file is
-   * seeded), each request's changes committed before its answer is sent, and on close(). Without it nothing touches the disk.
-   * An unusable file (not an oint portal database, another schema version, in use) throws PortalDataError.
+   * seeded), the rows each request changed committed before its answer is sent, and on close().
+   * A file of the previous release is converted on open. Without it nothing touches the disk.
+   * An unusable file (not an oint portal database, a later schema version, in use) throws PortalDataError.
    */
   data?: string;
 }
@@ -168,7 +169,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
   if (!state.getUser(webhookUserId)) throw new Error(`webhook user ${webhookUserId} does not exist on the portal`);
 
   const credentials = new Credentials();
-  if (saved) credentials.restore(saved.credentials);
+  data?.restoreCredentials(credentials);
   credentials.addWebhook(webhookUserId, secret);
   const tokenEntries = Object.entries(options.accessTokens ?? {});
   for (const [token, grant] of tokenEntries) {
@@ -196,7 +197,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
   const requests = new RequestLog(options.requestLog ?? options.maxRecordedRequests ?? DEFAULT_REQUEST_LOG);
   let url = "";
   const oauth = new OAuthServer(credentials, () => url, { userId: webhookUserId, ...options.oauth });
-  if (saved) oauth.restore(saved.oauth);
+  data?.restoreOAuth(oauth);
   data?.attach({ state, credentials, oauth, primary: { webhookSecret: secret, webhookUserId, accessToken } });
   const server = listenerServer(
     tls,

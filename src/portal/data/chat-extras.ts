@@ -28,7 +28,11 @@ export interface ChatExtrasSnapshot {
   marks: MemberMarks[];
 }
 
+/** What changed: a chat's avatar (id: the chat) or one member's marks (id: "chat:user"). */
+export type ExtrasListener = (kind: "avatar" | "marks", id: string) => void;
+
 export class ChatExtras {
+  private readonly listeners = new Set<ExtrasListener>();
   private readonly avatars = new Map<number, StoredAvatar>();
   private readonly muted = new Map<number, Set<number>>();
   /** "chat:user" -> when the user last said they were typing. */
@@ -40,6 +44,7 @@ export class ChatExtras {
 
   setAvatar(chatId: number, avatar: StoredAvatar): void {
     this.avatars.set(chatId, avatar);
+    this.touched("avatar", String(chatId));
   }
 
   avatar(chatId: number): StoredAvatar | undefined {
@@ -51,6 +56,7 @@ export class ChatExtras {
     if (!users) this.muted.set(chatId, (users = new Set()));
     if (mute) users.add(userId);
     else users.delete(userId);
+    this.touched("marks", key(chatId, userId));
   }
 
   /** User ids who muted the chat, ascending. */
@@ -60,6 +66,7 @@ export class ChatExtras {
 
   noteWriting(chatId: number, userId: number, at: Date): void {
     this.writing.set(key(chatId, userId), at);
+    this.touched("marks", key(chatId, userId));
   }
 
   lastWriting(chatId: number, userId: number): Date | undefined {
@@ -68,7 +75,10 @@ export class ChatExtras {
 
   /** Moves the read mark forward (never back). */
   markRead(chatId: number, userId: number, messageId: number): void {
-    if (messageId > this.lastRead(chatId, userId)) this.readUpTo.set(key(chatId, userId), messageId);
+    if (messageId > this.lastRead(chatId, userId)) {
+      this.readUpTo.set(key(chatId, userId), messageId);
+      this.touched("marks", key(chatId, userId));
+    }
   }
 
   lastRead(chatId: number, userId: number): number {
@@ -79,19 +89,49 @@ export class ChatExtras {
   markUnreadFrom(chatId: number, userId: number, messageId: number): void {
     const mark = Math.min(this.lastRead(chatId, userId), Math.max(0, messageId - 1));
     this.readUpTo.set(key(chatId, userId), mark);
+    this.touched("marks", key(chatId, userId));
   }
 
   hideHistoryBefore(chatId: number, userId: number, firstVisibleId: number): void {
     this.historyFrom.set(key(chatId, userId), firstVisibleId);
+    this.touched("marks", key(chatId, userId));
   }
 
   showHistory(chatId: number, userId: number): void {
     this.historyFrom.delete(key(chatId, userId));
+    this.touched("marks", key(chatId, userId));
   }
 
   /** The first message id the user may see in the chat (0 = the whole history). */
   firstVisible(chatId: number, userId: number): number {
     return this.historyFrom.get(key(chatId, userId)) ?? 0;
+  }
+
+  /** Calls back after each change to an avatar or a member's marks (persistence writes just those). */
+  onChange(listener: ExtrasListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** A chat's avatar as persistence.ts stores it. */
+  avatarRow(chatId: number): (StoredAvatar & { chatId: number }) | undefined {
+    const avatar = this.avatars.get(chatId);
+    return avatar && { chatId, ...avatar };
+  }
+
+  /** One member's marks ("chat:user") as persistence.ts stores them; undefined when none is set. */
+  marksRow(id: string): MemberMarks | undefined {
+    const [chatId, userId] = id.split(":").map(Number);
+    const muted = this.muted.get(chatId)?.has(userId) ?? false;
+    const writingAt = this.writing.get(id) ?? null;
+    const readUpTo = this.readUpTo.get(id) ?? null;
+    const historyFrom = this.historyFrom.get(id) ?? null;
+    if (!muted && writingAt === null && readUpTo === null && historyFrom === null) return undefined;
+    return { chatId, userId, muted, writingAt, readUpTo, historyFrom };
+  }
+
+  private touched(kind: "avatar" | "marks", id: string): void {
+    for (const listener of this.listeners) listener(kind, id);
   }
 
   /** Avatars and per-member marks, for persistence.ts (read them, do not change them). */

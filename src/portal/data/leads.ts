@@ -19,6 +19,7 @@ export const leadEntity: EntityDef = {
   name: "crm.lead",
   ufCode: "CRM_LEAD",
   version: 1,
+  virtualRow: (id) => syntheticLead(id),
   fields: {
     ID: f("integer", "ID", readOnly),
     TITLE: f("string", "Lead Title"),
@@ -140,7 +141,7 @@ export function syntheticLead(id: number): Row {
 /** A stored lead: its REST-named row (persist-schema.ts stores it as JSON). */
 export type LeadRecord = Row;
 
-/** What persistence.ts saves and loads for leads (until the generic entity tables of phase 2). */
+/** Leads as the release before the generic entity tables saved them (persist-schema.ts reads such files). */
 export interface LeadsSnapshot {
   synthetic: number;
   /** Stored rows; a removed synthetic lead is `{ID, "~removed": true}`. */

@@ -27,6 +27,7 @@ export type NewNotification = Omit<NotificationRecord, "id" | "date" | "read">;
 export class NotificationStore {
   private readonly byId = new Map<number, NotificationRecord>();
   private nextId = 1;
+  private readonly recordListeners = new Set<(id: number) => void>();
 
   constructor(
     private readonly now: () => Date,
@@ -37,11 +38,15 @@ export class NotificationStore {
   add(input: NewNotification): NotificationRecord {
     if (input.tag !== "") {
       for (const old of this.byId.values()) {
-        if (old.userId === input.userId && old.tag === input.tag) this.byId.delete(old.id);
+        if (old.userId === input.userId && old.tag === input.tag) {
+          this.byId.delete(old.id);
+          this.touched(old.id);
+        }
       }
     }
     const record: NotificationRecord = { ...input, id: this.nextId++, date: this.now(), read: false };
     this.byId.set(record.id, record);
+    this.touched(record.id);
     this.changed(record.userId);
     return record;
   }
@@ -59,8 +64,23 @@ export class NotificationStore {
     const record = this.byId.get(id);
     if (!record) return false;
     this.byId.delete(id);
+    this.touched(id);
     this.changed(record.userId);
     return true;
+  }
+
+  /** Calls back with the id of each notification added or removed (persistence writes just those). */
+  onRecordChange(listener: (id: number) => void): () => void {
+    this.recordListeners.add(listener);
+    return () => void this.recordListeners.delete(listener);
+  }
+
+  get counter(): number {
+    return this.nextId;
+  }
+
+  private touched(id: number): void {
+    for (const listener of this.recordListeners) listener(id);
   }
 
   /** The live records and the id counter, for persistence.ts (read them, do not change them). */

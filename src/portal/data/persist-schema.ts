@@ -1,7 +1,14 @@
-// The SQLite tables a saved portal lives in, and the mapping both ways between them and the stores'
-// snapshots: `rows` turns a snapshot into rows (one array per row, columns in declared order),
-// `fromRows` builds the snapshot back. Dates are stored as ms timestamps, booleans as 0/1, nested
-// values (ATTACH, keyboards, likes, phones…) as JSON text. persistence.ts does the I/O.
+// The SQLite schema a saved portal lives in, and the reader of the previous release's files.
+//
+// Schema 2 (this release) is the same three tables for every kind of row:
+//   entities(type, id, json)  one row per record, as JSON (REST-named rows for engine entities)
+//   sequences(type, next)     id counters, "crm.lead/ID", "messages/ID"…
+//   meta(key, value)          format, schema version, "version:<type>" per kind of row, the
+//                             webhook and access token the sandbox prints, member_id
+// persistence.ts does the I/O; persist-kinds.ts says how each hand-written store maps to rows.
+//
+// Schema 1 (the release before) had a table per kind with typed columns; `fromRows` reads such a
+// file once into the stores, then persistence.ts writes it out as schema 2 and drops the old tables.
 import type { CredentialsSnapshot } from "../http/auth.js";
 import type { ChatExtrasSnapshot } from "./chat-extras.js";
 import type { DiskSnapshot } from "./disk.js";
@@ -9,17 +16,44 @@ import type { LeadRecord } from "./leads.js";
 import type { UserProfile } from "../methods/user.js";
 import type { NotificationRecord } from "./notifications.js";
 import type { OAuthSnapshot } from "../routes/oauth.js";
-import type { ChatRecord, MessageRecord, PortalState, PortalStateSnapshot } from "./state.js";
+import type { ChatRecord, PortalStateSnapshot } from "./state.js";
 
-/** Bump when a table changes; a file of another version is refused, never guessed at. */
-export const SCHEMA_VERSION = 1;
+/** Bump when the tables change; a file of a later version is refused, never guessed at. */
+export const SCHEMA_VERSION = 2;
+/** The table-per-kind schema of the release before; read once and converted. */
+export const LEGACY_SCHEMA_VERSION = 1;
 /** Marks a file as an oint portal database (meta "format"). */
 export const FORMAT = "oint-portal";
 
-export type SqlValue = string | number | Buffer | null;
-export type Row = SqlValue[];
+export const CREATE_TABLES = [
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+  "CREATE TABLE IF NOT EXISTS entities (type TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (type, id))",
+  "CREATE TABLE IF NOT EXISTS sequences (type TEXT PRIMARY KEY, next INTEGER NOT NULL)",
+];
 
-/** Everything a portal keeps, in one piece. */
+/** The tables of schema 1 (meta is shared). */
+export const LEGACY_TABLES = [
+  "counters",
+  "users",
+  "user_profiles",
+  "chats",
+  "chat_members",
+  "messages",
+  "notifications",
+  "disk_folders",
+  "disk_files",
+  "disk_upload_tickets",
+  "chat_avatars",
+  "chat_member_marks",
+  "leads_added",
+  "crm_leads",
+  "webhooks",
+  "access_tokens",
+  "oauth_apps",
+  "oauth_refresh_tokens",
+];
+
+/** Everything a schema-1 file holds, in one piece. */
 export interface PortalSnapshot {
   /** What the sandbox prints: the webhook and the access token, kept so they stay the same. */
   primary: { webhookSecret: string; webhookUserId: number; accessToken: string };
@@ -33,28 +67,7 @@ export interface PortalSnapshot {
   oauth: OAuthSnapshot;
 }
 
-export interface TableSpec {
-  name: string;
-  /** "name TYPE" declarations; the first `keyColumns` form the primary key. */
-  columns: string[];
-  keyColumns: number;
-  /** Index of a column written once with its row and never rewritten (a file's bytes). */
-  writeOnce?: number;
-  rows(snapshot: PortalSnapshot): Row[];
-  /**
-   * For big tables: the change-feed event kind that names each changed record (`messageId`), and
-   * that record's row (undefined = gone). A flush then looks at the named rows only; close() still
-   * compares every row.
-   */
-  byEvent?: { kind: string; row(state: PortalState, id: number): Row | undefined };
-}
-
-// ---- conversions ----
-
-const bool = (value: boolean): number => (value ? 1 : 0);
-const ms = (date: Date): number => date.getTime();
-const msOrNull = (date: Date | null | undefined): number | null => (date ? date.getTime() : null);
-const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+export type SqlValue = string | number | Buffer | null;
 
 /** A stored row by column name, as better-sqlite3 returns it. */
 export type Stored = Record<string, SqlValue>;
@@ -68,161 +81,11 @@ const date = (row: Stored, column: string): Date => new Date(Number(row[column])
 const dateOrNull = (row: Stored, column: string): Date | null => (row[column] === null ? null : new Date(Number(row[column])));
 const parsed = <T>(row: Stored, column: string): T | null => (row[column] === null ? null : (JSON.parse(String(row[column])) as T));
 
-// ---- the tables ----
-
-function messageRow(m: MessageRecord): Row {
-  return [m.id, m.chatId, m.authorId, ms(m.date), m.text, json(m.attach), json(m.keyboard), json(m.menu), bool(m.system), bool(m.urlPreview), m.replyId, bool(m.isEdited), bool(m.isDeleted), json(m.likes), json(m.files)];
-}
-
 const COUNTERS = ["next_chat_id", "next_message_id", "next_attach_id", "next_disk_object_id", "next_disk_file_id", "next_notification_id", "next_lead_id", "synthetic_leads"] as const;
 
-export const TABLES: TableSpec[] = [
-  {
-    name: "meta",
-    columns: ["key TEXT", "value TEXT"],
-    keyColumns: 1,
-    rows: (s) => [
-      ["format", FORMAT],
-      ["schema_version", String(SCHEMA_VERSION)],
-      ["member_id", s.oauth.memberId],
-      ["webhook_secret", s.primary.webhookSecret],
-      ["webhook_user_id", String(s.primary.webhookUserId)],
-      ["access_token", s.primary.accessToken],
-    ],
-  },
-  {
-    name: "counters",
-    columns: ["name TEXT", "value INTEGER"],
-    keyColumns: 1,
-    rows: (s) => {
-      const values = [
-        s.state.counters.nextChatId,
-        s.state.counters.nextMessageId,
-        s.state.counters.nextAttachId,
-        s.disk.counters.nextObjectId,
-        s.disk.counters.nextFileId,
-        s.notifications.nextId,
-        s.leads.nextId,
-        s.leads.synthetic,
-      ];
-      return COUNTERS.map((name, i) => [name, values[i]]);
-    },
-  },
-  {
-    name: "users",
-    columns: ["id INTEGER", "active INTEGER", "first_name TEXT", "last_name TEXT", "email TEXT", "work_position TEXT", "gender TEXT", "birthday TEXT", "color TEXT", "departments TEXT", "phones TEXT", "website TEXT", "is_admin INTEGER", "status TEXT", "last_activity INTEGER"],
-    keyColumns: 1,
-    rows: (s) =>
-      s.state.users.map((u) => [u.id, bool(u.active), u.firstName, u.lastName, u.email, u.workPosition, u.gender, u.birthday, u.color, json(u.departments), json(u.phones), u.website, bool(u.isAdmin), u.status, ms(u.lastActivity)]),
-  },
-  {
-    name: "user_profiles",
-    columns: ["user_id INTEGER", "xml_id TEXT", "date_register INTEGER", "last_login INTEGER", "updated_at INTEGER", "time_zone TEXT", "user_type TEXT", "birth_date TEXT", "fields TEXT"],
-    keyColumns: 1,
-    rows: (s) => s.profiles.map((p) => [p.userId, p.xmlId, ms(p.dateRegister), msOrNull(p.lastLogin), ms(p.updatedAt), p.timeZone, p.userType, p.birthDate, json(p.fields)]),
-  },
-  {
-    name: "chats",
-    columns: ["id INTEGER", "type TEXT", "title TEXT", "description TEXT", "color TEXT", "owner_id INTEGER", "date_create INTEGER", "last_message_id INTEGER", "pair TEXT"],
-    keyColumns: 1,
-    rows: (s) => s.state.chats.map(({ chat: c, pair }) => [c.id, c.type, c.title, c.description, c.color, c.ownerId, ms(c.dateCreate), c.lastMessageId, pair]),
-  },
-  {
-    name: "chat_members",
-    columns: ["chat_id INTEGER", "user_id INTEGER", "position INTEGER"],
-    keyColumns: 2,
-    rows: (s) => s.state.chats.flatMap(({ chat }) => chat.members.map((userId, position) => [chat.id, userId, position])),
-  },
-  {
-    name: "messages",
-    columns: ["id INTEGER", "chat_id INTEGER", "author_id INTEGER", "date INTEGER", "text TEXT", "attach TEXT", "keyboard TEXT", "menu TEXT", "system INTEGER", "url_preview INTEGER", "reply_id INTEGER", "is_edited INTEGER", "is_deleted INTEGER", "likes TEXT", "files TEXT"],
-    keyColumns: 1,
-    rows: (s) => s.state.messages.map(messageRow),
-    byEvent: {
-      kind: "message",
-      row: (state, id) => {
-        const message = state.getMessage(id);
-        return message && messageRow(message);
-      },
-    },
-  },
-  {
-    name: "notifications",
-    columns: ["id INTEGER", "type TEXT", "user_id INTEGER", "author_id INTEGER", "creator_id INTEGER", "message TEXT", "tag TEXT", "sub_tag TEXT", "attach TEXT", "date INTEGER", "read INTEGER"],
-    keyColumns: 1,
-    rows: (s) => s.notifications.notifications.map((n) => [n.id, n.type, n.userId, n.authorId, n.creatorId, n.message, n.tag, n.subTag, json(n.attach), ms(n.date), bool(n.read)]),
-  },
-  {
-    name: "disk_folders",
-    columns: ["id INTEGER", "name TEXT", "storage_id INTEGER", "parent_id INTEGER", "chat_id INTEGER", "created_by INTEGER", "create_time INTEGER"],
-    keyColumns: 1,
-    rows: (s) => s.disk.folders.map((f) => [f.id, f.name, f.storageId, f.parentId, f.chatId, f.createdBy, ms(f.createTime)]),
-  },
-  {
-    name: "disk_files",
-    columns: ["id INTEGER", "name TEXT", "storage_id INTEGER", "parent_id INTEGER", "file_id INTEGER", "bytes BLOB", "created_by INTEGER", "updated_by INTEGER", "create_time INTEGER", "update_time INTEGER", "unique_code TEXT", "download_token TEXT"],
-    keyColumns: 1,
-    writeOnce: 5, // a file's bytes never change (a new upload is a new file), so they are written once
-    rows: (s) => s.disk.files.map((f) => [f.id, f.name, f.storageId, f.parentId, f.fileId, f.bytes, f.createdBy, f.updatedBy, ms(f.createTime), ms(f.updateTime), f.uniqueCode, f.downloadToken]),
-  },
-  {
-    name: "disk_upload_tickets",
-    columns: ["token TEXT", "folder_id INTEGER", "user_id INTEGER", "unique_name INTEGER"],
-    keyColumns: 1,
-    rows: (s) => s.disk.tickets.map((t) => [t.token, t.folderId, t.userId, bool(t.uniqueName)]),
-  },
-  {
-    name: "chat_avatars",
-    columns: ["chat_id INTEGER", "base64 TEXT", "extension TEXT", "width INTEGER", "height INTEGER"],
-    keyColumns: 1,
-    rows: (s) => s.chatExtras.avatars.map((a) => [a.chatId, a.base64, a.extension, a.width, a.height]),
-  },
-  {
-    name: "chat_member_marks",
-    columns: ["chat_id INTEGER", "user_id INTEGER", "muted INTEGER", "writing_at INTEGER", "read_up_to INTEGER", "history_from INTEGER"],
-    keyColumns: 2,
-    rows: (s) => s.chatExtras.marks.map((m) => [m.chatId, m.userId, bool(m.muted), msOrNull(m.writingAt), m.readUpTo, m.historyFrom]),
-  },
-  {
-    name: "leads_added",
-    columns: ["id INTEGER", "title TEXT", "name TEXT", "last_name TEXT", "status_id TEXT", "source_id TEXT", "opened INTEGER", "assigned_by_id INTEGER", "created_by_id INTEGER", "date_create INTEGER", "comments TEXT"],
-    keyColumns: 1,
-    rows: () => [], // the first release's layout: read once, then moved to crm_leads
-  },
-  {
-    name: "crm_leads", // REST-named rows as JSON (data/leads.ts, engine/store.ts)
-    columns: ["id INTEGER", "row TEXT"],
-    keyColumns: 1,
-    rows: (s) => s.leads.added.map((l) => [Number(l.ID), JSON.stringify(l)]),
-  },
-  {
-    name: "webhooks",
-    columns: ["secret TEXT", "user_id INTEGER"],
-    keyColumns: 1,
-    rows: (s) => s.credentials.webhooks.map((w) => [w.secret, w.userId]),
-  },
-  {
-    name: "access_tokens",
-    columns: ["token TEXT", "user_id INTEGER", "expires_at INTEGER"],
-    keyColumns: 1,
-    rows: (s) => s.credentials.tokens.map((t) => [t.token, t.userId, t.expiresAt ?? null]),
-  },
-  {
-    name: "oauth_apps",
-    columns: ["client_id TEXT", "client_secret TEXT", "scope TEXT", "redirect_uri TEXT", "position INTEGER"],
-    keyColumns: 1,
-    rows: (s) => s.oauth.apps.map((a, position) => [a.clientId, a.clientSecret, a.scope, a.redirectUri ?? null, position]),
-  },
-  {
-    name: "oauth_refresh_tokens",
-    columns: ["token TEXT", "client_id TEXT", "user_id INTEGER", "expires_at INTEGER"],
-    keyColumns: 1,
-    rows: (s) => s.oauth.refreshTokens.map((t) => [t.token, t.clientId, t.userId, t.expiresAt]),
-  },
-];
-
-/** The snapshot stored rows describe (rows by table name, each table in its stored order). */
-export function fromRows(tables: Record<string, Stored[]>): PortalSnapshot {
+/** The portal a schema-1 file describes (rows by table name, each table in its stored order; a missing table is empty). */
+export function fromRows(given: Record<string, Stored[] | undefined>): PortalSnapshot {
+  const tables = Object.fromEntries(["meta", ...LEGACY_TABLES].map((name) => [name, given[name] ?? []])) as Record<string, Stored[]>;
   const meta = new Map(tables.meta.map((r) => [text(r, "key"), text(r, "value")]));
   const counter = new Map(tables.counters.map((r) => [text(r, "name"), num(r, "value")]));
   // A sequence never goes back: past the saved counter and past every id the rows hold, so an id

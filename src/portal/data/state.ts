@@ -7,7 +7,9 @@ import { ChangeFeed } from "../web/changes.js";
 import { ChatExtras } from "./chat-extras.js";
 import { DiskStore } from "./disk.js";
 import { NotificationStore } from "./notifications.js";
-import { LeadStore } from "./leads.js";
+import { LeadStore, leadEntity } from "./leads.js";
+import { observed } from "./observed.js";
+import { StoreRegistry } from "../engine/registry.js";
 
 export interface UserPhones {
   work_phone: string;
@@ -134,8 +136,15 @@ export interface PortalStateSnapshot {
   counters: { nextChatId: number; nextMessageId: number; nextAttachId: number };
 }
 
+/** A record of a hand-written store changed (added, written to, deleted): its kind and key. */
+export type RecordListener = (kind: RecordKind, id: number) => void;
+export type RecordKind = "users" | "chats" | "messages";
+
 export class PortalState {
   readonly now: () => Date;
+  /** The engine's entity stores, made on first use (engine/registry.ts; each is persisted with --data). */
+  readonly stores = new StoreRegistry();
+  private readonly recordListeners = new Set<RecordListener>();
   private readonly users = new Map<number, UserRecord>();
   private readonly chats = new Map<number, ChatRecord>();
   private readonly messages = new Map<number, MessageRecord>();
@@ -159,14 +168,17 @@ export class PortalState {
 
   constructor(options: PortalStateOptions = {}) {
     this.now = options.now ?? (() => new Date());
+    this.stores.add(this.leads.rows, leadEntity);
     if (options.seed !== false) seedPortal(this);
   }
 
   // --- users ---
 
   addUser(user: UserRecord): UserRecord {
-    this.users.set(user.id, user);
-    return user;
+    const kept = this.observedUser(user);
+    this.users.set(user.id, kept);
+    this.touched("users", user.id);
+    return kept;
   }
 
   getUser(id: number): UserRecord | undefined {
@@ -192,8 +204,7 @@ export class PortalState {
       dateCreate: this.now(),
       lastMessageId: 0,
     };
-    this.chats.set(chat.id, chat);
-    return chat;
+    return this.keepChat(chat);
   }
 
   getChat(id: number): ChatRecord | undefined {
@@ -226,9 +237,8 @@ export class PortalState {
       dateCreate: this.now(),
       lastMessageId: 0,
     };
-    this.chats.set(chat.id, chat);
     this.privateChats.set(key, chat.id);
-    return chat;
+    return this.keepChat(chat);
   }
 
   /** Finds the chat a DIALOG_ID points to, as seen by `callerId` (private dialogs are per pair). */
@@ -274,6 +284,7 @@ export class PortalState {
     if (!ids) this.chatMessages.set(chat.id, (ids = []));
     ids.push(message.id);
     chat.lastMessageId = message.id;
+    this.touched("messages", message.id);
     this.changes.emit({ kind: "message", action: "add", chatId: chat.id, messageId: message.id });
     return message;
   }
@@ -283,6 +294,7 @@ export class PortalState {
     const message = this.requireMessage(messageId);
     if (message.likes.includes(userId) === liked) return false;
     message.likes = liked ? [...message.likes, userId] : message.likes.filter((id) => id !== userId);
+    this.touched("messages", messageId);
     this.changes.emit({ kind: "message", action: "update", chatId: message.chatId, messageId });
     return true;
   }
@@ -299,6 +311,7 @@ export class PortalState {
     if (patch.menu !== undefined) message.menu = patch.menu;
     if (patch.urlPreview !== undefined) message.urlPreview = patch.urlPreview;
     if (patch.markEdited) message.isEdited = true;
+    this.touched("messages", id);
     this.changes.emit({ kind: "message", action: "update", chatId: message.chatId, messageId: id });
     return message;
   }
@@ -318,6 +331,7 @@ export class PortalState {
     message.isEdited = false;
     message.likes = [];
     message.files = [];
+    this.touched("messages", id);
     this.changes.emit({ kind: "message", action: "delete", chatId: message.chatId, messageId: id });
     return message;
   }
@@ -333,6 +347,25 @@ export class PortalState {
   }
 
   // --- persistence (persistence.ts): the records this class holds itself; its stores have their own ---
+
+  /** Calls back after each change to a user, chat or message (persistence writes just those rows). */
+  onRecordChange(listener: RecordListener): () => void {
+    this.recordListeners.add(listener);
+    return () => void this.recordListeners.delete(listener);
+  }
+
+  /** The pair key of a private chat ("minUserId:maxUserId"), else null. */
+  pairOf(chat: ChatRecord): string | null {
+    if (chat.type !== "private") return null;
+    const [a, b] = chat.members.length === 1 ? [chat.members[0], chat.members[0]] : chat.members;
+    const key = a < b ? `${a}:${b}` : `${b}:${a}`;
+    return this.privateChats.get(key) === chat.id ? key : null;
+  }
+
+  /** The id counters. */
+  counters(): PortalStateSnapshot["counters"] {
+    return { nextChatId: this.nextChatId, nextMessageId: this.nextMessageId, nextAttachId: this.nextAttachId };
+  }
 
   /** The live records and counters (read them, do not change them). */
   snapshot(): PortalStateSnapshot {
@@ -352,9 +385,9 @@ export class PortalState {
     this.messages.clear();
     this.chatMessages.clear();
     this.privateChats.clear();
-    for (const user of saved.users) this.users.set(user.id, user);
+    for (const user of saved.users) this.users.set(user.id, this.observedUser(user));
     for (const { chat, pair } of saved.chats) {
-      this.chats.set(chat.id, chat);
+      this.chats.set(chat.id, this.observedChat(chat));
       if (pair !== null) this.privateChats.set(pair, chat.id);
     }
     for (const message of [...saved.messages].sort((a, b) => a.id - b.id)) {
@@ -364,6 +397,31 @@ export class PortalState {
       ids.push(message.id);
     }
     ({ nextChatId: this.nextChatId, nextMessageId: this.nextMessageId, nextAttachId: this.nextAttachId } = saved.counters);
+  }
+
+  private keepChat(chat: ChatRecord): ChatRecord {
+    const kept = this.observedChat(chat);
+    this.chats.set(chat.id, kept);
+    this.touched("chats", chat.id);
+    return kept;
+  }
+
+  private observedUser(user: UserRecord): UserRecord {
+    return observed(user, () => this.touched("users", user.id));
+  }
+
+  private observedChat(chat: ChatRecord): ChatRecord {
+    return observed(chat, () => this.touched("chats", chat.id));
+  }
+
+  private touched(kind: RecordKind, id: number): void {
+    for (const listener of this.recordListeners) {
+      try {
+        listener(kind, id);
+      } catch {
+        // a listener must not fail a write
+      }
+    }
   }
 
   private requireMessage(id: number): MessageRecord {

@@ -24,15 +24,9 @@ export interface CrudBinding {
   methods: Partial<Record<"add" | "get" | "list" | "update" | "delete" | "fields", string>>;
 }
 
-const stores = new WeakMap<PortalState, Map<string, EntityStore>>();
-
-/** The portal's store of an entity, made on first use. */
+/** The portal's store of an entity, made on first use (registry.ts: how it becomes persistent). */
 export function storeFor(state: PortalState, entity: EntityDef): EntityStore {
-  let byName = stores.get(state);
-  if (!byName) stores.set(state, (byName = new Map()));
-  let store = byName.get(entity.name);
-  if (!store) byName.set(entity.name, (store = new EntityStore(entity.name)));
-  return store;
+  return state.stores.storeFor(entity);
 }
 
 /** A table of handlers to hand to MethodRegistry.registerAll. */

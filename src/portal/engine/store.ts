@@ -37,6 +37,11 @@ export interface StoreSnapshot {
   virtual: { count: number; removed: number[] };
 }
 
+/** A removed virtual row, as savedRow() gives it. */
+const REMOVED = "~removed";
+/** counters()' name for the virtual row count. */
+const VIRTUAL = "~virtual";
+
 export class EntityStore implements RowSource {
   private readonly rows = new Map<number, Row>();
   /** IDs of stored rows above the virtual range, ascending (IDs only grow). */
@@ -166,6 +171,41 @@ export class EntityStore implements RowSource {
       this.rows.set(id, row);
       if (id > this.virtualCount) this.ids.push(id);
     }
+  }
+
+  // --- persistence (data/persistence.ts): one row at a time, as the change events name them ---
+
+  /**
+   * What persistence keeps for an ID: the stored row, `{ID, "~removed": true}` for a removed
+   * virtual row, or undefined when there is nothing to keep (never stored, or deleted).
+   */
+  savedRow(id: number): Row | undefined {
+    const stored = this.rows.get(id);
+    if (stored) return stored;
+    return id >= 1 && id <= this.virtualCount && this.isRemovedVirtual(id) ? { ID: id, [REMOVED]: true } : undefined;
+  }
+
+  /** Every ID savedRow() answers for, ascending. */
+  savedIds(): number[] {
+    return [...new Set([...this.rows.keys(), ...this.removedVirtual])].sort((a, b) => a - b);
+  }
+
+  /** The sequences' next values and the virtual row count (as "~virtual"). */
+  counters(): Record<string, number> {
+    const out = Object.fromEntries(this.sequences);
+    if (this.virtualCount > 0) out[VIRTUAL] = this.virtualCount;
+    return out;
+  }
+
+  /** Replaces everything with rows as savedRow() gave them and counters() (no change events). */
+  load(rows: Row[], counters: Record<string, number>): void {
+    const { [VIRTUAL]: count = 0, ...sequences } = counters;
+    this.restore({
+      entity: this.entity,
+      rows: rows.filter((row) => !row[REMOVED]),
+      sequences,
+      virtual: { count, removed: rows.filter((row) => row[REMOVED]).map((row) => Number(row.ID)) },
+    });
   }
 
   private isRemovedVirtual(id: number): boolean {

@@ -72,8 +72,15 @@ export interface EntityDef {
   readonly name: string;
   /** The user-field registry code ("CRM_LEAD", "USER"); absent = no UF_* fields. */
   readonly ufCode?: string;
-  /** Row format version, for persistence's per-entity migration (phase 2). */
+  /**
+   * Row format version. Persistence saves it with the rows; rows saved under an older version are
+   * passed through `migrate` when a portal file is opened. Raise it whenever stored rows change shape.
+   */
   readonly version: number;
+  /** Brings a row saved under `fromVersion` (< version) to the current shape (persistence.ts, on load). */
+  readonly migrate?: (row: Row, fromVersion: number) => Row;
+  /** How virtual rows 1..N (EntityStore.seedVirtual) are computed, so a saved store's are computed again after a restart. */
+  readonly virtualRow?: (id: number) => Row;
   /** Standard fields in Bitrix24's order. */
   readonly fields: Readonly<Record<string, FieldDef>>;
   /** Fields usable only in filters, computed from the row (user.get's NAME_SEARCH…). */

@@ -34,9 +34,20 @@ export class Credentials {
   /** secret -> user id of the webhook's owner. */
   private readonly webhooks = new Map<string, number>();
   private readonly tokens = new Map<string, TokenGrant>();
+  private readonly listeners = new Set<() => void>();
+
+  /** Calls back after webhooks or tokens change (persistence.ts). */
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
 
   addWebhook(userId: number, secret: string): void {
     this.webhooks.set(secret, userId);
+    this.changed();
   }
 
   /** The webhook's user id when the path's user id and secret match one webhook, else null. */
@@ -47,6 +58,7 @@ export class Credentials {
 
   addToken(token: string, grant: TokenGrant): void {
     this.tokens.set(token, { ...grant });
+    this.changed();
   }
 
   /** Creates a fresh token for the user; `ttlSeconds` omitted = never expires. */
@@ -57,6 +69,7 @@ export class Credentials {
   }
 
   revokeToken(token: string): boolean {
+    this.changed();
     return this.tokens.delete(token);
   }
 
@@ -65,6 +78,7 @@ export class Credentials {
     const grant = this.tokens.get(token);
     if (!grant) return false;
     grant.expiresAt = Math.min(grant.expiresAt ?? now, now);
+    this.changed();
     return true;
   }
 

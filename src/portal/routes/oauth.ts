@@ -81,6 +81,16 @@ export class OAuthServer {
   private readonly refreshTtl: number;
   private readonly codeTtl: number;
   private readonly userId: number;
+  private readonly listeners = new Set<() => void>();
+
+  /** Calls back after apps or refresh tokens change (persistence.ts). */
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
 
   constructor(
     private readonly credentials: Credentials,
@@ -124,6 +134,7 @@ export class OAuthServer {
       ...(spec.redirectUri ? { redirectUri: spec.redirectUri } : {}),
     };
     this.apps.set(app.clientId, app);
+    this.changed();
     return app;
   }
 
@@ -177,6 +188,7 @@ export class OAuthServer {
     const grant = this.refreshTokens.get(refresh);
     if (!grant || grant.clientId !== app.clientId) return oauthError(400, "invalid_grant", "Invalid refresh token");
     this.refreshTokens.delete(refresh); // rotation: the old refresh token is spent
+    this.changed();
     if (grant.expiresAt <= now) return oauthError(400, "invalid_grant", "The refresh token has expired");
     return { status: 200, body: this.issue(app, grant.userId, now) };
   }
@@ -185,6 +197,7 @@ export class OAuthServer {
     const accessToken = this.credentials.issueToken(userId, this.accessTtl, now);
     const refreshToken = randomToken();
     this.refreshTokens.set(refreshToken, { clientId: app.clientId, userId, expiresAt: now + this.refreshTtl * 1000 });
+    this.changed();
     const portal = this.portalUrl();
     return {
       access_token: accessToken,
