@@ -92,7 +92,7 @@ export interface GetTasksListArgs {
   /**
    * Task fields in the answer: a JSON list or one field name (default: all that are not computed). CLI: `--select` / `-s`.
    */
-  select?: readonly Id[] | Id;
+  select?: readonly string[] | string;
 }
 
 /**
@@ -1637,7 +1637,7 @@ export interface Bitrix24Library {
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
    * @param select Task fields in the answer: a JSON list or one field name (default: all that are not computed). CLI: `--select` / `-s`.
    */
-  getTasksList(url: string, filter?: Record<string, unknown> | string | undefined, offset?: string | number | undefined, token?: string | undefined, select?: readonly Id[] | Id | undefined): Promise<Envelope<ResultOf<Def<"GetTasksList">>>>;
+  getTasksList(url: string, filter?: Record<string, unknown> | string | undefined, offset?: string | number | undefined, token?: string | undefined, select?: readonly string[] | string | undefined): Promise<Envelope<ResultOf<Def<"GetTasksList">>>>;
   /**
    * Returns tasks, 50 per call, optionally filtered (see GetTasksFilterStructure): {"tasks": […]} with total and next.
    *
@@ -1648,7 +1648,7 @@ export interface Bitrix24Library {
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
    * @param select Task fields in the answer: a JSON list or one field name (default: all that are not computed). CLI: `--select` / `-s`.
    */
-  ПолучитьСписокЗадач(url: string, filter?: Record<string, unknown> | string | undefined, offset?: string | number | undefined, token?: string | undefined, select?: readonly Id[] | Id | undefined): Promise<Envelope<ResultOf<Def<"GetTasksList">>>>;
+  ПолучитьСписокЗадач(url: string, filter?: Record<string, unknown> | string | undefined, offset?: string | number | undefined, token?: string | undefined, select?: readonly string[] | string | undefined): Promise<Envelope<ResultOf<Def<"GetTasksList">>>>;
   /**
    * Creates a task from a fields structure (see GetTaskFieldsStructure; TITLE and RESPONSIBLE_ID at least): {"task": {…}}.
    *

@@ -94,7 +94,7 @@ export const getTasksList = rest<{ tasks: Task[] }>()({
     { ...filterParam("filter", "Task filter (see GetTasksFilterStructure): JSON object, e.g. {\"RESPONSIBLE_ID\":1}, or a path to a .json file"), short: "f" },
     { ...offsetParam, description: "Offset of the tasks list (Bitrix24 pages hold 50)" },
     tokenParam(),
-    { name: "select", option: "select", short: "s", kind: "array", items: "scalar", field: "select", default: "", description: "Task fields in the answer: a JSON list or one field name (default: all that are not computed)" },
+    { name: "select", option: "select", short: "s", kind: "array", items: "scalar", field: "select", default: "", type: "readonly string[] | string", description: "Task fields in the answer: a JSON list or one field name (default: all that are not computed)" },
   ],
 });
 
