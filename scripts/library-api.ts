@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { catalogue } from "../src/catalogue/index.js";
 import type { Definition, ParamSpec } from "../src/catalogue/define.js";
+import { hooks } from "../src/catalogue/hooks.js";
 
 export const LIBRARY_API_TS = join(import.meta.dirname, "..", "src", "library-api.ts");
 
@@ -63,7 +64,9 @@ function paramDoc(p: ParamSpec): string {
 
 function returns(def: Definition): string {
   const result = `ResultOf<Def<${JSON.stringify(def.name)}>>`;
-  return def.kind === "rest" ? `Promise<Envelope<${result}>>` : def.kind === "flow" ? `Promise<${result}>` : result;
+  // A REST function whose hook computes its answer (GetFolderFilterStructure) gives that, not the envelope.
+  const computed = def.kind === "rest" && def.hook !== undefined && hooks[def.hook].result !== undefined;
+  return def.kind === "rest" && !computed ? `Promise<Envelope<${result}>>` : def.kind !== "local" ? `Promise<${result}>` : result;
 }
 
 function callLine(def: Definition): string {

@@ -68,6 +68,120 @@ export interface ServerTimeArgs {
 }
 
 /**
+ * Options of {@link Bitrix24Functions.createPost} (the CLI's option names).
+ */
+export interface CreatePostArgs {
+  /**
+   * Post text. CLI: `--text` / `-t`.
+   */
+  text: string | number;
+  /**
+   * Recipients: one code or a JSON list of codes (UA all, Un user, SGn workgroup, DRn department, Gn group). Default: "UA". CLI: `--vision` / `-v`.
+   */
+  vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string;
+  /**
+   * Attached files: JSON object file name -> path, http(s) URL or Base64, e.g. {"a.png":"/tmp/a.png"}. CLI: `--files` / `-f`.
+   */
+  files?: Record<string, string | Uint8Array> | string;
+  /**
+   * Post title. CLI: `--title` / `-l`.
+   */
+  title?: string | number;
+  /**
+   * Mark the post as important (its readers are listed by GetImportantPostViewers). Default: false. CLI: `--important` / `-i`.
+   */
+  important?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updatePost} (the CLI's option names).
+ */
+export interface UpdatePostArgs {
+  /**
+   * Post ID. CLI: `--postid` / `-p`.
+   */
+  postid: string | number;
+  /**
+   * New post text. CLI: `--text` / `-t`.
+   */
+  text: string | number;
+  /**
+   * Recipients: one code or a JSON list of codes (UA all, Un user, SGn workgroup, DRn department, Gn group). Default: "UA". CLI: `--vision` / `-v`.
+   */
+  vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string;
+  /**
+   * Attached files: JSON object file name -> path, http(s) URL or Base64, e.g. {"a.png":"/tmp/a.png"}. CLI: `--files` / `-f`.
+   */
+  files?: Record<string, string | Uint8Array> | string;
+  /**
+   * Post title. CLI: `--title` / `-l`.
+   */
+  title?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deletePost} (the CLI's option names).
+ */
+export interface DeletePostArgs {
+  /**
+   * ID of the post to delete. CLI: `--postid` / `-p`.
+   */
+  postid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getImportantPostViewers} (the CLI's option names).
+ */
+export interface GetImportantPostViewersArgs {
+  /**
+   * ID of the important post. CLI: `--postid` / `-p`.
+   */
+  postid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getPosts} (the CLI's option names).
+ */
+export interface GetPostsArgs {
+  /**
+   * Post ID (empty: every post the selection allows). CLI: `--postid` / `-p`.
+   */
+  postid?: string | number;
+  /**
+   * Selection by rights: UA all, Un user, SGn workgroup, DRn department, Gn group. Default: "UA". CLI: `--sel` / `-s`.
+   */
+  sel?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.addPostComment} (the CLI's option names).
+ */
+export interface AddPostCommentArgs {
+  /**
+   * Post ID. CLI: `--postid` / `-p`.
+   */
+  postid: string | number;
+  /**
+   * Comment text. CLI: `--text` / `-t`.
+   */
+  text: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.addPostRecipients} (the CLI's option names).
+ */
+export interface AddPostRecipientsArgs {
+  /**
+   * Post ID. CLI: `--postid` / `-p`.
+   */
+  postid: string | number;
+  /**
+   * Recipient code to add: UA all, Un user, SGn workgroup, DRn department, Gn group. CLI: `--vision` / `-v`.
+   */
+  vision: string | number;
+}
+
+/**
  * Options of {@link Bitrix24Functions.getTask} (the CLI's option names).
  */
 export interface GetTaskArgs {
@@ -852,6 +966,262 @@ export interface UpdateTaskTimeAccountingArgs {
 }
 
 /**
+ * Options of {@link Bitrix24Functions.startTimekeeping} (the CLI's option names).
+ */
+export interface StartTimekeepingArgs {
+  /**
+   * User ID (default: the calling user). CLI: `--userid` / `-s`.
+   */
+  userid?: string | number;
+  /**
+   * The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   */
+  time?: Date | string;
+  /**
+   * Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
+   */
+  report?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.stopTimekeeping} (the CLI's option names).
+ */
+export interface StopTimekeepingArgs {
+  /**
+   * User ID (default: the calling user). CLI: `--userid` / `-s`.
+   */
+  userid?: string | number;
+  /**
+   * The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   */
+  time?: Date | string;
+  /**
+   * Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
+   */
+  report?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.pauseTimekeeping} (the CLI's option names).
+ */
+export interface PauseTimekeepingArgs {
+  /**
+   * User ID (default: the calling user). CLI: `--userid` / `-s`.
+   */
+  userid?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTimekeepingStatus} (the CLI's option names).
+ */
+export interface GetTimekeepingStatusArgs {
+  /**
+   * User ID (default: the calling user). CLI: `--userid` / `-s`.
+   */
+  userid?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getTimekeepingSettings} (the CLI's option names).
+ */
+export interface GetTimekeepingSettingsArgs {
+  /**
+   * User ID (default: the calling user). CLI: `--userid` / `-s`.
+   */
+  userid?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getStoragesList} (the CLI's option names).
+ */
+export interface GetStoragesListArgs {
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getAppStorage} (the CLI's option names).
+ */
+export interface GetAppStorageArgs {
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getStorage} (the CLI's option names).
+ */
+export interface GetStorageArgs {
+  /**
+   * Storage ID. CLI: `--storageid` / `-s`.
+   */
+  storageid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.renameStorage} (the CLI's option names).
+ */
+export interface RenameStorageArgs {
+  /**
+   * Storage ID. CLI: `--storageid` / `-s`.
+   */
+  storageid: string | number;
+  /**
+   * New storage name. CLI: `--title` / `-t`.
+   */
+  title: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getStorageObjects} (the CLI's option names).
+ */
+export interface GetStorageObjectsArgs {
+  /**
+   * Storage ID. CLI: `--storageid` / `-s`.
+   */
+  storageid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.createStorageFolder} (the CLI's option names).
+ */
+export interface CreateStorageFolderArgs {
+  /**
+   * Storage ID. CLI: `--storageid` / `-s`.
+   */
+  storageid: string | number;
+  /**
+   * Name of the new folder. CLI: `--title` / `-t`.
+   */
+  title: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getFolderInformation} (the CLI's option names).
+ */
+export interface GetFolderInformationArgs {
+  /**
+   * Folder ID. CLI: `--folderid` / `-f`.
+   */
+  folderid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.createSubfolder} (the CLI's option names).
+ */
+export interface CreateSubfolderArgs {
+  /**
+   * Parent folder ID. CLI: `--folderid` / `-f`.
+   */
+  folderid: string | number;
+  /**
+   * Name of the new folder. CLI: `--title` / `-t`.
+   */
+  title: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.makeFolderCopy} (the CLI's option names).
+ */
+export interface MakeFolderCopyArgs {
+  /**
+   * Folder ID. CLI: `--folderid` / `-f`.
+   */
+  folderid: string | number;
+  /**
+   * Destination folder ID (the option is spelled --tagetid, as OpenIntegrations spells it). CLI: `--tagetid` / `-t`.
+   */
+  tagetid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.moveFolder} (the CLI's option names).
+ */
+export interface MoveFolderArgs {
+  /**
+   * Folder ID. CLI: `--folderid` / `-f`.
+   */
+  folderid: string | number;
+  /**
+   * Destination folder ID (the option is spelled --tagetid, as OpenIntegrations spells it). CLI: `--tagetid` / `-t`.
+   */
+  tagetid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteFolder} (the CLI's option names).
+ */
+export interface DeleteFolderArgs {
+  /**
+   * Folder ID. CLI: `--folderid` / `-f`.
+   */
+  folderid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getFolderExternalLink} (the CLI's option names).
+ */
+export interface GetFolderExternalLinkArgs {
+  /**
+   * Folder ID. CLI: `--folderid` / `-f`.
+   */
+  folderid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getFolderItems} (the CLI's option names).
+ */
+export interface GetFolderItemsArgs {
+  /**
+   * Folder ID. CLI: `--folderid` / `-f`.
+   */
+  folderid: string | number;
+  /**
+   * Filter: JSON object (see GetFolderFilterStructure), e.g. {"TYPE":"file"}, or a path to a .json file. CLI: `--filter` / `-l`.
+   */
+  filter?: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.markFolderAsDeleted} (the CLI's option names).
+ */
+export interface MarkFolderAsDeletedArgs {
+  /**
+   * Folder ID. CLI: `--folderid` / `-f`.
+   */
+  folderid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.restoreFolder} (the CLI's option names).
+ */
+export interface RestoreFolderArgs {
+  /**
+   * Folder ID. CLI: `--folderid` / `-f`.
+   */
+  folderid: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.renameFolder} (the CLI's option names).
+ */
+export interface RenameFolderArgs {
+  /**
+   * Folder ID. CLI: `--folderid` / `-f`.
+   */
+  folderid: string | number;
+  /**
+   * New folder name. CLI: `--title` / `-t`.
+   */
+  title: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getFolderFilterStructure} (the CLI's option names).
+ */
+export interface GetFolderFilterStructureArgs {
+  /**
+   * true: empty values instead of the field types. Default: false. CLI: `--empty` / `-e`.
+   */
+  empty?: boolean;
+}
+
+/**
  * Options of {@link Bitrix24Functions.createChat} (the CLI's option names).
  */
 export interface CreateChatArgs {
@@ -1296,6 +1666,78 @@ export interface DeleteNotificationArgs {
 }
 
 /**
+ * Options of {@link Bitrix24Functions.createDepartment} (the CLI's option names).
+ */
+export interface CreateDepartmentArgs {
+  /**
+   * Department name. CLI: `--title` / `-t`.
+   */
+  title: string | number;
+  /**
+   * Parent department ID. CLI: `--parentid` / `-p`.
+   */
+  parentid?: string | number;
+  /**
+   * Head of department (user ID). CLI: `--headid` / `-h`.
+   */
+  headid?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateDepartment} (the CLI's option names).
+ */
+export interface UpdateDepartmentArgs {
+  /**
+   * Department ID. CLI: `--depid` / `-d`.
+   */
+  depid: string | number;
+  /**
+   * Department name. CLI: `--title` / `-t`.
+   */
+  title?: string | number;
+  /**
+   * Parent department ID. CLI: `--parentid` / `-p`.
+   */
+  parentid?: string | number;
+  /**
+   * Head of department (user ID). CLI: `--headid` / `-h`.
+   */
+  headid?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getDepartments} (the CLI's option names).
+ */
+export interface GetDepartmentsArgs {
+  /**
+   * Department ID. CLI: `--depid` / `-d`.
+   */
+  depid?: string | number;
+  /**
+   * Filter by name. CLI: `--title` / `-t`.
+   */
+  title?: string | number;
+  /**
+   * Filter by parent department ID. CLI: `--parentid` / `-p`.
+   */
+  parentid?: string | number;
+  /**
+   * Filter by head (user ID). CLI: `--headid` / `-h`.
+   */
+  headid?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteDepartment} (the CLI's option names).
+ */
+export interface DeleteDepartmentArgs {
+  /**
+   * ID of the department to delete. CLI: `--depid` / `-d`.
+   */
+  depid: string | number;
+}
+
+/**
  * Options of {@link Bitrix24Functions.getCurrentUser} (the CLI's option names).
  */
 export interface GetCurrentUserArgs {
@@ -1539,6 +1981,376 @@ export interface SendFileToChatArgs {
   description?: string | number;
 }
 
+/**
+ * Options of {@link Bitrix24Functions.createLead} (the CLI's option names).
+ */
+export interface CreateLeadArgs {
+  /**
+   * Lead fields (see GetLeadStructure): JSON object, e.g. {"TITLE":"MegaClient","NAME":"Ivan"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   */
+  fields: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteLead} (the CLI's option names).
+ */
+export interface DeleteLeadArgs {
+  /**
+   * Lead ID. CLI: `--lead` / `-l`.
+   */
+  lead: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getLead} (the CLI's option names).
+ */
+export interface GetLeadArgs {
+  /**
+   * Lead ID. CLI: `--lead` / `-l`.
+   */
+  lead: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getLeadsList} (the CLI's option names).
+ */
+export interface GetLeadsListArgs {
+  /**
+   * Filter (see GetLeadFilterStructure): JSON object, e.g. {"TITLE":"MegaClient","HAS_EMAIL":"Y"}, or a path to a .json file. CLI: `--filter` / `-f`.
+   */
+  filter?: Record<string, unknown> | string;
+  /**
+   * Offset of the list (Bitrix24 pages hold 50). Default: 0. CLI: `--offset` / `-o`.
+   */
+  offset?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateLead} (the CLI's option names).
+ */
+export interface UpdateLeadArgs {
+  /**
+   * Lead ID. CLI: `--lead` / `-l`.
+   */
+  lead: string | number;
+  /**
+   * Lead fields (see GetLeadStructure): JSON object, e.g. {"TITLE":"MegaClient","NAME":"Ivan"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   */
+  fields: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getLeadStructure} (the CLI's option names).
+ */
+export interface GetLeadStructureArgs {
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getLeadFilterStructure} (the CLI's option names).
+ */
+export interface GetLeadFilterStructureArgs {
+  /**
+   * true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  empty?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.createDeal} (the CLI's option names).
+ */
+export interface CreateDealArgs {
+  /**
+   * Deal fields (see GetDealStructure): JSON object, e.g. {"TITLE":"Sale","OPPORTUNITY":"5000"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   */
+  fields: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteDeal} (the CLI's option names).
+ */
+export interface DeleteDealArgs {
+  /**
+   * Deal ID. CLI: `--deal` / `-d`.
+   */
+  deal: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getDeal} (the CLI's option names).
+ */
+export interface GetDealArgs {
+  /**
+   * Deal ID. CLI: `--deal` / `-d`.
+   */
+  deal: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getDealsList} (the CLI's option names).
+ */
+export interface GetDealsListArgs {
+  /**
+   * Filter (see GetDealsFilterStructure): JSON object, e.g. {"CURRENCY_ID":"RUB"}, or a path to a .json file. CLI: `--filter` / `-f`.
+   */
+  filter?: Record<string, unknown> | string;
+  /**
+   * Offset of the list (Bitrix24 pages hold 50). Default: 0. CLI: `--offset` / `-o`.
+   */
+  offset?: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateDeal} (the CLI's option names).
+ */
+export interface UpdateDealArgs {
+  /**
+   * Deal ID. CLI: `--deal` / `-d`.
+   */
+  deal: string | number;
+  /**
+   * Deal fields (see GetDealStructure): JSON object, e.g. {"TITLE":"Sale","OPPORTUNITY":"5000"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   */
+  fields: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getDealStructure} (the CLI's option names).
+ */
+export interface GetDealStructureArgs {
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getDealsFilterStructure} (the CLI's option names).
+ */
+export interface GetDealsFilterStructureArgs {
+  /**
+   * true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  empty?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCalendarList} (the CLI's option names).
+ */
+export interface GetCalendarListArgs {
+  /**
+   * Calendar owner ID (user or workgroup). CLI: `--owner` / `-o`.
+   */
+  owner: string | number;
+  /**
+   * Calendar type: user, group, company_calendar, location. CLI: `--type` / `-t`.
+   */
+  type: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.createCalendar} (the CLI's option names).
+ */
+export interface CreateCalendarArgs {
+  /**
+   * Calendar fields (see GetCalendarStructure): JSON object, e.g. {"type":"user","ownerId":"1","name":"Team"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   */
+  fields: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateCalendar} (the CLI's option names).
+ */
+export interface UpdateCalendarArgs {
+  /**
+   * Calendar ID. CLI: `--calendar` / `-c`.
+   */
+  calendar: string | number;
+  /**
+   * Calendar fields (see GetCalendarStructure): JSON object, e.g. {"type":"user","ownerId":"1","name":"Team"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   */
+  fields: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteCalendar} (the CLI's option names).
+ */
+export interface DeleteCalendarArgs {
+  /**
+   * Calendar ID. CLI: `--calendar` / `-c`.
+   */
+  calendar: string | number;
+  /**
+   * Calendar owner ID (user or workgroup). CLI: `--owner` / `-o`.
+   */
+  owner: string | number;
+  /**
+   * Calendar type: user, group. CLI: `--type` / `-t`.
+   */
+  type: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getUserBusy} (the CLI's option names).
+ */
+export interface GetUserBusyArgs {
+  /**
+   * User ID or JSON list of user IDs. CLI: `--users` / `-s`.
+   */
+  users: readonly Record<string, unknown>[] | Record<string, unknown> | string;
+  /**
+   * First day of the period (sent as yyyy-MM-dd). CLI: `--from` / `-f`.
+   */
+  from: Date | string;
+  /**
+   * Last day of the period (sent as yyyy-MM-dd). CLI: `--to` / `-t`.
+   */
+  to: Date | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCustomCalendarSettings} (the CLI's option names).
+ */
+export interface GetCustomCalendarSettingsArgs {
+}
+
+/**
+ * Options of {@link Bitrix24Functions.setCustomCalendarSettings} (the CLI's option names).
+ */
+export interface SetCustomCalendarSettingsArgs {
+  /**
+   * Settings: JSON object, e.g. {"view":"month","showDeclined":"Y"}, or a path to a .json file. CLI: `--settings` / `-s`.
+   */
+  settings: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCalendarSettingsStructure} (the CLI's option names).
+ */
+export interface GetCalendarSettingsStructureArgs {
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCalednarCustomSettingsStructure} (the CLI's option names).
+ */
+export interface GetCalednarCustomSettingsStructureArgs {
+  /**
+   * true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  empty?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCalendarStructure} (the CLI's option names).
+ */
+export interface GetCalendarStructureArgs {
+  /**
+   * true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  empty?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.createCalendarEvent} (the CLI's option names).
+ */
+export interface CreateCalendarEventArgs {
+  /**
+   * Event fields (see GetCalendarEventsStructure): JSON object, e.g. {"type":"user","ownerId":"1","section":"5","name":"Meeting","from":"2026-01-07 10:00","to":"2026-01-07 11:00"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   */
+  fields: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.updateCalendarEvent} (the CLI's option names).
+ */
+export interface UpdateCalendarEventArgs {
+  /**
+   * Event ID. CLI: `--event` / `-e`.
+   */
+  event: string | number;
+  /**
+   * Event fields (see GetCalendarEventsStructure): JSON object, e.g. {"type":"user","ownerId":"1","section":"5","name":"Meeting","from":"2026-01-07 10:00","to":"2026-01-07 11:00"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   */
+  fields: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCalendarEvent} (the CLI's option names).
+ */
+export interface GetCalendarEventArgs {
+  /**
+   * Event ID. CLI: `--event` / `-e`.
+   */
+  event: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCalendarEvents} (the CLI's option names).
+ */
+export interface GetCalendarEventsArgs {
+  /**
+   * Calendar owner ID (user or workgroup). CLI: `--owner` / `-o`.
+   */
+  owner: string | number;
+  /**
+   * Calendar type: user, group, company_calendar. CLI: `--type` / `-t`.
+   */
+  type: string | number;
+  /**
+   * Filter (see GetCalendarEventsFilterStructure): JSON object, e.g. {"from":"2026-01-07","to":"2026-01-08","section":["5"]}; other keys are ignored. CLI: `--filter` / `-f`.
+   */
+  filter?: Record<string, unknown> | string;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.deleteCalendarEvent} (the CLI's option names).
+ */
+export interface DeleteCalendarEventArgs {
+  /**
+   * ID of the event to delete. CLI: `--event` / `-e`.
+   */
+  event: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getUserParticipationStatus} (the CLI's option names).
+ */
+export interface GetUserParticipationStatusArgs {
+  /**
+   * Event ID. CLI: `--event` / `-e`.
+   */
+  event: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.setUserParticipationStatus} (the CLI's option names).
+ */
+export interface SetUserParticipationStatusArgs {
+  /**
+   * Event ID. CLI: `--event` / `-e`.
+   */
+  event: string | number;
+  /**
+   * Y (agreed), N (refused) or Q (no answer yet). CLI: `--status` / `-s`.
+   */
+  status: string | number;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCalendarEventsStructure} (the CLI's option names).
+ */
+export interface GetCalendarEventsStructureArgs {
+  /**
+   * true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  empty?: boolean;
+}
+
+/**
+ * Options of {@link Bitrix24Functions.getCalendarEventsFilterStructure} (the CLI's option names).
+ */
+export interface GetCalendarEventsFilterStructureArgs {
+  /**
+   * true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  empty?: boolean;
+}
+
 /** `import { bitrix24 } from "oint"`: OpenIntegrations' functions with its positional arguments (url first, token last). */
 export interface Bitrix24Library {
   /**
@@ -1609,6 +2421,154 @@ export interface Bitrix24Library {
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
    */
   СерверноеВремя(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"ServerTime">>>>;
+  /**
+   * Publishes a post in the news feed; the result is the new post ID.
+   *
+   * REST: `log.blogpost.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreatePost`; Russian name: `СоздатьНовость`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param text Post text. CLI: `--text` / `-t`.
+   * @param vision Recipients: one code or a JSON list of codes (UA all, Un user, SGn workgroup, DRn department, Gn group). Default: "UA". CLI: `--vision` / `-v`.
+   * @param files Attached files: JSON object file name -> path, http(s) URL or Base64, e.g. {"a.png":"/tmp/a.png"}. CLI: `--files` / `-f`.
+   * @param title Post title. CLI: `--title` / `-l`.
+   * @param important Mark the post as important (its readers are listed by GetImportantPostViewers). Default: false. CLI: `--important` / `-i`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  createPost(url: string, text: string | number, vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, important?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreatePost">>>>;
+  /**
+   * Publishes a post in the news feed; the result is the new post ID.
+   *
+   * REST: `log.blogpost.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreatePost`; Russian name: `СоздатьНовость`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param text Post text. CLI: `--text` / `-t`.
+   * @param vision Recipients: one code or a JSON list of codes (UA all, Un user, SGn workgroup, DRn department, Gn group). Default: "UA". CLI: `--vision` / `-v`.
+   * @param files Attached files: JSON object file name -> path, http(s) URL or Base64, e.g. {"a.png":"/tmp/a.png"}. CLI: `--files` / `-f`.
+   * @param title Post title. CLI: `--title` / `-l`.
+   * @param important Mark the post as important (its readers are listed by GetImportantPostViewers). Default: false. CLI: `--important` / `-i`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  СоздатьНовость(url: string, text: string | number, vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, important?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreatePost">>>>;
+  /**
+   * Changes a post's text, title, recipients and files; the result is the post ID.
+   *
+   * REST: `log.blogpost.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdatePost`; Russian name: `ИзменитьНовость`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId Post ID. CLI: `--postid` / `-p`.
+   * @param text New post text. CLI: `--text` / `-t`.
+   * @param vision Recipients: one code or a JSON list of codes (UA all, Un user, SGn workgroup, DRn department, Gn group). Default: "UA". CLI: `--vision` / `-v`.
+   * @param files Attached files: JSON object file name -> path, http(s) URL or Base64, e.g. {"a.png":"/tmp/a.png"}. CLI: `--files` / `-f`.
+   * @param title Post title. CLI: `--title` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  updatePost(url: string, postId: string | number, text: string | number, vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdatePost">>>>;
+  /**
+   * Changes a post's text, title, recipients and files; the result is the post ID.
+   *
+   * REST: `log.blogpost.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdatePost`; Russian name: `ИзменитьНовость`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId Post ID. CLI: `--postid` / `-p`.
+   * @param text New post text. CLI: `--text` / `-t`.
+   * @param vision Recipients: one code or a JSON list of codes (UA all, Un user, SGn workgroup, DRn department, Gn group). Default: "UA". CLI: `--vision` / `-v`.
+   * @param files Attached files: JSON object file name -> path, http(s) URL or Base64, e.g. {"a.png":"/tmp/a.png"}. CLI: `--files` / `-f`.
+   * @param title Post title. CLI: `--title` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ИзменитьНовость(url: string, postId: string | number, text: string | number, vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdatePost">>>>;
+  /**
+   * Deletes a post from the news feed.
+   *
+   * REST: `log.blogpost.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeletePost`; Russian name: `УдалитьНовость`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId ID of the post to delete. CLI: `--postid` / `-p`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  deletePost(url: string, postId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeletePost">>>>;
+  /**
+   * Deletes a post from the news feed.
+   *
+   * REST: `log.blogpost.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeletePost`; Russian name: `УдалитьНовость`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId ID of the post to delete. CLI: `--postid` / `-p`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УдалитьНовость(url: string, postId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeletePost">>>>;
+  /**
+   * Lists the IDs of the users who have read an important post.
+   *
+   * REST: `log.blogpost.getusers.important` (safe to replay). CLI: `oint bitrix24 GetImportantPostViewers`; Russian name: `ПолучитьСписокПросмотревшихВажное`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId ID of the important post. CLI: `--postid` / `-p`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getImportantPostViewers(url: string, postId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetImportantPostViewers">>>>;
+  /**
+   * Lists the IDs of the users who have read an important post.
+   *
+   * REST: `log.blogpost.getusers.important` (safe to replay). CLI: `oint bitrix24 GetImportantPostViewers`; Russian name: `ПолучитьСписокПросмотревшихВажное`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId ID of the important post. CLI: `--postid` / `-p`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСписокПросмотревшихВажное(url: string, postId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetImportantPostViewers">>>>;
+  /**
+   * Returns a post by ID, or the posts visible to a recipient code (--sel, UA by default).
+   *
+   * REST: `log.blogpost.get` (safe to replay). CLI: `oint bitrix24 GetPosts`; Russian name: `ПолучитьНовости`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId Post ID (empty: every post the selection allows). CLI: `--postid` / `-p`.
+   * @param sel Selection by rights: UA all, Un user, SGn workgroup, DRn department, Gn group. Default: "UA". CLI: `--sel` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getPosts(url: string, postId?: string | number | undefined, sel?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetPosts">>>>;
+  /**
+   * Returns a post by ID, or the posts visible to a recipient code (--sel, UA by default).
+   *
+   * REST: `log.blogpost.get` (safe to replay). CLI: `oint bitrix24 GetPosts`; Russian name: `ПолучитьНовости`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId Post ID (empty: every post the selection allows). CLI: `--postid` / `-p`.
+   * @param sel Selection by rights: UA all, Un user, SGn workgroup, DRn department, Gn group. Default: "UA". CLI: `--sel` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьНовости(url: string, postId?: string | number | undefined, sel?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetPosts">>>>;
+  /**
+   * Adds a comment to a post; the result is the comment ID.
+   *
+   * REST: `log.blogcomment.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddPostComment`; Russian name: `ДобавитьКомментарийНовости`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId Post ID. CLI: `--postid` / `-p`.
+   * @param text Comment text. CLI: `--text` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  addPostComment(url: string, postId: string | number, text: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddPostComment">>>>;
+  /**
+   * Adds a comment to a post; the result is the comment ID.
+   *
+   * REST: `log.blogcomment.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddPostComment`; Russian name: `ДобавитьКомментарийНовости`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId Post ID. CLI: `--postid` / `-p`.
+   * @param text Comment text. CLI: `--text` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ДобавитьКомментарийНовости(url: string, postId: string | number, text: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddPostComment">>>>;
+  /**
+   * Shares a post with more recipients (DEST is sent as text, as OpenIntegrations sends it).
+   *
+   * REST: `log.blogpost.share` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddPostRecipients`; Russian name: `ДобавитьПолучателейКНовости`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId Post ID. CLI: `--postid` / `-p`.
+   * @param vision Recipient code to add: UA all, Un user, SGn workgroup, DRn department, Gn group. CLI: `--vision` / `-v`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  addPostRecipients(url: string, postId: string | number, vision: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddPostRecipients">>>>;
+  /**
+   * Shares a post with more recipients (DEST is sent as text, as OpenIntegrations sends it).
+   *
+   * REST: `log.blogpost.share` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddPostRecipients`; Russian name: `ДобавитьПолучателейКНовости`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param postId Post ID. CLI: `--postid` / `-p`.
+   * @param vision Recipient code to add: UA all, Un user, SGn workgroup, DRn department, Gn group. CLI: `--vision` / `-v`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ДобавитьПолучателейКНовости(url: string, postId: string | number, vision: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"AddPostRecipients">>>>;
   /**
    * Returns a task by ID: {"task": {…}}.
    *
@@ -2748,6 +3708,420 @@ export interface Bitrix24Library {
    */
   ИзменитьТрудозатратыЗадачи(url: string, taskId: string | number, recordId: string | number, seconds: string | number, text?: string | number | undefined, date?: Date | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateTaskTimeAccounting">>>>;
   /**
+   * Opens (or resumes) the user's work day; the result is the work day.
+   *
+   * REST: `timeman.open` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartTimekeeping`; Russian name: `НачатьУчетВремени`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
+   * @param time The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  startTimekeeping(url: string, userId?: string | number | undefined, time?: Date | string | undefined, report?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"StartTimekeeping">>>>;
+  /**
+   * Opens (or resumes) the user's work day; the result is the work day.
+   *
+   * REST: `timeman.open` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartTimekeeping`; Russian name: `НачатьУчетВремени`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
+   * @param time The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  НачатьУчетВремени(url: string, userId?: string | number | undefined, time?: Date | string | undefined, report?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"StartTimekeeping">>>>;
+  /**
+   * Closes the user's work day; the result is the work day.
+   *
+   * REST: `timeman.close` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StopTimekeeping`; Russian name: `ЗавершитьУчетВремени`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
+   * @param time The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  stopTimekeeping(url: string, userId?: string | number | undefined, time?: Date | string | undefined, report?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"StopTimekeeping">>>>;
+  /**
+   * Closes the user's work day; the result is the work day.
+   *
+   * REST: `timeman.close` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StopTimekeeping`; Russian name: `ЗавершитьУчетВремени`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
+   * @param time The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ЗавершитьУчетВремени(url: string, userId?: string | number | undefined, time?: Date | string | undefined, report?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"StopTimekeeping">>>>;
+  /**
+   * Pauses the user's work day (StartTimekeeping resumes it); the result is the work day.
+   *
+   * REST: `timeman.pause` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 PauseTimekeeping`; Russian name: `ПриостановитьУчетВремени`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  pauseTimekeeping(url: string, userId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"PauseTimekeeping">>>>;
+  /**
+   * Pauses the user's work day (StartTimekeeping resumes it); the result is the work day.
+   *
+   * REST: `timeman.pause` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 PauseTimekeeping`; Russian name: `ПриостановитьУчетВремени`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПриостановитьУчетВремени(url: string, userId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"PauseTimekeeping">>>>;
+  /**
+   * Returns the user's work day: status (OPENED, PAUSED, CLOSED, EXPIRED), start, finish, duration.
+   *
+   * REST: `timeman.status` (safe to replay). CLI: `oint bitrix24 GetTimekeepingStatus`; Russian name: `ПолучитьСтатусУчетаВремени`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getTimekeepingStatus(url: string, userId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTimekeepingStatus">>>>;
+  /**
+   * Returns the user's work day: status (OPENED, PAUSED, CLOSED, EXPIRED), start, finish, duration.
+   *
+   * REST: `timeman.status` (safe to replay). CLI: `oint bitrix24 GetTimekeepingStatus`; Russian name: `ПолучитьСтатусУчетаВремени`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСтатусУчетаВремени(url: string, userId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTimekeepingStatus">>>>;
+  /**
+   * Returns the user's work-day settings (whether time is kept, the schedule's limits).
+   *
+   * REST: `timeman.settings` (safe to replay). CLI: `oint bitrix24 GetTimekeepingSettings`; Russian name: `ПолучитьНастройкиУчетаВремени`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getTimekeepingSettings(url: string, userId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTimekeepingSettings">>>>;
+  /**
+   * Returns the user's work-day settings (whether time is kept, the schedule's limits).
+   *
+   * REST: `timeman.settings` (safe to replay). CLI: `oint bitrix24 GetTimekeepingSettings`; Russian name: `ПолучитьНастройкиУчетаВремени`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьНастройкиУчетаВремени(url: string, userId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetTimekeepingSettings">>>>;
+  /**
+   * Lists the storages the caller can use.
+   *
+   * REST: `disk.storage.getlist` (safe to replay). CLI: `oint bitrix24 GetStoragesList`; Russian name: `ПолучитьСписокХранилищ`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getStoragesList(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetStoragesList">>>>;
+  /**
+   * Lists the storages the caller can use.
+   *
+   * REST: `disk.storage.getlist` (safe to replay). CLI: `oint bitrix24 GetStoragesList`; Russian name: `ПолучитьСписокХранилищ`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСписокХранилищ(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetStoragesList">>>>;
+  /**
+   * Returns the storage of the calling application (OAuth applications).
+   *
+   * REST: `disk.storage.getforapp` (safe to replay). CLI: `oint bitrix24 GetAppStorage`; Russian name: `ПолучитьХранилищеПриложения`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getAppStorage(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetAppStorage">>>>;
+  /**
+   * Returns the storage of the calling application (OAuth applications).
+   *
+   * REST: `disk.storage.getforapp` (safe to replay). CLI: `oint bitrix24 GetAppStorage`; Russian name: `ПолучитьХранилищеПриложения`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьХранилищеПриложения(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetAppStorage">>>>;
+  /**
+   * Returns a storage by ID.
+   *
+   * REST: `disk.storage.get` (safe to replay). CLI: `oint bitrix24 GetStorage`; Russian name: `ПолучитьХранилище`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param storageId Storage ID. CLI: `--storageid` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getStorage(url: string, storageId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetStorage">>>>;
+  /**
+   * Returns a storage by ID.
+   *
+   * REST: `disk.storage.get` (safe to replay). CLI: `oint bitrix24 GetStorage`; Russian name: `ПолучитьХранилище`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param storageId Storage ID. CLI: `--storageid` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьХранилище(url: string, storageId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetStorage">>>>;
+  /**
+   * Renames a storage (only an application's own, see GetAppStorage); the result is the storage.
+   *
+   * REST: `disk.storage.rename` (safe to replay). CLI: `oint bitrix24 RenameStorage`; Russian name: `ПереименоватьХранилище`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param storageId Storage ID. CLI: `--storageid` / `-s`.
+   * @param title New storage name. CLI: `--title` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  renameStorage(url: string, storageId: string | number, title: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RenameStorage">>>>;
+  /**
+   * Renames a storage (only an application's own, see GetAppStorage); the result is the storage.
+   *
+   * REST: `disk.storage.rename` (safe to replay). CLI: `oint bitrix24 RenameStorage`; Russian name: `ПереименоватьХранилище`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param storageId Storage ID. CLI: `--storageid` / `-s`.
+   * @param title New storage name. CLI: `--title` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПереименоватьХранилище(url: string, storageId: string | number, title: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RenameStorage">>>>;
+  /**
+   * Lists the files and folders at the root of a storage.
+   *
+   * REST: `disk.storage.getchildren` (safe to replay). CLI: `oint bitrix24 GetStorageObjects`; Russian name: `ПолучитьСодержимоеХранилища`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param storageId Storage ID. CLI: `--storageid` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getStorageObjects(url: string, storageId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetStorageObjects">>>>;
+  /**
+   * Lists the files and folders at the root of a storage.
+   *
+   * REST: `disk.storage.getchildren` (safe to replay). CLI: `oint bitrix24 GetStorageObjects`; Russian name: `ПолучитьСодержимоеХранилища`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param storageId Storage ID. CLI: `--storageid` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСодержимоеХранилища(url: string, storageId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetStorageObjects">>>>;
+  /**
+   * Creates a folder at the root of a storage; the result is the new folder.
+   *
+   * REST: `disk.storage.addfolder` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateStorageFolder`; Russian name: `СоздатьКаталогВХранилище`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param storageId Storage ID. CLI: `--storageid` / `-s`.
+   * @param title Name of the new folder. CLI: `--title` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  createStorageFolder(url: string, storageId: string | number, title: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateStorageFolder">>>>;
+  /**
+   * Creates a folder at the root of a storage; the result is the new folder.
+   *
+   * REST: `disk.storage.addfolder` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateStorageFolder`; Russian name: `СоздатьКаталогВХранилище`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param storageId Storage ID. CLI: `--storageid` / `-s`.
+   * @param title Name of the new folder. CLI: `--title` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  СоздатьКаталогВХранилище(url: string, storageId: string | number, title: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateStorageFolder">>>>;
+  /**
+   * Returns a folder by ID.
+   *
+   * REST: `disk.folder.get` (safe to replay). CLI: `oint bitrix24 GetFolderInformation`; Russian name: `ПолучитьИнформациюОКаталоге`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getFolderInformation(url: string, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetFolderInformation">>>>;
+  /**
+   * Returns a folder by ID.
+   *
+   * REST: `disk.folder.get` (safe to replay). CLI: `oint bitrix24 GetFolderInformation`; Russian name: `ПолучитьИнформациюОКаталоге`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьИнформациюОКаталоге(url: string, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetFolderInformation">>>>;
+  /**
+   * Creates a folder inside another; the result is the new folder.
+   *
+   * REST: `disk.folder.addsubfolder` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateSubfolder`; Russian name: `СоздатьПодкаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Parent folder ID. CLI: `--folderid` / `-f`.
+   * @param title Name of the new folder. CLI: `--title` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  createSubfolder(url: string, folderId: string | number, title: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateSubfolder">>>>;
+  /**
+   * Creates a folder inside another; the result is the new folder.
+   *
+   * REST: `disk.folder.addsubfolder` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateSubfolder`; Russian name: `СоздатьПодкаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Parent folder ID. CLI: `--folderid` / `-f`.
+   * @param title Name of the new folder. CLI: `--title` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  СоздатьПодкаталог(url: string, folderId: string | number, title: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateSubfolder">>>>;
+  /**
+   * Copies a folder, with its contents, into another; the result is the copy.
+   *
+   * REST: `disk.folder.copyto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MakeFolderCopy`; Russian name: `СкопироватьКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param targetId Destination folder ID (the option is spelled --tagetid, as OpenIntegrations spells it). CLI: `--tagetid` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  makeFolderCopy(url: string, folderId: string | number, targetId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MakeFolderCopy">>>>;
+  /**
+   * Copies a folder, with its contents, into another; the result is the copy.
+   *
+   * REST: `disk.folder.copyto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MakeFolderCopy`; Russian name: `СкопироватьКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param targetId Destination folder ID (the option is spelled --tagetid, as OpenIntegrations spells it). CLI: `--tagetid` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  СкопироватьКаталог(url: string, folderId: string | number, targetId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MakeFolderCopy">>>>;
+  /**
+   * Moves a folder into another; the result is the moved folder.
+   *
+   * REST: `disk.folder.moveto` (safe to replay). CLI: `oint bitrix24 MoveFolder`; Russian name: `ПереместитьКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param targetId Destination folder ID (the option is spelled --tagetid, as OpenIntegrations spells it). CLI: `--tagetid` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  moveFolder(url: string, folderId: string | number, targetId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MoveFolder">>>>;
+  /**
+   * Moves a folder into another; the result is the moved folder.
+   *
+   * REST: `disk.folder.moveto` (safe to replay). CLI: `oint bitrix24 MoveFolder`; Russian name: `ПереместитьКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param targetId Destination folder ID (the option is spelled --tagetid, as OpenIntegrations spells it). CLI: `--tagetid` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПереместитьКаталог(url: string, folderId: string | number, targetId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MoveFolder">>>>;
+  /**
+   * Deletes a folder and everything in it for good (MarkFolderAsDeleted moves it to the recycle bin instead).
+   *
+   * REST: `disk.folder.deletetree` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteFolder`; Russian name: `УдалитьКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  deleteFolder(url: string, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteFolder">>>>;
+  /**
+   * Deletes a folder and everything in it for good (MarkFolderAsDeleted moves it to the recycle bin instead).
+   *
+   * REST: `disk.folder.deletetree` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteFolder`; Russian name: `УдалитьКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УдалитьКаталог(url: string, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteFolder">>>>;
+  /**
+   * Returns a public link to a folder, creating it on first use (anyone with the link can open the folder).
+   *
+   * REST: `disk.folder.getExternalLink` (safe to replay). CLI: `oint bitrix24 GetFolderExternalLink`; Russian name: `ПолучитьВнешнююСсылкуКаталога`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getFolderExternalLink(url: string, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetFolderExternalLink">>>>;
+  /**
+   * Returns a public link to a folder, creating it on first use (anyone with the link can open the folder).
+   *
+   * REST: `disk.folder.getExternalLink` (safe to replay). CLI: `oint bitrix24 GetFolderExternalLink`; Russian name: `ПолучитьВнешнююСсылкуКаталога`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьВнешнююСсылкуКаталога(url: string, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetFolderExternalLink">>>>;
+  /**
+   * Lists the files and folders in a folder, optionally filtered (see GetFolderFilterStructure).
+   *
+   * REST: `disk.folder.getchildren` (safe to replay). CLI: `oint bitrix24 GetFolderItems`; Russian name: `ПолучитьДочерниеЭлементыКаталога`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param filter Filter: JSON object (see GetFolderFilterStructure), e.g. {"TYPE":"file"}, or a path to a .json file. CLI: `--filter` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getFolderItems(url: string, folderId: string | number, filter?: Record<string, unknown> | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetFolderItems">>>>;
+  /**
+   * Lists the files and folders in a folder, optionally filtered (see GetFolderFilterStructure).
+   *
+   * REST: `disk.folder.getchildren` (safe to replay). CLI: `oint bitrix24 GetFolderItems`; Russian name: `ПолучитьДочерниеЭлементыКаталога`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param filter Filter: JSON object (see GetFolderFilterStructure), e.g. {"TYPE":"file"}, or a path to a .json file. CLI: `--filter` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьДочерниеЭлементыКаталога(url: string, folderId: string | number, filter?: Record<string, unknown> | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetFolderItems">>>>;
+  /**
+   * Moves a folder to the recycle bin (RestoreFolder brings it back).
+   *
+   * REST: `disk.folder.markdeleted` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MarkFolderAsDeleted`; Russian name: `ПоместитьКаталогВКорзину`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  markFolderAsDeleted(url: string, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MarkFolderAsDeleted">>>>;
+  /**
+   * Moves a folder to the recycle bin (RestoreFolder brings it back).
+   *
+   * REST: `disk.folder.markdeleted` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MarkFolderAsDeleted`; Russian name: `ПоместитьКаталогВКорзину`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПоместитьКаталогВКорзину(url: string, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"MarkFolderAsDeleted">>>>;
+  /**
+   * Restores a folder from the recycle bin.
+   *
+   * REST: `disk.folder.restore` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RestoreFolder`; Russian name: `ВосстановитьКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  restoreFolder(url: string, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RestoreFolder">>>>;
+  /**
+   * Restores a folder from the recycle bin.
+   *
+   * REST: `disk.folder.restore` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RestoreFolder`; Russian name: `ВосстановитьКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ВосстановитьКаталог(url: string, folderId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RestoreFolder">>>>;
+  /**
+   * Renames a folder; the result is the folder.
+   *
+   * REST: `disk.folder.rename` (safe to replay). CLI: `oint bitrix24 RenameFolder`; Russian name: `ПереименоватьКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param title New folder name. CLI: `--title` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  renameFolder(url: string, folderId: string | number, title: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RenameFolder">>>>;
+  /**
+   * Renames a folder; the result is the folder.
+   *
+   * REST: `disk.folder.rename` (safe to replay). CLI: `oint bitrix24 RenameFolder`; Russian name: `ПереименоватьКаталог`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param folderId Folder ID. CLI: `--folderid` / `-f`.
+   * @param title New folder name. CLI: `--title` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПереименоватьКаталог(url: string, folderId: string | number, title: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"RenameFolder">>>>;
+  /**
+   * Builds a filter template for GetFolderItems from the portal's folder fields: each field usable in a filter -> its type (or empty values with --empty true).
+   *
+   * REST: `disk.folder.getfields` (safe to replay). CLI: `oint bitrix24 GetFolderFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраКаталога`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param empty true: empty values instead of the field types. Default: false. CLI: `--empty` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getFolderFilterStructure(url: string, empty?: boolean | undefined, token?: string | undefined): Promise<ResultOf<Def<"GetFolderFilterStructure">>>;
+  /**
+   * Builds a filter template for GetFolderItems from the portal's folder fields: each field usable in a filter -> its type (or empty values with --empty true).
+   *
+   * REST: `disk.folder.getfields` (safe to replay). CLI: `oint bitrix24 GetFolderFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраКаталога`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param empty true: empty values instead of the field types. Default: false. CLI: `--empty` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСтруктуруФильтраКаталога(url: string, empty?: boolean | undefined, token?: string | undefined): Promise<ResultOf<Def<"GetFolderFilterStructure">>>;
+  /**
    * Creates a group chat from a structure (see GetChatStructure); the result is the new chat ID.
    *
    * REST: `im.chat.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateChat`; Russian name: `СоздатьЧат`.
@@ -3374,6 +4748,94 @@ export interface Bitrix24Library {
    */
   УдалитьУведомление(url: string, notificationId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteNotification">>>>;
   /**
+   * Creates a department; the result is its ID.
+   *
+   * REST: `department.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateDepartment`; Russian name: `СоздатьПодразделение`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param title Department name. CLI: `--title` / `-t`.
+   * @param parentId Parent department ID. CLI: `--parentid` / `-p`.
+   * @param headId Head of department (user ID). CLI: `--headid` / `-h`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  createDepartment(url: string, title: string | number, parentId?: string | number | undefined, headId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateDepartment">>>>;
+  /**
+   * Creates a department; the result is its ID.
+   *
+   * REST: `department.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateDepartment`; Russian name: `СоздатьПодразделение`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param title Department name. CLI: `--title` / `-t`.
+   * @param parentId Parent department ID. CLI: `--parentid` / `-p`.
+   * @param headId Head of department (user ID). CLI: `--headid` / `-h`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  СоздатьПодразделение(url: string, title: string | number, parentId?: string | number | undefined, headId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateDepartment">>>>;
+  /**
+   * Changes a department's name, parent or head (empty values are left as they are).
+   *
+   * REST: `department.update` (safe to replay). CLI: `oint bitrix24 UpdateDepartment`; Russian name: `ИзменитьПодразделение`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param departmentId Department ID. CLI: `--depid` / `-d`.
+   * @param title Department name. CLI: `--title` / `-t`.
+   * @param parentId Parent department ID. CLI: `--parentid` / `-p`.
+   * @param headId Head of department (user ID). CLI: `--headid` / `-h`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  updateDepartment(url: string, departmentId: string | number, title?: string | number | undefined, parentId?: string | number | undefined, headId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateDepartment">>>>;
+  /**
+   * Changes a department's name, parent or head (empty values are left as they are).
+   *
+   * REST: `department.update` (safe to replay). CLI: `oint bitrix24 UpdateDepartment`; Russian name: `ИзменитьПодразделение`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param departmentId Department ID. CLI: `--depid` / `-d`.
+   * @param title Department name. CLI: `--title` / `-t`.
+   * @param parentId Parent department ID. CLI: `--parentid` / `-p`.
+   * @param headId Head of department (user ID). CLI: `--headid` / `-h`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ИзменитьПодразделение(url: string, departmentId: string | number, title?: string | number | undefined, parentId?: string | number | undefined, headId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateDepartment">>>>;
+  /**
+   * Lists departments, by ID or filtered by name, parent or head (all optional); 50 per page.
+   *
+   * REST: `department.get` (safe to replay). CLI: `oint bitrix24 GetDepartments`; Russian name: `ПолучитьПодразделения`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param departmentId Department ID. CLI: `--depid` / `-d`.
+   * @param title Filter by name. CLI: `--title` / `-t`.
+   * @param parentId Filter by parent department ID. CLI: `--parentid` / `-p`.
+   * @param headId Filter by head (user ID). CLI: `--headid` / `-h`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getDepartments(url: string, departmentId?: string | number | undefined, title?: string | number | undefined, parentId?: string | number | undefined, headId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetDepartments">>>>;
+  /**
+   * Lists departments, by ID or filtered by name, parent or head (all optional); 50 per page.
+   *
+   * REST: `department.get` (safe to replay). CLI: `oint bitrix24 GetDepartments`; Russian name: `ПолучитьПодразделения`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param departmentId Department ID. CLI: `--depid` / `-d`.
+   * @param title Filter by name. CLI: `--title` / `-t`.
+   * @param parentId Filter by parent department ID. CLI: `--parentid` / `-p`.
+   * @param headId Filter by head (user ID). CLI: `--headid` / `-h`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьПодразделения(url: string, departmentId?: string | number | undefined, title?: string | number | undefined, parentId?: string | number | undefined, headId?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetDepartments">>>>;
+  /**
+   * Deletes a department.
+   *
+   * REST: `department.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteDepartment`; Russian name: `УдалитьПодразделение`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param departmentId ID of the department to delete. CLI: `--depid` / `-d`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  deleteDepartment(url: string, departmentId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteDepartment">>>>;
+  /**
+   * Deletes a department.
+   *
+   * REST: `department.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteDepartment`; Russian name: `УдалитьПодразделение`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param departmentId ID of the department to delete. CLI: `--depid` / `-d`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УдалитьПодразделение(url: string, departmentId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteDepartment">>>>;
+  /**
    * Returns the user the webhook or token acts as.
    *
    * REST: `user.current` (safe to replay). CLI: `oint bitrix24 GetCurrentUser`; Russian name: `ПолучитьТекущегоПользователя`.
@@ -3751,6 +5213,596 @@ export interface Bitrix24Library {
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
   ОтправитьФайлВЧат(url: string, chatId: string | number, file: string | Uint8Array, title?: string | number | undefined, description?: string | number | undefined, token?: string | undefined): Promise<ResultOf<Def<"SendFileToChat">>>;
+  /**
+   * Creates a lead; the result is its ID.
+   *
+   * REST: `crm.lead.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateLead`; Russian name: `СоздатьЛид`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fields Lead fields (see GetLeadStructure): JSON object, e.g. {"TITLE":"MegaClient","NAME":"Ivan"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  createLead(url: string, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateLead">>>>;
+  /**
+   * Creates a lead; the result is its ID.
+   *
+   * REST: `crm.lead.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateLead`; Russian name: `СоздатьЛид`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fields Lead fields (see GetLeadStructure): JSON object, e.g. {"TITLE":"MegaClient","NAME":"Ivan"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  СоздатьЛид(url: string, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateLead">>>>;
+  /**
+   * Deletes a lead.
+   *
+   * REST: `crm.lead.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteLead`; Russian name: `УдалитьЛид`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param leadId Lead ID. CLI: `--lead` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  deleteLead(url: string, leadId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteLead">>>>;
+  /**
+   * Deletes a lead.
+   *
+   * REST: `crm.lead.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteLead`; Russian name: `УдалитьЛид`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param leadId Lead ID. CLI: `--lead` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УдалитьЛид(url: string, leadId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteLead">>>>;
+  /**
+   * Returns a lead by ID.
+   *
+   * REST: `crm.lead.get` (safe to replay). CLI: `oint bitrix24 GetLead`; Russian name: `ПолучитьЛид`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param leadId Lead ID. CLI: `--lead` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getLead(url: string, leadId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetLead">>>>;
+  /**
+   * Returns a lead by ID.
+   *
+   * REST: `crm.lead.get` (safe to replay). CLI: `oint bitrix24 GetLead`; Russian name: `ПолучитьЛид`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param leadId Lead ID. CLI: `--lead` / `-l`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьЛид(url: string, leadId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetLead">>>>;
+  /**
+   * Lists leads, optionally filtered (see GetLeadFilterStructure); 50 per page, `next` gives the next --offset.
+   *
+   * REST: `crm.lead.list` (safe to replay). CLI: `oint bitrix24 GetLeadsList`; Russian name: `ПолучитьСписокЛидов`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param filter Filter (see GetLeadFilterStructure): JSON object, e.g. {"TITLE":"MegaClient","HAS_EMAIL":"Y"}, or a path to a .json file. CLI: `--filter` / `-f`.
+   * @param offset Offset of the list (Bitrix24 pages hold 50). Default: 0. CLI: `--offset` / `-o`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getLeadsList(url: string, filter?: Record<string, unknown> | string | undefined, offset?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetLeadsList">>>>;
+  /**
+   * Lists leads, optionally filtered (see GetLeadFilterStructure); 50 per page, `next` gives the next --offset.
+   *
+   * REST: `crm.lead.list` (safe to replay). CLI: `oint bitrix24 GetLeadsList`; Russian name: `ПолучитьСписокЛидов`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param filter Filter (see GetLeadFilterStructure): JSON object, e.g. {"TITLE":"MegaClient","HAS_EMAIL":"Y"}, or a path to a .json file. CLI: `--filter` / `-f`.
+   * @param offset Offset of the list (Bitrix24 pages hold 50). Default: 0. CLI: `--offset` / `-o`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСписокЛидов(url: string, filter?: Record<string, unknown> | string | undefined, offset?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetLeadsList">>>>;
+  /**
+   * Changes a lead's fields.
+   *
+   * REST: `crm.lead.update` (safe to replay). CLI: `oint bitrix24 UpdateLead`; Russian name: `ИзменитьЛид`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param leadId Lead ID. CLI: `--lead` / `-l`.
+   * @param fields Lead fields (see GetLeadStructure): JSON object, e.g. {"TITLE":"MegaClient","NAME":"Ivan"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  updateLead(url: string, leadId: string | number, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateLead">>>>;
+  /**
+   * Changes a lead's fields.
+   *
+   * REST: `crm.lead.update` (safe to replay). CLI: `oint bitrix24 UpdateLead`; Russian name: `ИзменитьЛид`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param leadId Lead ID. CLI: `--lead` / `-l`.
+   * @param fields Lead fields (see GetLeadStructure): JSON object, e.g. {"TITLE":"MegaClient","NAME":"Ivan"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ИзменитьЛид(url: string, leadId: string | number, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateLead">>>>;
+  /**
+   * Returns the lead fields with their types and names (for CreateLead and UpdateLead).
+   *
+   * REST: `crm.lead.fields` (safe to replay). CLI: `oint bitrix24 GetLeadStructure`; Russian name: `ПолучитьСтруктуруЛида`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getLeadStructure(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetLeadStructure">>>>;
+  /**
+   * Returns the lead fields with their types and names (for CreateLead and UpdateLead).
+   *
+   * REST: `crm.lead.fields` (safe to replay). CLI: `oint bitrix24 GetLeadStructure`; Russian name: `ПолучитьСтруктуруЛида`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСтруктуруЛида(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetLeadStructure">>>>;
+  /**
+   * Builds a filter template for GetLeadsList: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetLeadFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраЛидов`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  getLeadFilterStructure(empty?: boolean | undefined): ResultOf<Def<"GetLeadFilterStructure">>;
+  /**
+   * Builds a filter template for GetLeadsList: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetLeadFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраЛидов`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  ПолучитьСтруктуруФильтраЛидов(empty?: boolean | undefined): ResultOf<Def<"GetLeadFilterStructure">>;
+  /**
+   * Creates a deal; the result is its ID.
+   *
+   * REST: `crm.deal.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateDeal`; Russian name: `СоздатьСделку`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fields Deal fields (see GetDealStructure): JSON object, e.g. {"TITLE":"Sale","OPPORTUNITY":"5000"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  createDeal(url: string, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateDeal">>>>;
+  /**
+   * Creates a deal; the result is its ID.
+   *
+   * REST: `crm.deal.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateDeal`; Russian name: `СоздатьСделку`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fields Deal fields (see GetDealStructure): JSON object, e.g. {"TITLE":"Sale","OPPORTUNITY":"5000"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  СоздатьСделку(url: string, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateDeal">>>>;
+  /**
+   * Deletes a deal.
+   *
+   * REST: `crm.deal.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteDeal`; Russian name: `УдалитьСделку`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param dealId Deal ID. CLI: `--deal` / `-d`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  deleteDeal(url: string, dealId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteDeal">>>>;
+  /**
+   * Deletes a deal.
+   *
+   * REST: `crm.deal.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteDeal`; Russian name: `УдалитьСделку`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param dealId Deal ID. CLI: `--deal` / `-d`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УдалитьСделку(url: string, dealId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteDeal">>>>;
+  /**
+   * Returns a deal by ID.
+   *
+   * REST: `crm.deal.get` (safe to replay). CLI: `oint bitrix24 GetDeal`; Russian name: `ПолучитьСделку`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param dealId Deal ID. CLI: `--deal` / `-d`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getDeal(url: string, dealId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetDeal">>>>;
+  /**
+   * Returns a deal by ID.
+   *
+   * REST: `crm.deal.get` (safe to replay). CLI: `oint bitrix24 GetDeal`; Russian name: `ПолучитьСделку`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param dealId Deal ID. CLI: `--deal` / `-d`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСделку(url: string, dealId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetDeal">>>>;
+  /**
+   * Lists deals, optionally filtered (see GetDealsFilterStructure); 50 per page, `next` gives the next --offset.
+   *
+   * REST: `crm.deal.list` (safe to replay). CLI: `oint bitrix24 GetDealsList`; Russian name: `ПолучитьСписокСделок`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param filter Filter (see GetDealsFilterStructure): JSON object, e.g. {"CURRENCY_ID":"RUB"}, or a path to a .json file. CLI: `--filter` / `-f`.
+   * @param offset Offset of the list (Bitrix24 pages hold 50). Default: 0. CLI: `--offset` / `-o`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getDealsList(url: string, filter?: Record<string, unknown> | string | undefined, offset?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetDealsList">>>>;
+  /**
+   * Lists deals, optionally filtered (see GetDealsFilterStructure); 50 per page, `next` gives the next --offset.
+   *
+   * REST: `crm.deal.list` (safe to replay). CLI: `oint bitrix24 GetDealsList`; Russian name: `ПолучитьСписокСделок`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param filter Filter (see GetDealsFilterStructure): JSON object, e.g. {"CURRENCY_ID":"RUB"}, or a path to a .json file. CLI: `--filter` / `-f`.
+   * @param offset Offset of the list (Bitrix24 pages hold 50). Default: 0. CLI: `--offset` / `-o`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСписокСделок(url: string, filter?: Record<string, unknown> | string | undefined, offset?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetDealsList">>>>;
+  /**
+   * Changes a deal's fields.
+   *
+   * REST: `crm.deal.update` (safe to replay). CLI: `oint bitrix24 UpdateDeal`; Russian name: `ИзменитьСделку`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param dealId Deal ID. CLI: `--deal` / `-d`.
+   * @param fields Deal fields (see GetDealStructure): JSON object, e.g. {"TITLE":"Sale","OPPORTUNITY":"5000"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  updateDeal(url: string, dealId: string | number, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateDeal">>>>;
+  /**
+   * Changes a deal's fields.
+   *
+   * REST: `crm.deal.update` (safe to replay). CLI: `oint bitrix24 UpdateDeal`; Russian name: `ИзменитьСделку`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param dealId Deal ID. CLI: `--deal` / `-d`.
+   * @param fields Deal fields (see GetDealStructure): JSON object, e.g. {"TITLE":"Sale","OPPORTUNITY":"5000"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ИзменитьСделку(url: string, dealId: string | number, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateDeal">>>>;
+  /**
+   * Returns the deal fields with their types and names (for CreateDeal and UpdateDeal).
+   *
+   * REST: `crm.deal.fields` (safe to replay). CLI: `oint bitrix24 GetDealStructure`; Russian name: `ПолучитьСтруктуруСделки`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getDealStructure(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetDealStructure">>>>;
+  /**
+   * Returns the deal fields with their types and names (for CreateDeal and UpdateDeal).
+   *
+   * REST: `crm.deal.fields` (safe to replay). CLI: `oint bitrix24 GetDealStructure`; Russian name: `ПолучитьСтруктуруСделки`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСтруктуруСделки(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetDealStructure">>>>;
+  /**
+   * Builds a filter template for GetDealsList: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetDealsFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраСделок`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  getDealsFilterStructure(empty?: boolean | undefined): ResultOf<Def<"GetDealsFilterStructure">>;
+  /**
+   * Builds a filter template for GetDealsList: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetDealsFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраСделок`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  ПолучитьСтруктуруФильтраСделок(empty?: boolean | undefined): ResultOf<Def<"GetDealsFilterStructure">>;
+  /**
+   * Lists the calendars of an owner (a user's, a workgroup's, the company's).
+   *
+   * REST: `calendar.section.get` (safe to replay). CLI: `oint bitrix24 GetCalendarList`; Russian name: `ПолучитьСписокКалендарей`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param owner Calendar owner ID (user or workgroup). CLI: `--owner` / `-o`.
+   * @param type Calendar type: user, group, company_calendar, location. CLI: `--type` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getCalendarList(url: string, owner: string | number, type: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCalendarList">>>>;
+  /**
+   * Lists the calendars of an owner (a user's, a workgroup's, the company's).
+   *
+   * REST: `calendar.section.get` (safe to replay). CLI: `oint bitrix24 GetCalendarList`; Russian name: `ПолучитьСписокКалендарей`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param owner Calendar owner ID (user or workgroup). CLI: `--owner` / `-o`.
+   * @param type Calendar type: user, group, company_calendar, location. CLI: `--type` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьСписокКалендарей(url: string, owner: string | number, type: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCalendarList">>>>;
+  /**
+   * Creates a calendar; the result is its ID.
+   *
+   * REST: `calendar.section.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateCalendar`; Russian name: `СоздатьКалендарь`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fields Calendar fields (see GetCalendarStructure): JSON object, e.g. {"type":"user","ownerId":"1","name":"Team"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  createCalendar(url: string, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateCalendar">>>>;
+  /**
+   * Creates a calendar; the result is its ID.
+   *
+   * REST: `calendar.section.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateCalendar`; Russian name: `СоздатьКалендарь`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fields Calendar fields (see GetCalendarStructure): JSON object, e.g. {"type":"user","ownerId":"1","name":"Team"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  СоздатьКалендарь(url: string, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateCalendar">>>>;
+  /**
+   * Changes a calendar (type and ownerId are required among the fields); the result is its ID.
+   *
+   * REST: `calendar.section.update` (safe to replay). CLI: `oint bitrix24 UpdateCalendar`; Russian name: `ИзменитьКалендарь`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param calendarId Calendar ID. CLI: `--calendar` / `-c`.
+   * @param fields Calendar fields (see GetCalendarStructure): JSON object, e.g. {"type":"user","ownerId":"1","name":"Team"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  updateCalendar(url: string, calendarId: string | number, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateCalendar">>>>;
+  /**
+   * Changes a calendar (type and ownerId are required among the fields); the result is its ID.
+   *
+   * REST: `calendar.section.update` (safe to replay). CLI: `oint bitrix24 UpdateCalendar`; Russian name: `ИзменитьКалендарь`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param calendarId Calendar ID. CLI: `--calendar` / `-c`.
+   * @param fields Calendar fields (see GetCalendarStructure): JSON object, e.g. {"type":"user","ownerId":"1","name":"Team"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ИзменитьКалендарь(url: string, calendarId: string | number, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateCalendar">>>>;
+  /**
+   * Deletes a calendar with its events.
+   *
+   * REST: `calendar.section.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteCalendar`; Russian name: `УдалитьКалендарь`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param calendarId Calendar ID. CLI: `--calendar` / `-c`.
+   * @param owner Calendar owner ID (user or workgroup). CLI: `--owner` / `-o`.
+   * @param type Calendar type: user, group. CLI: `--type` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  deleteCalendar(url: string, calendarId: string | number, owner: string | number, type: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteCalendar">>>>;
+  /**
+   * Deletes a calendar with its events.
+   *
+   * REST: `calendar.section.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteCalendar`; Russian name: `УдалитьКалендарь`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param calendarId Calendar ID. CLI: `--calendar` / `-c`.
+   * @param owner Calendar owner ID (user or workgroup). CLI: `--owner` / `-o`.
+   * @param type Calendar type: user, group. CLI: `--type` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  УдалитьКалендарь(url: string, calendarId: string | number, owner: string | number, type: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteCalendar">>>>;
+  /**
+   * Returns the users' busy intervals between two dates, by user ID.
+   *
+   * REST: `calendar.accessibility.get` (safe to replay). CLI: `oint bitrix24 GetUserBusy`; Russian name: `ПолучитьЗанятостьПользователей`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param users User ID or JSON list of user IDs. CLI: `--users` / `-s`.
+   * @param from First day of the period (sent as yyyy-MM-dd). CLI: `--from` / `-f`.
+   * @param to Last day of the period (sent as yyyy-MM-dd). CLI: `--to` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getUserBusy(url: string, users: readonly Record<string, unknown>[] | Record<string, unknown> | string, from: Date | string, to: Date | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetUserBusy">>>>;
+  /**
+   * Returns the users' busy intervals between two dates, by user ID.
+   *
+   * REST: `calendar.accessibility.get` (safe to replay). CLI: `oint bitrix24 GetUserBusy`; Russian name: `ПолучитьЗанятостьПользователей`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param users User ID or JSON list of user IDs. CLI: `--users` / `-s`.
+   * @param from First day of the period (sent as yyyy-MM-dd). CLI: `--from` / `-f`.
+   * @param to Last day of the period (sent as yyyy-MM-dd). CLI: `--to` / `-t`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьЗанятостьПользователей(url: string, users: readonly Record<string, unknown>[] | Record<string, unknown> | string, from: Date | string, to: Date | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetUserBusy">>>>;
+  /**
+   * Returns the calling user's calendar settings.
+   *
+   * REST: `calendar.user.settings.get` (safe to replay). CLI: `oint bitrix24 GetCustomCalendarSettings`; Russian name: `ПолучитьПользовательскиеНастройкиКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getCustomCalendarSettings(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCustomCalendarSettings">>>>;
+  /**
+   * Returns the calling user's calendar settings.
+   *
+   * REST: `calendar.user.settings.get` (safe to replay). CLI: `oint bitrix24 GetCustomCalendarSettings`; Russian name: `ПолучитьПользовательскиеНастройкиКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьПользовательскиеНастройкиКалендаря(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCustomCalendarSettings">>>>;
+  /**
+   * Sets the calling user's calendar settings (see GetCalednarCustomSettingsStructure).
+   *
+   * REST: `calendar.user.settings.set` (safe to replay). CLI: `oint bitrix24 SetCustomCalendarSettings`; Russian name: `УстановитьПользовательскиеНастройкиКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param settings Settings: JSON object, e.g. {"view":"month","showDeclined":"Y"}, or a path to a .json file. CLI: `--settings` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  setCustomCalendarSettings(url: string, settings: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"SetCustomCalendarSettings">>>>;
+  /**
+   * Sets the calling user's calendar settings (see GetCalednarCustomSettingsStructure).
+   *
+   * REST: `calendar.user.settings.set` (safe to replay). CLI: `oint bitrix24 SetCustomCalendarSettings`; Russian name: `УстановитьПользовательскиеНастройкиКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param settings Settings: JSON object, e.g. {"view":"month","showDeclined":"Y"}, or a path to a .json file. CLI: `--settings` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УстановитьПользовательскиеНастройкиКалендаря(url: string, settings: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"SetCustomCalendarSettings">>>>;
+  /**
+   * Returns the portal's general calendar settings (work hours, holidays, week start).
+   *
+   * REST: `calendar.settings.get` (safe to replay). CLI: `oint bitrix24 GetCalendarSettingsStructure`; Russian name: `ПолучитьСтруктуруНастроекКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getCalendarSettingsStructure(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCalendarSettingsStructure">>>>;
+  /**
+   * Returns the portal's general calendar settings (work hours, holidays, week start).
+   *
+   * REST: `calendar.settings.get` (safe to replay). CLI: `oint bitrix24 GetCalendarSettingsStructure`; Russian name: `ПолучитьСтруктуруНастроекКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСтруктуруНастроекКалендаря(url: string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCalendarSettingsStructure">>>>;
+  /**
+   * Builds a settings template for SetCustomCalendarSettings: setting -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalednarCustomSettingsStructure`; Russian name: `ПолучитьСтруктуруПользовательскихНастроекКалендаря`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  getCalednarCustomSettingsStructure(empty?: boolean | undefined): ResultOf<Def<"GetCalednarCustomSettingsStructure">>;
+  /**
+   * Builds a settings template for SetCustomCalendarSettings: setting -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalednarCustomSettingsStructure`; Russian name: `ПолучитьСтруктуруПользовательскихНастроекКалендаря`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  ПолучитьСтруктуруПользовательскихНастроекКалендаря(empty?: boolean | undefined): ResultOf<Def<"GetCalednarCustomSettingsStructure">>;
+  /**
+   * Builds a calendar template for CreateCalendar and UpdateCalendar: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalendarStructure`; Russian name: `ПолучитьСтруктуруКалендаря`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  getCalendarStructure(empty?: boolean | undefined): ResultOf<Def<"GetCalendarStructure">>;
+  /**
+   * Builds a calendar template for CreateCalendar and UpdateCalendar: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalendarStructure`; Russian name: `ПолучитьСтруктуруКалендаря`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  ПолучитьСтруктуруКалендаря(empty?: boolean | undefined): ResultOf<Def<"GetCalendarStructure">>;
+  /**
+   * Creates a calendar event; the result is its ID.
+   *
+   * REST: `calendar.event.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateCalendarEvent`; Russian name: `СоздатьСобытиеКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fields Event fields (see GetCalendarEventsStructure): JSON object, e.g. {"type":"user","ownerId":"1","section":"5","name":"Meeting","from":"2026-01-07 10:00","to":"2026-01-07 11:00"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  createCalendarEvent(url: string, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateCalendarEvent">>>>;
+  /**
+   * Creates a calendar event; the result is its ID.
+   *
+   * REST: `calendar.event.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateCalendarEvent`; Russian name: `СоздатьСобытиеКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param fields Event fields (see GetCalendarEventsStructure): JSON object, e.g. {"type":"user","ownerId":"1","section":"5","name":"Meeting","from":"2026-01-07 10:00","to":"2026-01-07 11:00"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  СоздатьСобытиеКалендаря(url: string, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreateCalendarEvent">>>>;
+  /**
+   * Changes a calendar event (type and ownerId are required among the fields); the result is its ID.
+   *
+   * REST: `calendar.event.update` (safe to replay). CLI: `oint bitrix24 UpdateCalendarEvent`; Russian name: `ИзменитьСобытиеКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param eventId Event ID. CLI: `--event` / `-e`.
+   * @param fields Event fields (see GetCalendarEventsStructure): JSON object, e.g. {"type":"user","ownerId":"1","section":"5","name":"Meeting","from":"2026-01-07 10:00","to":"2026-01-07 11:00"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  updateCalendarEvent(url: string, eventId: string | number, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateCalendarEvent">>>>;
+  /**
+   * Changes a calendar event (type and ownerId are required among the fields); the result is its ID.
+   *
+   * REST: `calendar.event.update` (safe to replay). CLI: `oint bitrix24 UpdateCalendarEvent`; Russian name: `ИзменитьСобытиеКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param eventId Event ID. CLI: `--event` / `-e`.
+   * @param fields Event fields (see GetCalendarEventsStructure): JSON object, e.g. {"type":"user","ownerId":"1","section":"5","name":"Meeting","from":"2026-01-07 10:00","to":"2026-01-07 11:00"}, or a path to a .json file. CLI: `--fields` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ИзменитьСобытиеКалендаря(url: string, eventId: string | number, fields: Record<string, unknown> | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdateCalendarEvent">>>>;
+  /**
+   * Returns a calendar event by ID.
+   *
+   * REST: `calendar.event.getbyid` (safe to replay). CLI: `oint bitrix24 GetCalendarEvent`; Russian name: `ПолучитьСобытиеКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param eventId Event ID. CLI: `--event` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getCalendarEvent(url: string, eventId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCalendarEvent">>>>;
+  /**
+   * Returns a calendar event by ID.
+   *
+   * REST: `calendar.event.getbyid` (safe to replay). CLI: `oint bitrix24 GetCalendarEvent`; Russian name: `ПолучитьСобытиеКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param eventId Event ID. CLI: `--event` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСобытиеКалендаря(url: string, eventId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCalendarEvent">>>>;
+  /**
+   * Lists an owner's calendar events; the filter takes only from, to (dates) and section (calendar IDs), as OpenIntegrations.
+   *
+   * REST: `calendar.event.get` (safe to replay). CLI: `oint bitrix24 GetCalendarEvents`; Russian name: `ПолучитьСобытияКалендарей`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param owner Calendar owner ID (user or workgroup). CLI: `--owner` / `-o`.
+   * @param type Calendar type: user, group, company_calendar. CLI: `--type` / `-t`.
+   * @param filter Filter (see GetCalendarEventsFilterStructure): JSON object, e.g. {"from":"2026-01-07","to":"2026-01-08","section":["5"]}; other keys are ignored. CLI: `--filter` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  getCalendarEvents(url: string, owner: string | number, type: string | number, filter?: Record<string, unknown> | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCalendarEvents">>>>;
+  /**
+   * Lists an owner's calendar events; the filter takes only from, to (dates) and section (calendar IDs), as OpenIntegrations.
+   *
+   * REST: `calendar.event.get` (safe to replay). CLI: `oint bitrix24 GetCalendarEvents`; Russian name: `ПолучитьСобытияКалендарей`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param owner Calendar owner ID (user or workgroup). CLI: `--owner` / `-o`.
+   * @param type Calendar type: user, group, company_calendar. CLI: `--type` / `-t`.
+   * @param filter Filter (see GetCalendarEventsFilterStructure): JSON object, e.g. {"from":"2026-01-07","to":"2026-01-08","section":["5"]}; other keys are ignored. CLI: `--filter` / `-f`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
+   */
+  ПолучитьСобытияКалендарей(url: string, owner: string | number, type: string | number, filter?: Record<string, unknown> | string | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetCalendarEvents">>>>;
+  /**
+   * Deletes a calendar event.
+   *
+   * REST: `calendar.event.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteCalendarEvent`; Russian name: `УдалитьСобытиеКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param eventId ID of the event to delete. CLI: `--event` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  deleteCalendarEvent(url: string, eventId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteCalendarEvent">>>>;
+  /**
+   * Deletes a calendar event.
+   *
+   * REST: `calendar.event.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteCalendarEvent`; Russian name: `УдалитьСобытиеКалендаря`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param eventId ID of the event to delete. CLI: `--event` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УдалитьСобытиеКалендаря(url: string, eventId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"DeleteCalendarEvent">>>>;
+  /**
+   * Returns the calling user's answer to a meeting: Y (agreed), N (refused), Q (no answer yet), H (host).
+   *
+   * REST: `calendar.meeting.status.get` (safe to replay). CLI: `oint bitrix24 GetUserParticipationStatus`; Russian name: `ПолучитьСтатусУчастияПользователя`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param eventId Event ID. CLI: `--event` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  getUserParticipationStatus(url: string, eventId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetUserParticipationStatus">>>>;
+  /**
+   * Returns the calling user's answer to a meeting: Y (agreed), N (refused), Q (no answer yet), H (host).
+   *
+   * REST: `calendar.meeting.status.get` (safe to replay). CLI: `oint bitrix24 GetUserParticipationStatus`; Russian name: `ПолучитьСтатусУчастияПользователя`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param eventId Event ID. CLI: `--event` / `-e`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  ПолучитьСтатусУчастияПользователя(url: string, eventId: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetUserParticipationStatus">>>>;
+  /**
+   * Answers a meeting invitation for the calling user.
+   *
+   * REST: `calendar.meeting.status.set` (safe to replay). CLI: `oint bitrix24 SetUserParticipationStatus`; Russian name: `УстановитьСтатусУчастияПользователя`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param eventId Event ID. CLI: `--event` / `-e`.
+   * @param status Y (agreed), N (refused) or Q (no answer yet). CLI: `--status` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  setUserParticipationStatus(url: string, eventId: string | number, status: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"SetUserParticipationStatus">>>>;
+  /**
+   * Answers a meeting invitation for the calling user.
+   *
+   * REST: `calendar.meeting.status.set` (safe to replay). CLI: `oint bitrix24 SetUserParticipationStatus`; Russian name: `УстановитьСтатусУчастияПользователя`.
+   * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
+   * @param eventId Event ID. CLI: `--event` / `-e`.
+   * @param status Y (agreed), N (refused) or Q (no answer yet). CLI: `--status` / `-s`.
+   * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
+   */
+  УстановитьСтатусУчастияПользователя(url: string, eventId: string | number, status: string | number, token?: string | undefined): Promise<Envelope<ResultOf<Def<"SetUserParticipationStatus">>>>;
+  /**
+   * Builds an event template for CreateCalendarEvent and UpdateCalendarEvent: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalendarEventsStructure`; Russian name: `ПолучитьСтруктуруСобытияКалендаря`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  getCalendarEventsStructure(empty?: boolean | undefined): ResultOf<Def<"GetCalendarEventsStructure">>;
+  /**
+   * Builds an event template for CreateCalendarEvent and UpdateCalendarEvent: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalendarEventsStructure`; Russian name: `ПолучитьСтруктуруСобытияКалендаря`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  ПолучитьСтруктуруСобытияКалендаря(empty?: boolean | undefined): ResultOf<Def<"GetCalendarEventsStructure">>;
+  /**
+   * Builds a filter template for GetCalendarEvents: key -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalendarEventsFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраСобытийКалендарей`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  getCalendarEventsFilterStructure(empty?: boolean | undefined): ResultOf<Def<"GetCalendarEventsFilterStructure">>;
+  /**
+   * Builds a filter template for GetCalendarEvents: key -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalendarEventsFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраСобытийКалендарей`.
+   * @param empty true: empty values instead of descriptions. Default: false. CLI: `--empty` / `-e`.
+   */
+  ПолучитьСтруктуруФильтраСобытийКалендарей(empty?: boolean | undefined): ResultOf<Def<"GetCalendarEventsFilterStructure">>;
 }
 
 /** The same functions on a client: `await client.sendMessage({ chat: "chat1", text: "Hi" })`; url and token come from the client. */
@@ -3779,6 +5831,48 @@ export interface Bitrix24Functions {
    * REST: `server.time` (safe to replay). CLI: `oint bitrix24 ServerTime`; Russian name: `СерверноеВремя`.
    */
   serverTime(options?: ServerTimeArgs): Promise<Envelope<ResultOf<Def<"ServerTime">>>>;
+  /**
+   * Publishes a post in the news feed; the result is the new post ID.
+   *
+   * REST: `log.blogpost.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreatePost`; Russian name: `СоздатьНовость`.
+   */
+  createPost(options: CreatePostArgs): Promise<Envelope<ResultOf<Def<"CreatePost">>>>;
+  /**
+   * Changes a post's text, title, recipients and files; the result is the post ID.
+   *
+   * REST: `log.blogpost.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdatePost`; Russian name: `ИзменитьНовость`.
+   */
+  updatePost(options: UpdatePostArgs): Promise<Envelope<ResultOf<Def<"UpdatePost">>>>;
+  /**
+   * Deletes a post from the news feed.
+   *
+   * REST: `log.blogpost.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeletePost`; Russian name: `УдалитьНовость`.
+   */
+  deletePost(options: DeletePostArgs): Promise<Envelope<ResultOf<Def<"DeletePost">>>>;
+  /**
+   * Lists the IDs of the users who have read an important post.
+   *
+   * REST: `log.blogpost.getusers.important` (safe to replay). CLI: `oint bitrix24 GetImportantPostViewers`; Russian name: `ПолучитьСписокПросмотревшихВажное`.
+   */
+  getImportantPostViewers(options: GetImportantPostViewersArgs): Promise<Envelope<ResultOf<Def<"GetImportantPostViewers">>>>;
+  /**
+   * Returns a post by ID, or the posts visible to a recipient code (--sel, UA by default).
+   *
+   * REST: `log.blogpost.get` (safe to replay). CLI: `oint bitrix24 GetPosts`; Russian name: `ПолучитьНовости`.
+   */
+  getPosts(options?: GetPostsArgs): Promise<Envelope<ResultOf<Def<"GetPosts">>>>;
+  /**
+   * Adds a comment to a post; the result is the comment ID.
+   *
+   * REST: `log.blogcomment.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddPostComment`; Russian name: `ДобавитьКомментарийНовости`.
+   */
+  addPostComment(options: AddPostCommentArgs): Promise<Envelope<ResultOf<Def<"AddPostComment">>>>;
+  /**
+   * Shares a post with more recipients (DEST is sent as text, as OpenIntegrations sends it).
+   *
+   * REST: `log.blogpost.share` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 AddPostRecipients`; Russian name: `ДобавитьПолучателейКНовости`.
+   */
+  addPostRecipients(options: AddPostRecipientsArgs): Promise<Envelope<ResultOf<Def<"AddPostRecipients">>>>;
   /**
    * Returns a task by ID: {"task": {…}}.
    *
@@ -4128,6 +6222,138 @@ export interface Bitrix24Functions {
    */
   updateTaskTimeAccounting(options: UpdateTaskTimeAccountingArgs): Promise<Envelope<ResultOf<Def<"UpdateTaskTimeAccounting">>>>;
   /**
+   * Opens (or resumes) the user's work day; the result is the work day.
+   *
+   * REST: `timeman.open` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartTimekeeping`; Russian name: `НачатьУчетВремени`.
+   */
+  startTimekeeping(options?: StartTimekeepingArgs): Promise<Envelope<ResultOf<Def<"StartTimekeeping">>>>;
+  /**
+   * Closes the user's work day; the result is the work day.
+   *
+   * REST: `timeman.close` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StopTimekeeping`; Russian name: `ЗавершитьУчетВремени`.
+   */
+  stopTimekeeping(options?: StopTimekeepingArgs): Promise<Envelope<ResultOf<Def<"StopTimekeeping">>>>;
+  /**
+   * Pauses the user's work day (StartTimekeeping resumes it); the result is the work day.
+   *
+   * REST: `timeman.pause` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 PauseTimekeeping`; Russian name: `ПриостановитьУчетВремени`.
+   */
+  pauseTimekeeping(options?: PauseTimekeepingArgs): Promise<Envelope<ResultOf<Def<"PauseTimekeeping">>>>;
+  /**
+   * Returns the user's work day: status (OPENED, PAUSED, CLOSED, EXPIRED), start, finish, duration.
+   *
+   * REST: `timeman.status` (safe to replay). CLI: `oint bitrix24 GetTimekeepingStatus`; Russian name: `ПолучитьСтатусУчетаВремени`.
+   */
+  getTimekeepingStatus(options?: GetTimekeepingStatusArgs): Promise<Envelope<ResultOf<Def<"GetTimekeepingStatus">>>>;
+  /**
+   * Returns the user's work-day settings (whether time is kept, the schedule's limits).
+   *
+   * REST: `timeman.settings` (safe to replay). CLI: `oint bitrix24 GetTimekeepingSettings`; Russian name: `ПолучитьНастройкиУчетаВремени`.
+   */
+  getTimekeepingSettings(options?: GetTimekeepingSettingsArgs): Promise<Envelope<ResultOf<Def<"GetTimekeepingSettings">>>>;
+  /**
+   * Lists the storages the caller can use.
+   *
+   * REST: `disk.storage.getlist` (safe to replay). CLI: `oint bitrix24 GetStoragesList`; Russian name: `ПолучитьСписокХранилищ`.
+   */
+  getStoragesList(options?: GetStoragesListArgs): Promise<Envelope<ResultOf<Def<"GetStoragesList">>>>;
+  /**
+   * Returns the storage of the calling application (OAuth applications).
+   *
+   * REST: `disk.storage.getforapp` (safe to replay). CLI: `oint bitrix24 GetAppStorage`; Russian name: `ПолучитьХранилищеПриложения`.
+   */
+  getAppStorage(options?: GetAppStorageArgs): Promise<Envelope<ResultOf<Def<"GetAppStorage">>>>;
+  /**
+   * Returns a storage by ID.
+   *
+   * REST: `disk.storage.get` (safe to replay). CLI: `oint bitrix24 GetStorage`; Russian name: `ПолучитьХранилище`.
+   */
+  getStorage(options: GetStorageArgs): Promise<Envelope<ResultOf<Def<"GetStorage">>>>;
+  /**
+   * Renames a storage (only an application's own, see GetAppStorage); the result is the storage.
+   *
+   * REST: `disk.storage.rename` (safe to replay). CLI: `oint bitrix24 RenameStorage`; Russian name: `ПереименоватьХранилище`.
+   */
+  renameStorage(options: RenameStorageArgs): Promise<Envelope<ResultOf<Def<"RenameStorage">>>>;
+  /**
+   * Lists the files and folders at the root of a storage.
+   *
+   * REST: `disk.storage.getchildren` (safe to replay). CLI: `oint bitrix24 GetStorageObjects`; Russian name: `ПолучитьСодержимоеХранилища`.
+   */
+  getStorageObjects(options: GetStorageObjectsArgs): Promise<Envelope<ResultOf<Def<"GetStorageObjects">>>>;
+  /**
+   * Creates a folder at the root of a storage; the result is the new folder.
+   *
+   * REST: `disk.storage.addfolder` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateStorageFolder`; Russian name: `СоздатьКаталогВХранилище`.
+   */
+  createStorageFolder(options: CreateStorageFolderArgs): Promise<Envelope<ResultOf<Def<"CreateStorageFolder">>>>;
+  /**
+   * Returns a folder by ID.
+   *
+   * REST: `disk.folder.get` (safe to replay). CLI: `oint bitrix24 GetFolderInformation`; Russian name: `ПолучитьИнформациюОКаталоге`.
+   */
+  getFolderInformation(options: GetFolderInformationArgs): Promise<Envelope<ResultOf<Def<"GetFolderInformation">>>>;
+  /**
+   * Creates a folder inside another; the result is the new folder.
+   *
+   * REST: `disk.folder.addsubfolder` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateSubfolder`; Russian name: `СоздатьПодкаталог`.
+   */
+  createSubfolder(options: CreateSubfolderArgs): Promise<Envelope<ResultOf<Def<"CreateSubfolder">>>>;
+  /**
+   * Copies a folder, with its contents, into another; the result is the copy.
+   *
+   * REST: `disk.folder.copyto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MakeFolderCopy`; Russian name: `СкопироватьКаталог`.
+   */
+  makeFolderCopy(options: MakeFolderCopyArgs): Promise<Envelope<ResultOf<Def<"MakeFolderCopy">>>>;
+  /**
+   * Moves a folder into another; the result is the moved folder.
+   *
+   * REST: `disk.folder.moveto` (safe to replay). CLI: `oint bitrix24 MoveFolder`; Russian name: `ПереместитьКаталог`.
+   */
+  moveFolder(options: MoveFolderArgs): Promise<Envelope<ResultOf<Def<"MoveFolder">>>>;
+  /**
+   * Deletes a folder and everything in it for good (MarkFolderAsDeleted moves it to the recycle bin instead).
+   *
+   * REST: `disk.folder.deletetree` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteFolder`; Russian name: `УдалитьКаталог`.
+   */
+  deleteFolder(options: DeleteFolderArgs): Promise<Envelope<ResultOf<Def<"DeleteFolder">>>>;
+  /**
+   * Returns a public link to a folder, creating it on first use (anyone with the link can open the folder).
+   *
+   * REST: `disk.folder.getExternalLink` (safe to replay). CLI: `oint bitrix24 GetFolderExternalLink`; Russian name: `ПолучитьВнешнююСсылкуКаталога`.
+   */
+  getFolderExternalLink(options: GetFolderExternalLinkArgs): Promise<Envelope<ResultOf<Def<"GetFolderExternalLink">>>>;
+  /**
+   * Lists the files and folders in a folder, optionally filtered (see GetFolderFilterStructure).
+   *
+   * REST: `disk.folder.getchildren` (safe to replay). CLI: `oint bitrix24 GetFolderItems`; Russian name: `ПолучитьДочерниеЭлементыКаталога`.
+   */
+  getFolderItems(options: GetFolderItemsArgs): Promise<Envelope<ResultOf<Def<"GetFolderItems">>>>;
+  /**
+   * Moves a folder to the recycle bin (RestoreFolder brings it back).
+   *
+   * REST: `disk.folder.markdeleted` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MarkFolderAsDeleted`; Russian name: `ПоместитьКаталогВКорзину`.
+   */
+  markFolderAsDeleted(options: MarkFolderAsDeletedArgs): Promise<Envelope<ResultOf<Def<"MarkFolderAsDeleted">>>>;
+  /**
+   * Restores a folder from the recycle bin.
+   *
+   * REST: `disk.folder.restore` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 RestoreFolder`; Russian name: `ВосстановитьКаталог`.
+   */
+  restoreFolder(options: RestoreFolderArgs): Promise<Envelope<ResultOf<Def<"RestoreFolder">>>>;
+  /**
+   * Renames a folder; the result is the folder.
+   *
+   * REST: `disk.folder.rename` (safe to replay). CLI: `oint bitrix24 RenameFolder`; Russian name: `ПереименоватьКаталог`.
+   */
+  renameFolder(options: RenameFolderArgs): Promise<Envelope<ResultOf<Def<"RenameFolder">>>>;
+  /**
+   * Builds a filter template for GetFolderItems from the portal's folder fields: each field usable in a filter -> its type (or empty values with --empty true).
+   *
+   * REST: `disk.folder.getfields` (safe to replay). CLI: `oint bitrix24 GetFolderFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраКаталога`.
+   */
+  getFolderFilterStructure(options?: GetFolderFilterStructureArgs): Promise<ResultOf<Def<"GetFolderFilterStructure">>>;
+  /**
    * Creates a group chat from a structure (see GetChatStructure); the result is the new chat ID.
    *
    * REST: `im.chat.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateChat`; Russian name: `СоздатьЧат`.
@@ -4320,6 +6546,30 @@ export interface Bitrix24Functions {
    */
   deleteNotification(options: DeleteNotificationArgs): Promise<Envelope<ResultOf<Def<"DeleteNotification">>>>;
   /**
+   * Creates a department; the result is its ID.
+   *
+   * REST: `department.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateDepartment`; Russian name: `СоздатьПодразделение`.
+   */
+  createDepartment(options: CreateDepartmentArgs): Promise<Envelope<ResultOf<Def<"CreateDepartment">>>>;
+  /**
+   * Changes a department's name, parent or head (empty values are left as they are).
+   *
+   * REST: `department.update` (safe to replay). CLI: `oint bitrix24 UpdateDepartment`; Russian name: `ИзменитьПодразделение`.
+   */
+  updateDepartment(options: UpdateDepartmentArgs): Promise<Envelope<ResultOf<Def<"UpdateDepartment">>>>;
+  /**
+   * Lists departments, by ID or filtered by name, parent or head (all optional); 50 per page.
+   *
+   * REST: `department.get` (safe to replay). CLI: `oint bitrix24 GetDepartments`; Russian name: `ПолучитьПодразделения`.
+   */
+  getDepartments(options?: GetDepartmentsArgs): Promise<Envelope<ResultOf<Def<"GetDepartments">>>>;
+  /**
+   * Deletes a department.
+   *
+   * REST: `department.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteDepartment`; Russian name: `УдалитьПодразделение`.
+   */
+  deleteDepartment(options: DeleteDepartmentArgs): Promise<Envelope<ResultOf<Def<"DeleteDepartment">>>>;
+  /**
    * Returns the user the webhook or token acts as.
    *
    * REST: `user.current` (safe to replay). CLI: `oint bitrix24 GetCurrentUser`; Russian name: `ПолучитьТекущегоПользователя`.
@@ -4439,4 +6689,202 @@ export interface Bitrix24Functions {
    * Calls `im.disk.folder.get`, then `disk.folder.uploadFile`, then `POST of the file to its uploadUrl (multipart/form-data)`, then `im.disk.file.commit` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 SendFileToChat`; Russian name: `ОтправитьФайлВЧат`.
    */
   sendFileToChat(options: SendFileToChatArgs): Promise<ResultOf<Def<"SendFileToChat">>>;
+  /**
+   * Creates a lead; the result is its ID.
+   *
+   * REST: `crm.lead.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateLead`; Russian name: `СоздатьЛид`.
+   */
+  createLead(options: CreateLeadArgs): Promise<Envelope<ResultOf<Def<"CreateLead">>>>;
+  /**
+   * Deletes a lead.
+   *
+   * REST: `crm.lead.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteLead`; Russian name: `УдалитьЛид`.
+   */
+  deleteLead(options: DeleteLeadArgs): Promise<Envelope<ResultOf<Def<"DeleteLead">>>>;
+  /**
+   * Returns a lead by ID.
+   *
+   * REST: `crm.lead.get` (safe to replay). CLI: `oint bitrix24 GetLead`; Russian name: `ПолучитьЛид`.
+   */
+  getLead(options: GetLeadArgs): Promise<Envelope<ResultOf<Def<"GetLead">>>>;
+  /**
+   * Lists leads, optionally filtered (see GetLeadFilterStructure); 50 per page, `next` gives the next --offset.
+   *
+   * REST: `crm.lead.list` (safe to replay). CLI: `oint bitrix24 GetLeadsList`; Russian name: `ПолучитьСписокЛидов`.
+   */
+  getLeadsList(options?: GetLeadsListArgs): Promise<Envelope<ResultOf<Def<"GetLeadsList">>>>;
+  /**
+   * Changes a lead's fields.
+   *
+   * REST: `crm.lead.update` (safe to replay). CLI: `oint bitrix24 UpdateLead`; Russian name: `ИзменитьЛид`.
+   */
+  updateLead(options: UpdateLeadArgs): Promise<Envelope<ResultOf<Def<"UpdateLead">>>>;
+  /**
+   * Returns the lead fields with their types and names (for CreateLead and UpdateLead).
+   *
+   * REST: `crm.lead.fields` (safe to replay). CLI: `oint bitrix24 GetLeadStructure`; Russian name: `ПолучитьСтруктуруЛида`.
+   */
+  getLeadStructure(options?: GetLeadStructureArgs): Promise<Envelope<ResultOf<Def<"GetLeadStructure">>>>;
+  /**
+   * Builds a filter template for GetLeadsList: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetLeadFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраЛидов`.
+   */
+  getLeadFilterStructure(options?: GetLeadFilterStructureArgs): ResultOf<Def<"GetLeadFilterStructure">>;
+  /**
+   * Creates a deal; the result is its ID.
+   *
+   * REST: `crm.deal.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateDeal`; Russian name: `СоздатьСделку`.
+   */
+  createDeal(options: CreateDealArgs): Promise<Envelope<ResultOf<Def<"CreateDeal">>>>;
+  /**
+   * Deletes a deal.
+   *
+   * REST: `crm.deal.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteDeal`; Russian name: `УдалитьСделку`.
+   */
+  deleteDeal(options: DeleteDealArgs): Promise<Envelope<ResultOf<Def<"DeleteDeal">>>>;
+  /**
+   * Returns a deal by ID.
+   *
+   * REST: `crm.deal.get` (safe to replay). CLI: `oint bitrix24 GetDeal`; Russian name: `ПолучитьСделку`.
+   */
+  getDeal(options: GetDealArgs): Promise<Envelope<ResultOf<Def<"GetDeal">>>>;
+  /**
+   * Lists deals, optionally filtered (see GetDealsFilterStructure); 50 per page, `next` gives the next --offset.
+   *
+   * REST: `crm.deal.list` (safe to replay). CLI: `oint bitrix24 GetDealsList`; Russian name: `ПолучитьСписокСделок`.
+   */
+  getDealsList(options?: GetDealsListArgs): Promise<Envelope<ResultOf<Def<"GetDealsList">>>>;
+  /**
+   * Changes a deal's fields.
+   *
+   * REST: `crm.deal.update` (safe to replay). CLI: `oint bitrix24 UpdateDeal`; Russian name: `ИзменитьСделку`.
+   */
+  updateDeal(options: UpdateDealArgs): Promise<Envelope<ResultOf<Def<"UpdateDeal">>>>;
+  /**
+   * Returns the deal fields with their types and names (for CreateDeal and UpdateDeal).
+   *
+   * REST: `crm.deal.fields` (safe to replay). CLI: `oint bitrix24 GetDealStructure`; Russian name: `ПолучитьСтруктуруСделки`.
+   */
+  getDealStructure(options?: GetDealStructureArgs): Promise<Envelope<ResultOf<Def<"GetDealStructure">>>>;
+  /**
+   * Builds a filter template for GetDealsList: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetDealsFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраСделок`.
+   */
+  getDealsFilterStructure(options?: GetDealsFilterStructureArgs): ResultOf<Def<"GetDealsFilterStructure">>;
+  /**
+   * Lists the calendars of an owner (a user's, a workgroup's, the company's).
+   *
+   * REST: `calendar.section.get` (safe to replay). CLI: `oint bitrix24 GetCalendarList`; Russian name: `ПолучитьСписокКалендарей`.
+   */
+  getCalendarList(options: GetCalendarListArgs): Promise<Envelope<ResultOf<Def<"GetCalendarList">>>>;
+  /**
+   * Creates a calendar; the result is its ID.
+   *
+   * REST: `calendar.section.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateCalendar`; Russian name: `СоздатьКалендарь`.
+   */
+  createCalendar(options: CreateCalendarArgs): Promise<Envelope<ResultOf<Def<"CreateCalendar">>>>;
+  /**
+   * Changes a calendar (type and ownerId are required among the fields); the result is its ID.
+   *
+   * REST: `calendar.section.update` (safe to replay). CLI: `oint bitrix24 UpdateCalendar`; Russian name: `ИзменитьКалендарь`.
+   */
+  updateCalendar(options: UpdateCalendarArgs): Promise<Envelope<ResultOf<Def<"UpdateCalendar">>>>;
+  /**
+   * Deletes a calendar with its events.
+   *
+   * REST: `calendar.section.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteCalendar`; Russian name: `УдалитьКалендарь`.
+   */
+  deleteCalendar(options: DeleteCalendarArgs): Promise<Envelope<ResultOf<Def<"DeleteCalendar">>>>;
+  /**
+   * Returns the users' busy intervals between two dates, by user ID.
+   *
+   * REST: `calendar.accessibility.get` (safe to replay). CLI: `oint bitrix24 GetUserBusy`; Russian name: `ПолучитьЗанятостьПользователей`.
+   */
+  getUserBusy(options: GetUserBusyArgs): Promise<Envelope<ResultOf<Def<"GetUserBusy">>>>;
+  /**
+   * Returns the calling user's calendar settings.
+   *
+   * REST: `calendar.user.settings.get` (safe to replay). CLI: `oint bitrix24 GetCustomCalendarSettings`; Russian name: `ПолучитьПользовательскиеНастройкиКалендаря`.
+   */
+  getCustomCalendarSettings(options?: GetCustomCalendarSettingsArgs): Promise<Envelope<ResultOf<Def<"GetCustomCalendarSettings">>>>;
+  /**
+   * Sets the calling user's calendar settings (see GetCalednarCustomSettingsStructure).
+   *
+   * REST: `calendar.user.settings.set` (safe to replay). CLI: `oint bitrix24 SetCustomCalendarSettings`; Russian name: `УстановитьПользовательскиеНастройкиКалендаря`.
+   */
+  setCustomCalendarSettings(options: SetCustomCalendarSettingsArgs): Promise<Envelope<ResultOf<Def<"SetCustomCalendarSettings">>>>;
+  /**
+   * Returns the portal's general calendar settings (work hours, holidays, week start).
+   *
+   * REST: `calendar.settings.get` (safe to replay). CLI: `oint bitrix24 GetCalendarSettingsStructure`; Russian name: `ПолучитьСтруктуруНастроекКалендаря`.
+   */
+  getCalendarSettingsStructure(options?: GetCalendarSettingsStructureArgs): Promise<Envelope<ResultOf<Def<"GetCalendarSettingsStructure">>>>;
+  /**
+   * Builds a settings template for SetCustomCalendarSettings: setting -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalednarCustomSettingsStructure`; Russian name: `ПолучитьСтруктуруПользовательскихНастроекКалендаря`.
+   */
+  getCalednarCustomSettingsStructure(options?: GetCalednarCustomSettingsStructureArgs): ResultOf<Def<"GetCalednarCustomSettingsStructure">>;
+  /**
+   * Builds a calendar template for CreateCalendar and UpdateCalendar: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalendarStructure`; Russian name: `ПолучитьСтруктуруКалендаря`.
+   */
+  getCalendarStructure(options?: GetCalendarStructureArgs): ResultOf<Def<"GetCalendarStructure">>;
+  /**
+   * Creates a calendar event; the result is its ID.
+   *
+   * REST: `calendar.event.add` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 CreateCalendarEvent`; Russian name: `СоздатьСобытиеКалендаря`.
+   */
+  createCalendarEvent(options: CreateCalendarEventArgs): Promise<Envelope<ResultOf<Def<"CreateCalendarEvent">>>>;
+  /**
+   * Changes a calendar event (type and ownerId are required among the fields); the result is its ID.
+   *
+   * REST: `calendar.event.update` (safe to replay). CLI: `oint bitrix24 UpdateCalendarEvent`; Russian name: `ИзменитьСобытиеКалендаря`.
+   */
+  updateCalendarEvent(options: UpdateCalendarEventArgs): Promise<Envelope<ResultOf<Def<"UpdateCalendarEvent">>>>;
+  /**
+   * Returns a calendar event by ID.
+   *
+   * REST: `calendar.event.getbyid` (safe to replay). CLI: `oint bitrix24 GetCalendarEvent`; Russian name: `ПолучитьСобытиеКалендаря`.
+   */
+  getCalendarEvent(options: GetCalendarEventArgs): Promise<Envelope<ResultOf<Def<"GetCalendarEvent">>>>;
+  /**
+   * Lists an owner's calendar events; the filter takes only from, to (dates) and section (calendar IDs), as OpenIntegrations.
+   *
+   * REST: `calendar.event.get` (safe to replay). CLI: `oint bitrix24 GetCalendarEvents`; Russian name: `ПолучитьСобытияКалендарей`.
+   */
+  getCalendarEvents(options: GetCalendarEventsArgs): Promise<Envelope<ResultOf<Def<"GetCalendarEvents">>>>;
+  /**
+   * Deletes a calendar event.
+   *
+   * REST: `calendar.event.delete` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 DeleteCalendarEvent`; Russian name: `УдалитьСобытиеКалендаря`.
+   */
+  deleteCalendarEvent(options: DeleteCalendarEventArgs): Promise<Envelope<ResultOf<Def<"DeleteCalendarEvent">>>>;
+  /**
+   * Returns the calling user's answer to a meeting: Y (agreed), N (refused), Q (no answer yet), H (host).
+   *
+   * REST: `calendar.meeting.status.get` (safe to replay). CLI: `oint bitrix24 GetUserParticipationStatus`; Russian name: `ПолучитьСтатусУчастияПользователя`.
+   */
+  getUserParticipationStatus(options: GetUserParticipationStatusArgs): Promise<Envelope<ResultOf<Def<"GetUserParticipationStatus">>>>;
+  /**
+   * Answers a meeting invitation for the calling user.
+   *
+   * REST: `calendar.meeting.status.set` (safe to replay). CLI: `oint bitrix24 SetUserParticipationStatus`; Russian name: `УстановитьСтатусУчастияПользователя`.
+   */
+  setUserParticipationStatus(options: SetUserParticipationStatusArgs): Promise<Envelope<ResultOf<Def<"SetUserParticipationStatus">>>>;
+  /**
+   * Builds an event template for CreateCalendarEvent and UpdateCalendarEvent: field -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalendarEventsStructure`; Russian name: `ПолучитьСтруктуруСобытияКалендаря`.
+   */
+  getCalendarEventsStructure(options?: GetCalendarEventsStructureArgs): ResultOf<Def<"GetCalendarEventsStructure">>;
+  /**
+   * Builds a filter template for GetCalendarEvents: key -> description (or empty values with --empty true).
+   *
+   * Computed locally; sends nothing. CLI: `oint bitrix24 GetCalendarEventsFilterStructure`; Russian name: `ПолучитьСтруктуруФильтраСобытийКалендарей`.
+   */
+  getCalendarEventsFilterStructure(options?: GetCalendarEventsFilterStructureArgs): ResultOf<Def<"GetCalendarEventsFilterStructure">>;
 }

@@ -2,32 +2,50 @@
 // from this list.
 import type { Definition } from "./define.js";
 import { REGIONS, type RegionName } from "./opi-regions.js";
+import { calendarEventFunctions } from "./regions/calendar-events.js";
+import { calendarFunctions } from "./regions/calendars.js";
 import { chatFunctions } from "./regions/chats.js";
 import { checklistFunctions } from "./regions/checklists.js";
 import { commentFunctions } from "./regions/comments.js";
+import { dealFunctions } from "./regions/deals.js";
+import { departmentFunctions } from "./regions/departments.js";
+import { feedFunctions } from "./regions/feed.js";
 import { fileFunctions } from "./regions/files.js";
+import { folderFunctions } from "./regions/folders.js";
 import { kanbanFunctions } from "./regions/kanban.js";
+import { leadFunctions } from "./regions/leads.js";
 import { messageFunctions } from "./regions/messages.js";
 import { notificationFunctions } from "./regions/notifications.js";
 import { settingsFunctions } from "./regions/settings.js";
+import { storageFunctions } from "./regions/storages.js";
 import { customTaskFieldFunctions } from "./regions/task-fields.js";
 import { taskTimeFunctions } from "./regions/task-time.js";
 import { taskFunctions } from "./regions/tasks.js";
+import { timemanFunctions } from "./regions/timeman.js";
 import { userFunctions } from "./regions/users.js";
 
 export const catalogue = [
   ...settingsFunctions,
+  ...feedFunctions,
   ...taskFunctions,
   ...customTaskFieldFunctions,
   ...checklistFunctions,
   ...commentFunctions,
   ...kanbanFunctions,
   ...taskTimeFunctions,
+  ...timemanFunctions,
+  ...storageFunctions,
+  ...folderFunctions,
   ...chatFunctions,
   ...messageFunctions,
   ...notificationFunctions,
+  ...departmentFunctions,
   ...userFunctions,
   ...fileFunctions,
+  ...leadFunctions,
+  ...dealFunctions,
+  ...calendarFunctions,
+  ...calendarEventFunctions,
 ] as const;
 
 export type Catalogue = typeof catalogue;

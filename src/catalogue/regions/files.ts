@@ -3,7 +3,8 @@
 // bytes there (a pre-signed upload link, then a multipart POST), SendFile (messages.ts) posts
 // them to the chat. SendFileToChat, an oint addition, does all three in one call.
 import { basename } from "node:path";
-import { flow, rest, tokenParam, urlParam } from "../define.js";
+import { byId, flow, rest, tokenParam, urlParam } from "../define.js";
+import { newNameParam } from "../params.js";
 import { isExistingFile, isFilled, toBinary, toText } from "../coerce.js";
 import type { Bitrix24Client } from "../../transport/client.js";
 import { isLoopbackHost } from "../../transport/endpoint.js";
@@ -31,6 +32,12 @@ export interface DiskFile {
   DOWNLOAD_URL: string;
   DETAIL_URL: string;
 }
+
+/**
+ * A Drive file as disk.file.* and the Drive's lists print it (fixtures GetFileInformation.json,
+ * MoveFileToFolder.json): IDs as text, except those a copy or a move has just set, which are numbers.
+ */
+export type DriveFile = Omit<{ [K in keyof DiskFile]: DiskFile[K] extends number ? number | string : DiskFile[K] }, "PARENT_ID"> & { PARENT_ID: string | number };
 
 /** A file as chat methods print it (fixtures SendFile.json `FILES`). */
 export interface ChatFile {
@@ -159,6 +166,109 @@ export const uploadFileToFolder = flow()({
   },
 });
 
+export const uploadFileToStorage = rest<DriveFile>()({
+  name: "UploadFileToStorage",
+  ru: "ЗагрузитьФайлВХранилище",
+  region: "File management",
+  summary: "Uploads a file to the root of a storage in one JSON request (the bytes inline as Base64); the result is the new file",
+  method: "disk.storage.uploadfile",
+  replay: "unsafe",
+  params: [
+    urlParam,
+    // OpenIntegrations sends the name twice: as the file's NAME and as the first half of fileContent.
+    { name: "title", option: "title", short: "t", kind: "string", field: ["data.NAME", "fileContent.0"], required: true, description: "File name with extension" },
+    { ...fileParam, field: "fileContent.1" },
+    { name: "storageId", option: "storageid", short: "s", kind: "string", field: "id", required: true, description: "Storage ID" },
+    { name: "rights", option: "rights", short: "r", kind: "array", field: "rights", default: "", description: "Access rights, if needed: JSON list such as [{\"TASK_ID\":42,\"ACCESS_CODE\":\"U1\"}]" },
+    tokenParam("k"),
+  ],
+});
+
+const fileId = { name: "fileId", option: "fileid", short: "f", field: "id", description: "File ID" } as const;
+const fileIdParam = { ...fileId, kind: "string", required: true } as const;
+const destinationParam = { name: "folderId", option: "folderid", short: "l", kind: "string", field: "targetFolderId", required: true, description: "Destination folder ID" } as const;
+
+export const getFileInformation = byId<DriveFile>()({
+  name: "GetFileInformation",
+  ru: "ПолучитьИнформациюОФайле",
+  region: "File management",
+  summary: "Returns a file by ID (its DOWNLOAD_URL downloads it)",
+  method: "disk.file.get",
+  replay: "safe",
+  readOnly: true,
+  id: fileId,
+});
+
+export const deleteFile = byId<boolean>()({
+  name: "DeleteFile",
+  ru: "УдалитьФайл",
+  region: "File management",
+  summary: "Deletes a file for good (MarkFileAsDeleted moves it to the recycle bin instead)",
+  method: "disk.file.delete",
+  replay: "unsafe", // a second delete fails
+  id: fileId,
+});
+
+export const getFileExternalLink = byId<string>()({
+  name: "GetFileExternalLink",
+  ru: "ПолучитьВнешнююСсылкуФайла",
+  region: "File management",
+  summary: "Returns a public link to a file, creating it on first use (Bitrix24 cloud portals dropped the method in 2024)",
+  method: "disk.file.getExternalLink",
+  replay: "safe", // the same link again; not read-only: it makes the file public
+  id: fileId,
+});
+
+export const markFileAsDeleted = byId<DriveFile>()({
+  name: "MarkFileAsDeleted",
+  ru: "ПоместитьФайлВКорзину",
+  region: "File management",
+  summary: "Moves a file to the recycle bin (RestoreFile brings it back)",
+  method: "disk.file.markdeleted",
+  replay: "unsafe",
+  id: fileId,
+});
+
+export const restoreFile = byId<DriveFile>()({
+  name: "RestoreFile",
+  ru: "ВосстановитьФайл",
+  region: "File management",
+  summary: "Restores a file from the recycle bin",
+  method: "disk.file.restore",
+  replay: "unsafe",
+  id: fileId,
+});
+
+export const makeFileCopy = rest<DriveFile>()({
+  name: "MakeFileCopy",
+  ru: "СкопироватьФайл",
+  region: "File management",
+  summary: "Copies a file into a folder; the result is the copy",
+  method: "disk.file.copyto",
+  replay: "unsafe",
+  params: [urlParam, fileIdParam, destinationParam, tokenParam()],
+});
+
+export const moveFileToFolder = rest<DriveFile>()({
+  name: "MoveFileToFolder",
+  ru: "ПереместитьФайлВКаталог",
+  region: "File management",
+  summary: "Moves a file into a folder; the result is the moved file",
+  method: "disk.file.moveto",
+  replay: "safe", // moving it there again leaves it there
+  params: [urlParam, fileIdParam, destinationParam, tokenParam()],
+});
+
+export const renameFile = rest<DriveFile>()({
+  name: "RenameFile",
+  ru: "ПереименоватьФайл",
+  region: "File management",
+  summary: "Renames a file; the result is the file",
+  method: "disk.file.rename",
+  replay: "safe",
+  params: [urlParam, fileIdParam, { ...newNameParam, description: "New file name with extension" }, tokenParam("k")],
+});
+
 /** The file's name from a path or URL given as --file; undefined for bytes and Base64. */
 function nameFromSource(source: unknown): string | undefined {
   if (typeof source !== "string") return undefined;
@@ -217,4 +327,17 @@ export const sendFileToChat = flow()({
   },
 });
 
-export const fileFunctions = [getChatFilesFolder, uploadFileToFolder, sendFileToChat] as const;
+export const fileFunctions = [
+  getChatFilesFolder,
+  uploadFileToStorage,
+  uploadFileToFolder,
+  getFileInformation,
+  deleteFile,
+  getFileExternalLink,
+  markFileAsDeleted,
+  restoreFile,
+  makeFileCopy,
+  moveFileToFolder,
+  renameFile,
+  sendFileToChat,
+] as const;

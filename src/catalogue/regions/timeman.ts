@@ -1,0 +1,107 @@
+// Timekeeping (OpenIntegrations region `УчетРабочегоВремени`), opi-bitrix24.md §2.8: the work day
+// (timeman.*). The task time-accounting functions of the region live with the tasks. Every function
+// acts on the calling user unless --userid names another.
+import { rest, tokenParam, urlParam } from "../define.js";
+
+const region = "Timekeeping";
+
+/** The work day as timeman.* prints it (fixtures/opi-samples/GetTimekeepingStatus.json). */
+export interface WorkDay {
+  STATUS: "OPENED" | "PAUSED" | "CLOSED" | "EXPIRED";
+  TIME_START: string | null;
+  TIME_FINISH: string | null;
+  DURATION: string;
+  TIME_LEAKS: string;
+  ACTIVE: boolean;
+  IP_OPEN: string;
+  IP_CLOSE: string;
+  LAT_OPEN: number;
+  LON_OPEN: number;
+  LAT_CLOSE: number;
+  LON_CLOSE: number;
+  TZ_OFFSET: number;
+}
+
+/** A user's work-day settings (fixtures/opi-samples/GetTimekeepingSettings.json). */
+export interface WorkDaySettings {
+  UF_TIMEMAN: boolean;
+  UF_TM_FREE: boolean;
+  UF_TM_MAX_START: string;
+  UF_TM_MIN_FINISH: string;
+  UF_TM_MIN_DURATION: string;
+  UF_TM_ALLOWED_DELTA: string;
+  ADMIN: boolean;
+}
+
+const userIdParam = { name: "userId", option: "userid", short: "s", kind: "string", field: "USER_ID", default: "", description: "User ID (default: the calling user)" } as const;
+
+/** Start and stop: a time of today and the reason for it, as OpenIntegrations sends them (ДатаISOZ: yyyy-MM-ddTHH:mm:ssZ). */
+const timeParams = [
+  userIdParam,
+  {
+    name: "time",
+    option: "time",
+    short: "t",
+    kind: "datetime",
+    format: "utc",
+    field: "TIME",
+    default: "",
+    description: "The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC",
+  },
+  { name: "report", option: "report", short: "r", kind: "string", field: "REPORT", default: "", description: "Reason for the changed time (required with --time unless the schedule is free)" },
+  tokenParam("k"),
+] as const;
+
+export const startTimekeeping = rest<WorkDay>()({
+  name: "StartTimekeeping",
+  ru: "НачатьУчетВремени",
+  region,
+  summary: "Opens (or resumes) the user's work day; the result is the work day",
+  method: "timeman.open",
+  replay: "unsafe",
+  params: [urlParam, ...timeParams],
+});
+
+export const stopTimekeeping = rest<WorkDay>()({
+  name: "StopTimekeeping",
+  ru: "ЗавершитьУчетВремени",
+  region,
+  summary: "Closes the user's work day; the result is the work day",
+  method: "timeman.close",
+  replay: "unsafe",
+  params: [urlParam, ...timeParams],
+});
+
+export const pauseTimekeeping = rest<WorkDay>()({
+  name: "PauseTimekeeping",
+  ru: "ПриостановитьУчетВремени",
+  region,
+  summary: "Pauses the user's work day (StartTimekeeping resumes it); the result is the work day",
+  method: "timeman.pause",
+  replay: "unsafe",
+  params: [urlParam, userIdParam, tokenParam()],
+});
+
+export const getTimekeepingStatus = rest<WorkDay>()({
+  name: "GetTimekeepingStatus",
+  ru: "ПолучитьСтатусУчетаВремени",
+  region,
+  summary: "Returns the user's work day: status (OPENED, PAUSED, CLOSED, EXPIRED), start, finish, duration",
+  method: "timeman.status",
+  replay: "safe",
+  readOnly: true,
+  params: [urlParam, userIdParam, tokenParam()],
+});
+
+export const getTimekeepingSettings = rest<WorkDaySettings>()({
+  name: "GetTimekeepingSettings",
+  ru: "ПолучитьНастройкиУчетаВремени",
+  region,
+  summary: "Returns the user's work-day settings (whether time is kept, the schedule's limits)",
+  method: "timeman.settings",
+  replay: "safe",
+  readOnly: true,
+  params: [urlParam, userIdParam, tokenParam()],
+});
+
+export const timemanFunctions = [startTimekeeping, stopTimekeeping, pauseTimekeeping, getTimekeepingStatus, getTimekeepingSettings] as const;
