@@ -12,6 +12,8 @@ import { imUserMethods } from "./im-user.js";
 import { userMethods } from "./user.js";
 import { batchMethods } from "./batch.js";
 import { crmLeadMethods } from "./crm-lead.js";
+import { taskMethods } from "./tasks.js";
+import { taskItemMethods } from "./task-items.js";
 import { diskMethods } from "./disk.js";
 import { calendarMethods } from "./calendar.js";
 import { timemanMethods } from "./timeman.js";
@@ -27,5 +29,6 @@ export function registerDefaultMethods(registry: MethodRegistry): MethodRegistry
     .registerAll(crmDealMethods)
     .registerAll(departmentMethods)
     .registerAll(logBlogpostMethods)
+    .registerAll(taskMethods).registerAll(taskItemMethods)
     .registerAll(imChatMethods).registerAll(imChatDialogMethods).registerAll(imUserMethods);
 }

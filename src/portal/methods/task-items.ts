@@ -1,0 +1,710 @@
+// What goes with a task: checklist items (task.checklistitem.*), comments (task.commentitem.*) and
+// results made from them (tasks.task.result.*), task user fields (task.item.userfield.*), kanban
+// and "My plan" stages (task.stages.*), dependencies (task.dependence.*) and the day plan
+// (task.planner.getlist). The task.*item.* methods are Bitrix24's older family: parameters TASKID /
+// ITEMID / FIELDS (any case, or by position), rows printed with UPPER keys and string values,
+// errors as ERROR_CORE with the TASKS_ERROR_EXCEPTION text.
+import { anyCase } from "../engine/dialect.js";
+import { toNumber } from "../engine/fields.js";
+import type { Row } from "../engine/types.js";
+import { defineUserField, removeUserField, USER_FIELD_TYPES } from "../engine/uf.js";
+import { atom } from "../http/dates.js";
+import { paged } from "../http/envelope.js";
+import { scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
+import { yesNo } from "../http/params.js";
+import type { PortalState } from "../data/state.js";
+import {
+  addHistory, allowedActions, allRows, canRead, checklistEntity, commentEntity, dependenceEntity, fullName, ids, plannerEntity, resultEntity,
+  rolesOf, saveTask, stageEntity, storeOf, taskEntity, tasksOf, userFieldEntity,
+} from "../data/tasks.js";
+import { checklistItems } from "../data/tasks-render.js";
+import { allFields } from "../engine/uf.js";
+import { readableTask, taskError, taskIdParam } from "./tasks.js";
+
+const t = (handler: (ctx: MethodContext) => unknown) => scoped("task", handler);
+const empty = (v: unknown) => v === undefined || v === null || v === "";
+
+// ---- the older task.*item.* family -----------------------------------------------------------
+
+/** A parameter by name (any case) or by its position (`0`, `1`, … as arrays arrive in a query string). */
+const legacyParam = (ctx: MethodContext, name: string, position: number): unknown => anyCase(ctx.params, name) ?? ctx.params[String(position)];
+
+const coreError = (text: string) => taskError("ERROR_CORE", `${text}<br>`);
+const argError = (method: string, position: number, name: string, missing: boolean) =>
+  coreError(
+    missing
+      ? `TASKS_ERROR_EXCEPTION_#256; Param #${position} (${name}) expected by method ${method}(), but not given.; 256/TE/WRONG_ARGUMENTS`
+      : `TASKS_ERROR_EXCEPTION_#256; Param #${position} (${name}) for method ${method}() expected to be of type "integer", but given something else.; 256/TE/WRONG_ARGUMENTS`,
+  );
+const notAllowed = (what = "Action not allowed") => coreError(`TASKS_ERROR_EXCEPTION_#8; ${what}; 8/TE/ACTION_FAILED_TO_BE_PROCESSED`);
+
+function legacyId(ctx: MethodContext, method: string, name: "TASKID" | "ITEMID", position: number): number {
+  const raw = legacyParam(ctx, name, position);
+  const label = name === "TASKID" ? "taskId" : "itemId";
+  if (empty(raw)) throw argError(method, position, label, true);
+  const id = toNumber(raw);
+  if (id === null || !Number.isInteger(id)) throw argError(method, position, label, false);
+  if (id <= 0) throw coreError("TASKS_ERROR_ASSERT_EXCEPTION");
+  return id;
+}
+
+function legacyFields(ctx: MethodContext, method: string, position: number): Record<string, unknown> {
+  const given = legacyParam(ctx, "FIELDS", position);
+  if (typeof given !== "object" || given === null || Array.isArray(given) || Object.keys(given).length === 0) {
+    throw coreError(`TASKS_ERROR_EXCEPTION_#256; Param #${position} (arFields) expected by method ${method}(), but not given.; 256/TE/WRONG_ARGUMENTS`);
+  }
+  return Object.fromEntries(Object.entries(given).map(([k, v]) => [k.toUpperCase(), v]));
+}
+
+/** The task of a task.*item.* call, when the caller may see it (and, for `work`, change its items). */
+function legacyTask(ctx: MethodContext, method: string, work: boolean, what?: string): Row {
+  const id = legacyId(ctx, method, "TASKID", 0);
+  const task = tasksOf(ctx.state).get(id);
+  if (!task || !canRead(ctx.state, task, ctx.userId)) throw notAllowed(what);
+  if (work && !allowedActions(ctx.state, task, ctx.userId).checklistAddItems) throw notAllowed(what);
+  return task;
+}
+
+const str = (v: unknown) => (empty(v) ? null : String(v));
+
+// ---- checklist items ---------------------------------------------------------------------------
+
+const CHECKLIST = "ctaskchecklistitem";
+/** The checklist's root item Bitrix24 creates with the first item. */
+const ROOT_TITLE = "BX_CHECKLIST_1";
+
+function renderItem(item: Row): Record<string, unknown> {
+  const parent = Number(item.PARENT_ID ?? 0);
+  return {
+    ID: String(item.ID),
+    TASK_ID: String(item.TASK_ID),
+    PARENT_ID: parent === 0 ? 0 : String(parent),
+    CREATED_BY: String(item.CREATED_BY),
+    TITLE: String(item.TITLE ?? ""),
+    SORT_INDEX: String(item.SORT_INDEX ?? 0),
+    IS_COMPLETE: item.IS_COMPLETE === "Y" ? "Y" : "N",
+    IS_IMPORTANT: item.IS_IMPORTANT === "Y" ? "Y" : "N",
+    TOGGLED_BY: str(item.TOGGLED_BY),
+    TOGGLED_DATE: empty(item.TOGGLED_DATE) ? "" : atom(Date.parse(String(item.TOGGLED_DATE))),
+    MEMBERS: [],
+    ATTACHMENTS: [],
+  };
+}
+
+function checklistItem(ctx: MethodContext, method: string, task: Row): Row {
+  const itemId = legacyId(ctx, method, "ITEMID", 1);
+  const item = storeOf(ctx.state, checklistEntity).get(itemId);
+  if (!item || Number(item.TASK_ID) !== Number(task.ID)) throw notAllowed();
+  return item;
+}
+
+const checklistAdd = (ctx: MethodContext) => {
+  const method = `${CHECKLIST}::add`;
+  const task = legacyTask(ctx, method, true, "Adding item: action not allowed");
+  const given = legacyFields(ctx, method, 1);
+  const title = typeof given.TITLE === "string" || typeof given.TITLE === "number" ? String(given.TITLE).trim() : "";
+  if (!title) throw notAllowed("Item name not specified");
+  const store = storeOf(ctx.state, checklistEntity);
+  const taskId = Number(task.ID);
+  let parent = toNumber(given.PARENT_ID) ?? 0;
+  if (parent > 0 && Number(store.get(parent)?.TASK_ID) !== taskId) throw notAllowed("Adding item: action not allowed");
+  if (parent === 0) {
+    const root = checklistItems(ctx.state, taskId).find((i) => Number(i.PARENT_ID ?? 0) === 0);
+    parent = root
+      ? Number(root.ID)
+      : store.insert({ TASK_ID: taskId, PARENT_ID: 0, CREATED_BY: ctx.userId, TITLE: ROOT_TITLE, SORT_INDEX: 0, IS_COMPLETE: "N", IS_IMPORTANT: "N", MEMBERS: [], ATTACHMENTS: [] });
+  }
+  const siblings = checklistItems(ctx.state, taskId).filter((i) => Number(i.PARENT_ID ?? 0) === parent);
+  const sort = toNumber(given.SORT_INDEX) ?? siblings.reduce((max, i) => Math.max(max, Number(i.SORT_INDEX ?? 0) + 1), 0);
+  const complete = yesNo(given.IS_COMPLETE, false);
+  const now = ctx.state.now().toISOString();
+  const id = store.insert({
+    TASK_ID: taskId, PARENT_ID: parent, CREATED_BY: ctx.userId, TITLE: title, SORT_INDEX: sort, IS_COMPLETE: complete ? "Y" : "N",
+    IS_IMPORTANT: yesNo(given.IS_IMPORTANT, false) ? "Y" : "N", ...(complete ? { TOGGLED_BY: ctx.userId, TOGGLED_DATE: now } : {}), MEMBERS: [], ATTACHMENTS: [],
+  });
+  addHistory(ctx, taskId, "CHECKLIST_ITEM_CREATE", "", title);
+  return id;
+};
+
+const checklistUpdate = (ctx: MethodContext) => {
+  const method = `${CHECKLIST}::update`;
+  const task = legacyTask(ctx, method, true);
+  const item = checklistItem(ctx, method, task);
+  const given = legacyFields(ctx, method, 2);
+  const next: Row = { ...item };
+  if (given.TITLE !== undefined) {
+    const title = String(given.TITLE).trim();
+    if (!title) throw notAllowed("Item name not specified");
+    next.TITLE = title;
+  }
+  if (given.SORT_INDEX !== undefined && toNumber(given.SORT_INDEX) !== null) next.SORT_INDEX = toNumber(given.SORT_INDEX);
+  if (given.IS_IMPORTANT !== undefined) next.IS_IMPORTANT = yesNo(given.IS_IMPORTANT, false) ? "Y" : "N";
+  if (given.IS_COMPLETE !== undefined) toggle(ctx, next, yesNo(given.IS_COMPLETE, false));
+  storeOf(ctx.state, checklistEntity).replace(Number(item.ID), next);
+  if (next.TITLE !== item.TITLE) addHistory(ctx, Number(task.ID), "CHECKLIST_ITEM_RENAME", String(item.TITLE), String(next.TITLE));
+  if (next.IS_COMPLETE !== item.IS_COMPLETE) addHistory(ctx, Number(task.ID), next.IS_COMPLETE === "Y" ? "CHECKLIST_ITEM_CHECK" : "CHECKLIST_ITEM_UNCHECK", "", String(next.TITLE));
+  return null;
+};
+
+function toggle(ctx: MethodContext, item: Row, complete: boolean): void {
+  if ((item.IS_COMPLETE === "Y") === complete) return;
+  item.IS_COMPLETE = complete ? "Y" : "N";
+  item.TOGGLED_BY = ctx.userId;
+  item.TOGGLED_DATE = ctx.state.now().toISOString();
+}
+
+const checklistToggle = (complete: boolean) => (ctx: MethodContext) => {
+  const method = `${CHECKLIST}::${complete ? "complete" : "renew"}`;
+  const task = legacyTask(ctx, method, true);
+  const item = checklistItem(ctx, method, task);
+  if ((item.IS_COMPLETE === "Y") !== complete) {
+    const next = { ...item };
+    toggle(ctx, next, complete);
+    storeOf(ctx.state, checklistEntity).replace(Number(item.ID), next);
+    addHistory(ctx, Number(task.ID), complete ? "CHECKLIST_ITEM_CHECK" : "CHECKLIST_ITEM_UNCHECK", "", String(item.TITLE));
+  }
+  return true;
+};
+
+const checklistDelete = (ctx: MethodContext) => {
+  const method = `${CHECKLIST}::delete`;
+  const task = legacyTask(ctx, method, true);
+  const item = checklistItem(ctx, method, task);
+  const store = storeOf(ctx.state, checklistEntity);
+  const drop = (id: number) => {
+    for (const child of checklistItems(ctx.state, Number(task.ID)).filter((i) => Number(i.PARENT_ID ?? 0) === id)) drop(Number(child.ID));
+    store.delete(id);
+  };
+  drop(Number(item.ID));
+  addHistory(ctx, Number(task.ID), "CHECKLIST_ITEM_REMOVE", String(item.TITLE), "");
+  return true;
+};
+
+/** getlist {TASKID, ORDER}: by SORT_INDEX (or the ORDER given: ID, TITLE, SORT_INDEX, IS_COMPLETE…). */
+const checklistList = (ctx: MethodContext) => {
+  const task = legacyTask(ctx, `${CHECKLIST}::getlist`, false);
+  const items = checklistItems(ctx.state, Number(task.ID));
+  const order = legacyParam(ctx, "ORDER", 1);
+  if (order && typeof order === "object") {
+    const keys = Object.entries(order).map(([k, d]) => [k.toUpperCase(), String(d).toUpperCase() === "DESC" ? -1 : 1] as const);
+    items.sort((a, b) => {
+      for (const [key, dir] of keys) {
+        const x = a[key] ?? "";
+        const y = b[key] ?? "";
+        const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+        if (c !== 0) return c * dir;
+      }
+      return 0;
+    });
+  }
+  return items.map(renderItem);
+};
+
+const checklistGet = (ctx: MethodContext) => {
+  const method = `${CHECKLIST}::get`;
+  const task = legacyTask(ctx, method, false);
+  return renderItem(checklistItem(ctx, method, task));
+};
+
+// ---- comments and results --------------------------------------------------------------------
+
+const COMMENTS = "ctaskcommentitem";
+
+function renderComment(comment: Row): Record<string, unknown> {
+  return {
+    POST_MESSAGE_HTML: null,
+    ID: String(comment.ID),
+    AUTHOR_ID: String(comment.AUTHOR_ID),
+    AUTHOR_NAME: String(comment.AUTHOR_NAME ?? ""),
+    AUTHOR_EMAIL: String(comment.AUTHOR_EMAIL ?? ""),
+    POST_DATE: atom(Date.parse(String(comment.POST_DATE))),
+    POST_MESSAGE: String(comment.POST_MESSAGE ?? ""),
+  };
+}
+
+const commentsOf = (state: PortalState, taskId: number) => allRows(storeOf(state, commentEntity)).filter((c) => Number(c.TASK_ID) === taskId);
+
+/** commentsCount follows the comments (not a change of the task: no history entry). */
+function countComments(state: PortalState, taskId: number): void {
+  const task = tasksOf(state).get(taskId);
+  if (!task) return;
+  const count = commentsOf(state, taskId).length;
+  const row = { ...task };
+  if (count > 0) row.COMMENTS_COUNT = count;
+  else delete row.COMMENTS_COUNT;
+  // The first comment opens the task's forum topic (Bitrix24 keeps task comments in forum 11).
+  if (count > 0 && !row.FORUM_TOPIC_ID) Object.assign(row, { FORUM_ID: 11, FORUM_TOPIC_ID: taskId });
+  tasksOf(state).replace(taskId, row);
+}
+
+function comment(ctx: MethodContext, method: string, task: Row): Row {
+  const id = legacyId(ctx, method, "ITEMID", 1);
+  const row = storeOf(ctx.state, commentEntity).get(id);
+  if (!row || Number(row.TASK_ID) !== Number(task.ID)) throw notAllowed("Action failed");
+  return row;
+}
+
+function ownComment(ctx: MethodContext, row: Row): void {
+  if (Number(row.AUTHOR_ID) !== ctx.userId && !ctx.state.getUser(ctx.userId)?.isAdmin) throw coreError("Insufficient permissions to change the comment.");
+}
+
+const commentAdd = (ctx: MethodContext) => {
+  const method = `${COMMENTS}::add`;
+  const id = legacyId(ctx, method, "TASKID", 0);
+  const task = tasksOf(ctx.state).get(id);
+  if (!task || !canRead(ctx.state, task, ctx.userId)) throw coreError("Insufficient permissions to add a comment.");
+  const given = legacyFields(ctx, method, 1);
+  const text = typeof given.POST_MESSAGE === "string" || typeof given.POST_MESSAGE === "number" ? String(given.POST_MESSAGE) : "";
+  if (!text.trim()) throw coreError("Comment text is not specified");
+  const authorId = toNumber(given.AUTHOR_ID) ?? ctx.userId;
+  const author = ctx.state.getUser(authorId);
+  if (!author) throw coreError("Insufficient permissions to add a comment.");
+  const commentId = storeOf(ctx.state, commentEntity).insert({
+    POST_MESSAGE_HTML: null, TASK_ID: id, AUTHOR_ID: authorId, AUTHOR_NAME: fullName(author), AUTHOR_EMAIL: author.email, POST_DATE: ctx.state.now().toISOString(), POST_MESSAGE: text,
+  });
+  countComments(ctx.state, id);
+  addHistory(ctx, id, "COMMENT", "", String(commentId));
+  return commentId;
+};
+
+const commentUpdate = (ctx: MethodContext) => {
+  const method = `${COMMENTS}::update`;
+  const task = legacyTask(ctx, method, false, "Action failed");
+  const row = comment(ctx, method, task);
+  ownComment(ctx, row);
+  const given = legacyFields(ctx, method, 2);
+  const text = given.POST_MESSAGE === undefined ? String(row.POST_MESSAGE) : String(given.POST_MESSAGE);
+  if (!text.trim()) throw coreError("Comment text is not specified");
+  storeOf(ctx.state, commentEntity).replace(Number(row.ID), { ...row, POST_MESSAGE: text });
+  return true;
+};
+
+const commentDelete = (ctx: MethodContext) => {
+  const method = `${COMMENTS}::delete`;
+  const task = legacyTask(ctx, method, false, "Action failed");
+  const row = comment(ctx, method, task);
+  ownComment(ctx, row);
+  storeOf(ctx.state, commentEntity).delete(Number(row.ID));
+  const result = allRows(storeOf(ctx.state, resultEntity)).find((r) => Number(r.COMMENT_ID) === Number(row.ID));
+  if (result) storeOf(ctx.state, resultEntity).delete(Number(result.ID));
+  countComments(ctx.state, Number(task.ID));
+  return true;
+};
+
+const commentList = (ctx: MethodContext) => {
+  const task = legacyTask(ctx, `${COMMENTS}::getlist`, false, "Action failed");
+  const order = legacyParam(ctx, "ORDER", 1);
+  const desc = order && typeof order === "object" && Object.values(order).some((d) => String(d).toUpperCase() === "DESC");
+  const rows = commentsOf(ctx.state, Number(task.ID)).map(renderComment);
+  return desc ? rows.reverse() : rows;
+};
+
+const commentGet = (ctx: MethodContext) => {
+  const method = `${COMMENTS}::get`;
+  const task = legacyTask(ctx, method, false, "Action failed");
+  return renderComment(comment(ctx, method, task));
+};
+
+function renderResult(state: PortalState, result: Row, files: unknown): Record<string, unknown> {
+  const text = String(storeOf(state, commentEntity).get(Number(result.COMMENT_ID))?.POST_MESSAGE ?? "");
+  return {
+    id: Number(result.ID),
+    taskId: Number(result.TASK_ID),
+    commentId: Number(result.COMMENT_ID),
+    createdBy: Number(result.CREATED_BY),
+    createdAt: atom(Date.parse(String(result.CREATED_AT))),
+    updatedAt: atom(Date.parse(String(result.UPDATED_AT))),
+    status: Number(result.STATUS ?? 0),
+    text,
+    formattedText: text,
+    files,
+  };
+}
+
+function commentIdParam(ctx: MethodContext): number {
+  const raw = anyCase(ctx.params, "commentId");
+  const id = toNumber(raw);
+  if (raw === undefined || id === null || !Number.isInteger(id)) throw taskError(100, `Invalid value ${JSON.stringify(raw ?? null)} to match with parameter {commentId}. Should be value of type int.`);
+  return id;
+}
+
+/** The comment of tasks.task.result.*FromComment, on a task the caller sees. */
+function resultComment(ctx: MethodContext): Row {
+  const row = storeOf(ctx.state, commentEntity).get(commentIdParam(ctx));
+  if (!row) throw taskError(0, "Comment not found.");
+  const task = tasksOf(ctx.state).get(Number(row.TASK_ID));
+  if (!task || !canRead(ctx.state, task, ctx.userId)) throw taskError(0, "Access denied.");
+  return row;
+}
+
+const resultAdd = (ctx: MethodContext) => {
+  const row = resultComment(ctx);
+  const task = tasksOf(ctx.state).get(Number(row.TASK_ID))!;
+  const roles = rolesOf(ctx.state, task, ctx.userId);
+  if (Number(row.AUTHOR_ID) !== ctx.userId && !roles.has("admin") && !roles.has("creator")) throw taskError(0, "Access denied.");
+  const store = storeOf(ctx.state, resultEntity);
+  if (allRows(store).some((r) => Number(r.COMMENT_ID) === Number(row.ID))) throw taskError(0, "Result already exists.");
+  const now = ctx.state.now().toISOString();
+  const id = store.insert({ TASK_ID: Number(row.TASK_ID), COMMENT_ID: Number(row.ID), CREATED_BY: ctx.userId, CREATED_AT: now, UPDATED_AT: now, STATUS: 0 });
+  return renderResult(ctx.state, store.get(id)!, null);
+};
+
+const resultDelete = (ctx: MethodContext) => {
+  const row = resultComment(ctx);
+  const store = storeOf(ctx.state, resultEntity);
+  const result = allRows(store).find((r) => Number(r.COMMENT_ID) === Number(row.ID));
+  if (result) store.delete(Number(result.ID));
+  return null;
+};
+
+const resultList = (ctx: MethodContext) => {
+  const id = taskIdParam(ctx);
+  readableTask(ctx, id);
+  return allRows(storeOf(ctx.state, resultEntity))
+    .filter((r) => Number(r.TASK_ID) === id)
+    .reverse()
+    .map((r) => renderResult(ctx.state, r, []));
+};
+
+// ---- task user fields -----------------------------------------------------------------------
+
+const LANGUAGES = ["ar", "br", "de", "en", "fr", "id", "it", "ja", "la", "ms", "pl", "ru", "sc", "tc", "th", "tr", "ua", "vn"];
+const everyLanguage = (text: string) => Object.fromEntries(LANGUAGES.map((l) => [l, text]));
+const labelMap = (given: unknown, fallback: Record<string, string>) =>
+  given && typeof given === "object" ? { ...Object.fromEntries(LANGUAGES.map((l) => [l, ""])), ...Object.fromEntries(Object.entries(given).map(([k, v]) => [k.toLowerCase(), String(v)])) } : fallback;
+
+const SETTINGS: Record<string, unknown> = {
+  string: { SIZE: 20, ROWS: 1, REGEXP: "", MIN_LENGTH: 0, MAX_LENGTH: 0, DEFAULT_VALUE: "" },
+  integer: { SIZE: 20, MIN_VALUE: 0, MAX_VALUE: 0, DEFAULT_VALUE: "" },
+  double: { PRECISION: 2, SIZE: 20, MIN_VALUE: 0, MAX_VALUE: 0, DEFAULT_VALUE: "" },
+  boolean: { DEFAULT_VALUE: 0, DISPLAY: "CHECKBOX", LABEL: ["", ""], LABEL_CHECKBOX: "" },
+  date: { DEFAULT_VALUE: { TYPE: "NONE", VALUE: "" } },
+  datetime: { DEFAULT_VALUE: { TYPE: "NONE", VALUE: "" }, USE_SECOND: "Y", USE_TIMEZONE: "N" },
+};
+
+/** The system user fields every portal has (their definitions are part of the task entity). */
+const SYSTEM_FIELDS: Row[] = [
+  { FIELD_NAME: "UF_CRM_TASK", USER_TYPE_ID: "crm", XML_ID: null, MULTIPLE: "Y", SHOW_IN_LIST: "Y", EDIT_IN_LIST: "Y", IS_SEARCHABLE: "N", SETTINGS: { LEAD: "Y", CONTACT: "Y", COMPANY: "Y", DEAL: "Y", ORDER: "Y", SMART_INVOICE: "Y" } },
+  { FIELD_NAME: "UF_TASK_WEBDAV_FILES", USER_TYPE_ID: "disk_file", XML_ID: "TASK_WEBDAV_FILES", MULTIPLE: "Y", SHOW_IN_LIST: "Y", EDIT_IN_LIST: "Y", IS_SEARCHABLE: "Y", SETTINGS: [] },
+  { FIELD_NAME: "UF_MAIL_MESSAGE", USER_TYPE_ID: "mail_message", XML_ID: "", MULTIPLE: "N", SHOW_IN_LIST: "N", EDIT_IN_LIST: "N", IS_SEARCHABLE: "N", SETTINGS: [] },
+];
+
+/** The definitions store, with the system fields added on first use. */
+function userFieldStore(state: PortalState) {
+  const store = storeOf(state, userFieldEntity);
+  if (store.size === 0) {
+    for (const row of SYSTEM_FIELDS) {
+      const label = everyLanguage(String(row.FIELD_NAME));
+      store.insert({ ENTITY_ID: "TASKS_TASK", SORT: 100, MANDATORY: "N", SHOW_FILTER: "N", ...row, EDIT_FORM_LABEL: label, LIST_COLUMN_LABEL: label, LIST_FILTER_LABEL: label, ERROR_MESSAGE: label, HELP_MESSAGE: label });
+    }
+  }
+  return store;
+}
+
+const SHORT_KEYS = ["ID", "ENTITY_ID", "FIELD_NAME", "USER_TYPE_ID", "XML_ID", "SORT", "MULTIPLE", "MANDATORY", "SHOW_FILTER", "SHOW_IN_LIST", "EDIT_IN_LIST", "IS_SEARCHABLE", "SETTINGS"];
+const LABEL_KEYS = ["EDIT_FORM_LABEL", "LIST_COLUMN_LABEL", "LIST_FILTER_LABEL", "ERROR_MESSAGE", "HELP_MESSAGE"];
+
+function renderUserField(row: Row, full: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of full ? [...SHORT_KEYS, ...LABEL_KEYS] : SHORT_KEYS) {
+    const value = row[key];
+    out[key] = key === "SETTINGS" || LABEL_KEYS.includes(key) ? (value ?? []) : key === "XML_ID" ? (value ?? null) : String(value ?? "");
+  }
+  return out;
+}
+
+const ufParams = (ctx: MethodContext, name: string) => {
+  const given = anyCase(ctx.params, name) ?? ctx.params["0"];
+  return given && typeof given === "object" && !Array.isArray(given) ? Object.fromEntries(Object.entries(given).map(([k, v]) => [k.toUpperCase(), v])) : undefined;
+};
+
+function userFieldById(ctx: MethodContext): Row {
+  const raw = anyCase(ctx.params, "ID") ?? ctx.params["0"];
+  const id = toNumber(raw);
+  const row = id === null ? undefined : userFieldStore(ctx.state).get(id);
+  if (!row) throw taskError("ERROR_CORE", "The user field is not found.");
+  return row;
+}
+
+const adminOnly = (ctx: MethodContext) => {
+  if (!ctx.state.getUser(ctx.userId)?.isAdmin) throw taskError("ERROR_CORE", "Access denied");
+};
+
+const userFieldAdd = (ctx: MethodContext) => {
+  adminOnly(ctx);
+  const p = ufParams(ctx, "PARAMS") ?? {};
+  const type = String(p.USER_TYPE_ID ?? "").trim();
+  if (!type) throw taskError("ERROR_CORE", "The 'USER_TYPE_ID' field is not found.");
+  if (!USER_FIELD_TYPES.includes(type)) throw taskError("ERROR_CORE", "Invalid user type specified.");
+  const bare = String(p.FIELD_NAME ?? "").trim().toUpperCase();
+  if (!bare) throw taskError("ERROR_CORE", "The 'FIELD_NAME' field is not found");
+  if (!/^[A-Z0-9_]+$/.test(bare)) throw taskError("ERROR_CORE", "Invalid field name.");
+  const name = bare.startsWith("UF_") ? bare : `UF_${bare}`;
+  const store = userFieldStore(ctx.state);
+  if (allRows(store).some((r) => r.FIELD_NAME === name) || name in taskEntity.fields) throw taskError("ERROR_CORE", `The field ${name} for the object TASKS_TASK already exists.`);
+  const label = typeof p.LABEL === "string" && p.LABEL ? p.LABEL : name;
+  const multiple = yesNo(p.MULTIPLE, false);
+  const mandatory = yesNo(p.MANDATORY, false);
+  const editLabel = labelMap(p.EDIT_FORM_LABEL, everyLanguage(label));
+  const id = store.insert({
+    ENTITY_ID: "TASKS_TASK", FIELD_NAME: name, USER_TYPE_ID: type, XML_ID: empty(p.XML_ID) ? null : String(p.XML_ID), SORT: toNumber(p.SORT) ?? 100,
+    MULTIPLE: multiple ? "Y" : "N", MANDATORY: mandatory ? "Y" : "N", SHOW_FILTER: "N", SHOW_IN_LIST: "Y", EDIT_IN_LIST: "Y", IS_SEARCHABLE: "N",
+    SETTINGS: SETTINGS[type] ?? [], EDIT_FORM_LABEL: editLabel, LIST_COLUMN_LABEL: everyLanguage(label), LIST_FILTER_LABEL: everyLanguage(label),
+    ERROR_MESSAGE: everyLanguage(label), HELP_MESSAGE: everyLanguage(label),
+  });
+  defineUserField(ctx.state, "TASKS_TASK", { name, userTypeId: type, label: editLabel.en || label, multiple, mandatory });
+  return id;
+};
+
+const userFieldUpdate = (ctx: MethodContext) => {
+  adminOnly(ctx);
+  const row = userFieldById(ctx);
+  const data = ufParams(ctx, "DATA") ?? {};
+  const next: Row = { ...row };
+  if (data.XML_ID !== undefined) next.XML_ID = empty(data.XML_ID) ? null : String(data.XML_ID);
+  if (data.SORT !== undefined && toNumber(data.SORT) !== null) next.SORT = toNumber(data.SORT);
+  if (data.MANDATORY !== undefined) next.MANDATORY = yesNo(data.MANDATORY, false) ? "Y" : "N";
+  if (typeof data.LABEL === "string" && data.LABEL) for (const key of LABEL_KEYS.slice(1)) next[key] = everyLanguage(data.LABEL);
+  if (data.EDIT_FORM_LABEL !== undefined) next.EDIT_FORM_LABEL = labelMap(data.EDIT_FORM_LABEL, row.EDIT_FORM_LABEL as Record<string, string>);
+  userFieldStore(ctx.state).replace(Number(row.ID), next);
+  if (!(String(row.FIELD_NAME) in taskEntity.fields)) {
+    const label = (next.EDIT_FORM_LABEL as Record<string, string>).en || String(next.FIELD_NAME);
+    defineUserField(ctx.state, "TASKS_TASK", { name: String(next.FIELD_NAME), userTypeId: String(next.USER_TYPE_ID), label, multiple: next.MULTIPLE === "Y", mandatory: next.MANDATORY === "Y" });
+  }
+  return true;
+};
+
+const userFieldDelete = (ctx: MethodContext) => {
+  adminOnly(ctx);
+  const row = userFieldById(ctx);
+  if (String(row.FIELD_NAME) in taskEntity.fields) throw taskError("ERROR_CORE", "Access denied");
+  userFieldStore(ctx.state).delete(Number(row.ID));
+  removeUserField(ctx.state, "TASKS_TASK", String(row.FIELD_NAME));
+  return true;
+};
+
+// ---- kanban and "My plan" stages --------------------------------------------------------------
+
+const STAGE_COLORS = ["00C4FB", "47D1E2", "75D900", "FFAB00", "FF5752"];
+const PLAN_STAGES = ["Not Planned", "I Will Do It This Week", "I Will Do It This Month"];
+const GROUP_STAGES = ["New", "In Progress", "Done"];
+
+/** The stages of a group (G) or of a user's "My plan" (U), made on first use, by SORT. */
+function stagesOf(state: PortalState, type: "G" | "U", entityId: number): Row[] {
+  const store = storeOf(state, stageEntity);
+  let rows = allRows(store).filter((s) => s.ENTITY_TYPE === type && Number(s.ENTITY_ID) === entityId);
+  if (rows.length === 0) {
+    (type === "U" ? PLAN_STAGES : GROUP_STAGES).forEach((title, i) =>
+      store.insert({ TITLE: title, SORT: (i + 1) * 100, COLOR: STAGE_COLORS[i], SYSTEM_TYPE: i === 0 ? "NEW" : type === "G" && i === 2 ? "FINISH" : "", ENTITY_ID: entityId, ENTITY_TYPE: type }),
+    );
+    rows = allRows(store).filter((s) => s.ENTITY_TYPE === type && Number(s.ENTITY_ID) === entityId);
+  }
+  return rows.sort((a, b) => Number(a.SORT) - Number(b.SORT) || Number(a.ID) - Number(b.ID));
+}
+
+const stageOwner = (ctx: MethodContext, entityId: unknown): ["G" | "U", number] => {
+  const id = toNumber(entityId) ?? 0;
+  return id > 0 ? ["G", id] : ["U", ctx.userId];
+};
+
+const stageError = (code: string, description: string) => taskError(code, description);
+
+/** Whether the caller may manage these stages: their own "My plan", or a group's as an administrator or a member of its tasks. */
+function mayManage(ctx: MethodContext, type: "G" | "U", entityId: number): boolean {
+  if (type === "U") return entityId === ctx.userId;
+  if (ctx.state.getUser(ctx.userId)?.isAdmin) return true;
+  return allRows(storeOf(ctx.state, taskEntity)).some((task) => Number(task.GROUP_ID) === entityId && rolesOf(ctx.state, task, ctx.userId).size > 0);
+}
+
+/** Puts `stage` first (afterId 0) or right after `afterId`, renumbering SORT by 100s. */
+function placeStage(state: PortalState, stage: Row, afterId: number): void {
+  const store = storeOf(state, stageEntity);
+  const others = stagesOf(state, stage.ENTITY_TYPE as "G" | "U", Number(stage.ENTITY_ID)).filter((s) => Number(s.ID) !== Number(stage.ID));
+  const at = afterId > 0 ? others.findIndex((s) => Number(s.ID) === afterId) + 1 : 0;
+  const ordered = [...others.slice(0, at), stage, ...others.slice(at)];
+  ordered.forEach((s, i) => {
+    const current = store.get(Number(s.ID));
+    if (current && Number(current.SORT) !== (i + 1) * 100) store.replace(Number(s.ID), { ...current, SORT: (i + 1) * 100 });
+  });
+}
+
+function renderStages(rows: Row[]): Record<string, unknown> {
+  return Object.fromEntries(
+    rows.map((s, i) => [
+      String(s.ID),
+      {
+        ID: String(s.ID), TITLE: String(s.TITLE), SORT: String(s.SORT), COLOR: String(s.COLOR ?? ""), SYSTEM_TYPE: String(s.SYSTEM_TYPE ?? ""),
+        ENTITY_ID: String(s.ENTITY_ID), ENTITY_TYPE: String(s.ENTITY_TYPE), ADDITIONAL_FILTER: [], TO_UPDATE: [], TO_UPDATE_ACCESS: null,
+        ...(i === 0 ? { CAN_SORT_ITEMS: true } : {}),
+      },
+    ]),
+  );
+}
+
+const stagesGet = (ctx: MethodContext) => {
+  const [type, entityId] = stageOwner(ctx, anyCase(ctx.params, "entityId"));
+  if (type === "G" && !mayManage(ctx, type, entityId) && !yesNo(anyCase(ctx.params, "isAdmin"), false)) throw stageError("ACCESS_DENIED", "Access denied");
+  return renderStages(stagesOf(ctx.state, type, entityId));
+};
+
+const stageFields = (ctx: MethodContext) => {
+  const given = anyCase(ctx.params, "fields");
+  return given && typeof given === "object" && !Array.isArray(given) ? Object.fromEntries(Object.entries(given).map(([k, v]) => [k.toUpperCase(), v])) : {};
+};
+
+const stagesAdd = (ctx: MethodContext) => {
+  const fields = stageFields(ctx);
+  const title = typeof fields.TITLE === "string" ? fields.TITLE.trim() : "";
+  if (!title) throw stageError("EMPTY_TITLE", "Stage title is not specified");
+  const [type, entityId] = stageOwner(ctx, fields.ENTITY_ID);
+  if (!mayManage(ctx, type, entityId)) throw stageError("ACCESS_DENIED", "You do not have permission to manage stages");
+  stagesOf(ctx.state, type, entityId);
+  const store = storeOf(ctx.state, stageEntity);
+  const id = store.insert({ TITLE: title, SORT: 0, COLOR: typeof fields.COLOR === "string" && fields.COLOR ? fields.COLOR.replace(/^#/, "") : STAGE_COLORS[0], SYSTEM_TYPE: "", ENTITY_ID: entityId, ENTITY_TYPE: type });
+  placeStage(ctx.state, store.get(id)!, toNumber(fields.AFTER_ID) ?? 0);
+  return id;
+};
+
+function stageById(ctx: MethodContext, raw: unknown): Row {
+  const id = toNumber(raw);
+  const stage = id === null ? undefined : storeOf(ctx.state, stageEntity).get(id);
+  if (!stage) throw stageError("NOT_FOUND", "Stage not found");
+  return stage;
+}
+
+const stagesUpdate = (ctx: MethodContext) => {
+  const stage = stageById(ctx, anyCase(ctx.params, "id"));
+  if (!mayManage(ctx, stage.ENTITY_TYPE as "G" | "U", Number(stage.ENTITY_ID))) throw stageError("ACCESS_DENIED", "You do not have permission to manage stages");
+  const fields = stageFields(ctx);
+  const next: Row = { ...stage };
+  if (typeof fields.TITLE === "string" && fields.TITLE.trim()) next.TITLE = fields.TITLE.trim();
+  if (typeof fields.COLOR === "string" && fields.COLOR) next.COLOR = fields.COLOR.replace(/^#/, "");
+  storeOf(ctx.state, stageEntity).replace(Number(stage.ID), next);
+  if (fields.AFTER_ID !== undefined && toNumber(fields.AFTER_ID) !== null) placeStage(ctx.state, next, toNumber(fields.AFTER_ID)!);
+  return true;
+};
+
+const stagesDelete = (ctx: MethodContext) => {
+  const stage = stageById(ctx, anyCase(ctx.params, "id"));
+  const type = stage.ENTITY_TYPE as "G" | "U";
+  if (!mayManage(ctx, type, Number(stage.ENTITY_ID))) throw stageError("ACCESS_DENIED", "You cannot manage stages");
+  if (stage.SYSTEM_TYPE === "NEW") throw stageError("IS_SYSTEM", "The default stage cannot be deleted");
+  if (Number(stagesOf(ctx.state, type, Number(stage.ENTITY_ID))[0].ID) === Number(stage.ID)) throw stageError("CANT_DELETE_FIRST", "Cannot delete the first stage. Move the stage to delete it.");
+  // Tasks in the stage go back to the first one.
+  const tasks = tasksOf(ctx.state);
+  for (const task of allRows(tasks)) {
+    const plan = (task.PLAN_STAGES ?? {}) as Record<string, number>;
+    if (type === "G" && Number(task.STAGE_ID) === Number(stage.ID)) tasks.replace(Number(task.ID), { ...task, STAGE_ID: 0 });
+    else if (type === "U" && plan[String(stage.ENTITY_ID)] === Number(stage.ID)) {
+      const { [String(stage.ENTITY_ID)]: _, ...rest } = plan;
+      tasks.replace(Number(task.ID), { ...task, PLAN_STAGES: rest });
+    }
+  }
+  storeOf(ctx.state, stageEntity).delete(Number(stage.ID));
+  return true;
+};
+
+/** task.stages.movetask {id, stageId, before | after}: a group's kanban column (STAGE_ID) or the caller's "My plan" column. */
+const stagesMoveTask = (ctx: MethodContext) => {
+  const taskId = toNumber(anyCase(ctx.params, "id"));
+  const task = taskId === null ? undefined : tasksOf(ctx.state).get(taskId);
+  if (!task || !canRead(ctx.state, task, ctx.userId)) throw stageError("TASK_NOT_FOUND", "Task not found or access to it is denied");
+  const stage = stageById(ctx, anyCase(ctx.params, "stageId"));
+  if (stage.ENTITY_TYPE === "G") {
+    const roles = rolesOf(ctx.state, task, ctx.userId);
+    if (Number(task.GROUP_ID) !== Number(stage.ENTITY_ID) || (roles.size === 1 && roles.has("auditor"))) throw stageError("ACCESS_DENIED_MOVE", "You cannot move this task");
+    const first = Number(stagesOf(ctx.state, "G", Number(stage.ENTITY_ID))[0].ID);
+    const target = Number(stage.ID) === first ? 0 : Number(stage.ID);
+    if (Number(task.STAGE_ID ?? 0) !== target) saveTask(ctx, allFields(ctx.state, taskEntity), taskId!, { ...task, STAGE_ID: target }, task);
+    return true;
+  }
+  if (Number(stage.ENTITY_ID) !== ctx.userId) throw stageError("ACCESS_DENIED_MOVE", "You cannot move this task");
+  tasksOf(ctx.state).replace(taskId!, { ...task, PLAN_STAGES: { ...((task.PLAN_STAGES ?? {}) as object), [String(ctx.userId)]: Number(stage.ID) } });
+  return true;
+};
+
+// ---- dependencies and the day plan ------------------------------------------------------------
+
+function linkParams(ctx: MethodContext): { from: number; to: number; type: number } {
+  const from = toNumber(anyCase(ctx.params, "taskIdFrom"));
+  const to = toNumber(anyCase(ctx.params, "taskIdTo"));
+  const type = toNumber(anyCase(ctx.params, "linkType") ?? 2);
+  for (const id of [from, to]) {
+    const task = id === null ? undefined : tasksOf(ctx.state).get(id);
+    if (!task || !canRead(ctx.state, task, ctx.userId)) throw stageError("ACTION_NOT_ALLOWED", "Unable to add a link between tasks");
+  }
+  if (type === null || ![0, 1, 2, 3].includes(type)) throw stageError("ACTION_NOT_ALLOWED", "Unable to add a link between tasks");
+  return { from: from!, to: to!, type };
+}
+
+/** Keeps the task's DEPENDS_ON (the filter key) in step with its links. */
+function syncDependsOn(state: PortalState, taskId: number): void {
+  const task = tasksOf(state).get(taskId);
+  if (!task) return;
+  const list = allRows(storeOf(state, dependenceEntity)).filter((d) => Number(d.TASK_ID) === taskId).map((d) => Number(d.DEPENDS_ON_ID));
+  tasksOf(state).replace(taskId, { ...task, DEPENDS_ON: list });
+}
+
+const dependenceAdd = (ctx: MethodContext) => {
+  const { from, to, type } = linkParams(ctx);
+  const links = allRows(storeOf(ctx.state, dependenceEntity));
+  if (links.some((d) => Number(d.TASK_ID) === to && Number(d.DEPENDS_ON_ID) === from)) throw stageError("ILLEGAL_NEW_LINK", "A link between tasks already exists");
+  // No link to itself, and no cycle: `from` must not (transitively) depend on `to`.
+  const dependsOn = (task: number, seen = new Set<number>()): boolean =>
+    links.filter((d) => Number(d.TASK_ID) === task).some((d) => Number(d.DEPENDS_ON_ID) === to || (!seen.has(task) && dependsOn(Number(d.DEPENDS_ON_ID), seen.add(task))));
+  if (from === to || dependsOn(from)) throw stageError("ACTION_NOT_ALLOWED", "Unable to add a link between tasks");
+  storeOf(ctx.state, dependenceEntity).insert({ TASK_ID: to, DEPENDS_ON_ID: from, TYPE: type });
+  syncDependsOn(ctx.state, to);
+  return [];
+};
+
+const dependenceDelete = (ctx: MethodContext) => {
+  const { from, to } = linkParams(ctx);
+  const link = allRows(storeOf(ctx.state, dependenceEntity)).find((d) => Number(d.TASK_ID) === to && Number(d.DEPENDS_ON_ID) === from);
+  if (!link) throw stageError("ACTION_NOT_ALLOWED", "Unable to delete the link between tasks");
+  storeOf(ctx.state, dependenceEntity).delete(Number(link.ID));
+  syncDependsOn(ctx.state, to);
+  return [];
+};
+
+/** Adds a task to a user's day plan (Bitrix24 does it from its timeman widget, which has no REST method). */
+export function addToDayPlan(state: PortalState, userId: number, taskId: number): void {
+  const store = storeOf(state, plannerEntity);
+  if (!allRows(store).some((p) => Number(p.USER_ID) === userId && Number(p.TASK_ID) === taskId)) store.insert({ USER_ID: userId, TASK_ID: taskId });
+}
+
+const plannerList = (ctx: MethodContext) =>
+  allRows(storeOf(ctx.state, plannerEntity))
+    .filter((p) => Number(p.USER_ID) === ctx.userId && tasksOf(ctx.state).get(Number(p.TASK_ID)))
+    .map((p) => Number(p.TASK_ID));
+
+export const taskItemMethods: Record<string, MethodHandler> = {
+  "task.checklistitem.add": t(checklistAdd),
+  "task.checklistitem.update": t(checklistUpdate),
+  "task.checklistitem.delete": t(checklistDelete),
+  "task.checklistitem.get": t(checklistGet),
+  "task.checklistitem.getlist": t(checklistList),
+  "task.checklistitem.complete": t(checklistToggle(true)),
+  "task.checklistitem.renew": t(checklistToggle(false)),
+  "task.commentitem.add": t(commentAdd),
+  "task.commentitem.update": t(commentUpdate),
+  "task.commentitem.delete": t(commentDelete),
+  "task.commentitem.get": t(commentGet),
+  "task.commentitem.getlist": t(commentList),
+  "tasks.task.result.list": t(resultList),
+  "tasks.task.result.addFromComment": t(resultAdd),
+  "tasks.task.result.deleteFromComment": t(resultDelete),
+  "task.item.userfield.getlist": t((ctx) => paged(allRows(userFieldStore(ctx.state)).map((r) => renderUserField(r, false)), 0)),
+  "task.item.userfield.get": t((ctx) => paged(renderUserField(userFieldById(ctx), true), 0)),
+  "task.item.userfield.add": t(userFieldAdd),
+  "task.item.userfield.update": t(userFieldUpdate),
+  "task.item.userfield.delete": t(userFieldDelete),
+  "task.stages.get": t(stagesGet),
+  "task.stages.add": t(stagesAdd),
+  "task.stages.update": t(stagesUpdate),
+  "task.stages.delete": t(stagesDelete),
+  "task.stages.movetask": t(stagesMoveTask),
+  "task.dependence.add": t(dependenceAdd),
+  "task.dependence.delete": t(dependenceDelete),
+  "task.planner.getlist": t(plannerList),
+};
