@@ -142,7 +142,7 @@ describe("protocol fidelity", () => {
     const answer = await call("disk.folder.uploadFile", { id: folder, data: { NAME: "note.txt" }, fileContent: ["ignored.txt", Buffer.from("hello").toString("base64")] });
     assert.equal(answer.result.NAME, "note.txt");
     const stored = portal.state.disk.getFile(Number(answer.result.ID))!;
-    assert.equal(stored.bytes.toString(), "hello");
+    assert.equal(portal.state.disk.bytesOf(stored).toString(), "hello");
     const twoStep = await call("disk.folder.uploadFile", { id: folder });
     assert.match(twoStep.result.uploadUrl, /\/upload\//);
   });

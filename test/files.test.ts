@@ -88,8 +88,8 @@ describe("UploadFileToFolder", () => {
     const again = await new Bitrix24Client({ url: hook() }).call("disk.file.get", { id: answer.result.ID });
     // The same file read back; a read prints every value as text where the upload printed its new ids as numbers (GetFileInformation.json).
     assertSameShape(again, opiSample("GetFileInformation"));
-    const asText = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null && k === "DELETED_BY" ? "0" : v === null ? v : String(v)]));
-    assert.deepEqual(asText(again.result), asText(answer.result), "disk.file.get reads the same file object back");
+    const asText = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null && k === "DELETED_BY" ? "0" : v === null ? v : String(v)]));
+    assert.deepEqual(asText(again.result as object), asText(answer.result), "disk.file.get reads the same file object back");
   });
 
   it("CLI with a token: -u -t -f -l -k; the token goes in the query of step 1", async () => {
