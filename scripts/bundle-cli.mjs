@@ -29,10 +29,8 @@ const compiledLocation = {
   },
 };
 
-// Chunks of an earlier build (their names carry a content hash) go first.
-for (const name of readdirSync(outdir)) if (/^bundle-.*\.js$/.test(name)) rmSync(join(outdir, name));
-
-await build({
+const result = await build({
+  absWorkingDir: root, // metafile paths are relative to it
   entryPoints: { main: join(src, "cli", "main.ts") },
   outdir,
   bundle: true,
@@ -44,4 +42,12 @@ await build({
   chunkNames: "bundle-[name]-[hash]",
   plugins: [compiledLocation],
   logLevel: "warning",
+  metafile: true,
 });
+
+// Chunks of an earlier build (their names carry a content hash) are removed once the new ones are
+// written, so a CLI started meanwhile finds its files.
+const written = new Set(Object.keys(result.metafile.outputs).map((file) => join(root, file)));
+for (const name of readdirSync(outdir)) {
+  if (/^bundle-.*\.js$/.test(name) && !written.has(join(outdir, name))) rmSync(join(outdir, name));
+}
