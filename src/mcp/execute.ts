@@ -23,7 +23,7 @@ export interface ExecContext {
 export type Outcome =
   | { ok: true; value: unknown }
   | { ok: false; kind: "input"; parameter?: string; problem: string }
-  | { ok: false; kind: "bitrix24"; envelope: { error: string; error_description: string }; message: string }
+  | { ok: false; kind: "bitrix24"; envelope: { error: string | number; error_description: string }; message: string }
   | { ok: false; kind: "transport"; outcomeUnknown: boolean; message: string; request?: RequestInfo }
   | { ok: false; kind: "unexpected"; message: string };
 

@@ -23,10 +23,13 @@ export interface Envelope<T = unknown> {
 }
 
 export interface ErrorEnvelope {
-  error: string;
+  /** A code such as `ERROR_NOT_FOUND`; the tasks API answers with numbers (`1048582`). */
+  error: string | number;
   error_description: string;
 }
 
 export function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
-  return !!value && typeof value === "object" && typeof (value as { error?: unknown }).error === "string";
+  if (!value || typeof value !== "object") return false;
+  const error = (value as { error?: unknown }).error;
+  return typeof error === "string" || (typeof error === "number" && Number.isFinite(error));
 }

@@ -18,10 +18,11 @@ export class Bitrix24Error extends OintError {
   readonly status: number;
   /** The REST method that was called, e.g. `im.message.add`. */
   readonly method: string;
-  /** The error envelope as received (redacted), ready to print. */
-  readonly envelope: { error: string; error_description: string };
-  constructor(code: string, description: string, status: number, method: string) {
-    super(code, `${method}: ${code}${description ? ` - ${description}` : ""} (HTTP ${status})`);
+  /** The error envelope as received (redacted), ready to print; tasks answer with numeric codes (`1048582`). */
+  readonly envelope: { error: string | number; error_description: string };
+  /** `code` is always text (`"1048582"` for a numeric code); the envelope keeps the code as the portal sent it. */
+  constructor(code: string | number, description: string, status: number, method: string) {
+    super(String(code), `${method}: ${code}${description ? ` - ${description}` : ""} (HTTP ${status})`);
     this.description = description;
     this.status = status;
     this.method = method;
