@@ -3974,7 +3974,7 @@ export interface Bitrix24Library {
   /**
    * Moves a folder into another; the result is the moved folder.
    *
-   * REST: `disk.folder.moveto` (safe to replay). CLI: `oint bitrix24 MoveFolder`; Russian name: `ПереместитьКаталог`.
+   * REST: `disk.folder.moveto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MoveFolder`; Russian name: `ПереместитьКаталог`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param folderId Folder ID. CLI: `--folderid` / `-f`.
    * @param targetId Destination folder ID (the option is spelled --tagetid, as OpenIntegrations spells it). CLI: `--tagetid` / `-t`.
@@ -3984,7 +3984,7 @@ export interface Bitrix24Library {
   /**
    * Moves a folder into another; the result is the moved folder.
    *
-   * REST: `disk.folder.moveto` (safe to replay). CLI: `oint bitrix24 MoveFolder`; Russian name: `ПереместитьКаталог`.
+   * REST: `disk.folder.moveto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MoveFolder`; Russian name: `ПереместитьКаталог`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param folderId Folder ID. CLI: `--folderid` / `-f`.
    * @param targetId Destination folder ID (the option is spelled --tagetid, as OpenIntegrations spells it). CLI: `--tagetid` / `-t`.
@@ -5152,7 +5152,7 @@ export interface Bitrix24Library {
   /**
    * Moves a file into a folder; the result is the moved file.
    *
-   * REST: `disk.file.moveto` (safe to replay). CLI: `oint bitrix24 MoveFileToFolder`; Russian name: `ПереместитьФайлВКаталог`.
+   * REST: `disk.file.moveto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MoveFileToFolder`; Russian name: `ПереместитьФайлВКаталог`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param fileId File ID. CLI: `--fileid` / `-f`.
    * @param folderId Destination folder ID. CLI: `--folderid` / `-l`.
@@ -5162,7 +5162,7 @@ export interface Bitrix24Library {
   /**
    * Moves a file into a folder; the result is the moved file.
    *
-   * REST: `disk.file.moveto` (safe to replay). CLI: `oint bitrix24 MoveFileToFolder`; Russian name: `ПереместитьФайлВКаталог`.
+   * REST: `disk.file.moveto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MoveFileToFolder`; Russian name: `ПереместитьФайлВКаталог`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param fileId File ID. CLI: `--fileid` / `-f`.
    * @param folderId Destination folder ID. CLI: `--folderid` / `-l`.
@@ -6308,7 +6308,7 @@ export interface Bitrix24Functions {
   /**
    * Moves a folder into another; the result is the moved folder.
    *
-   * REST: `disk.folder.moveto` (safe to replay). CLI: `oint bitrix24 MoveFolder`; Russian name: `ПереместитьКаталог`.
+   * REST: `disk.folder.moveto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MoveFolder`; Russian name: `ПереместитьКаталог`.
    */
   moveFolder(options: MoveFolderArgs): Promise<Envelope<ResultOf<Def<"MoveFolder">>>>;
   /**
@@ -6674,7 +6674,7 @@ export interface Bitrix24Functions {
   /**
    * Moves a file into a folder; the result is the moved file.
    *
-   * REST: `disk.file.moveto` (safe to replay). CLI: `oint bitrix24 MoveFileToFolder`; Russian name: `ПереместитьФайлВКаталог`.
+   * REST: `disk.file.moveto` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 MoveFileToFolder`; Russian name: `ПереместитьФайлВКаталог`.
    */
   moveFileToFolder(options: MoveFileToFolderArgs): Promise<Envelope<ResultOf<Def<"MoveFileToFolder">>>>;
   /**

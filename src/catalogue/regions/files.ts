@@ -255,7 +255,7 @@ export const moveFileToFolder = rest<DriveFile>()({
   region: "File management",
   summary: "Moves a file into a folder; the result is the moved file",
   method: "disk.file.moveto",
-  replay: "safe", // moving it there again leaves it there
+  replay: "unsafe", // run again, Bitrix24 may refuse the name as taken in the destination
   params: [urlParam, fileIdParam, destinationParam, tokenParam()],
 });
 

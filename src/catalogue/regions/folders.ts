@@ -66,7 +66,7 @@ export const moveFolder = rest<DiskFolder>()({
   region,
   summary: "Moves a folder into another; the result is the moved folder",
   method: "disk.folder.moveto",
-  replay: "safe", // moving it there again leaves it there
+  replay: "unsafe", // run again, Bitrix24 may refuse the name as taken in the destination
   params: [urlParam, folderIdParam, targetParam, tokenParam("k")],
 });
 
