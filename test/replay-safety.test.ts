@@ -15,6 +15,7 @@ import { MemoryLimiterStore } from "../src/transport/limiter.js";
 import type { FaultKind } from "../src/portal/index.js";
 import { chatColorHex } from "../src/portal/data/chat-colors.js";
 import { runCli, usePortal } from "./helpers.js";
+import { SAFE_SAMPLES, type ReplayContext } from "./replay/samples.js";
 
 const ctx = usePortal();
 const attempts = (method: string) => ctx.portal.requests.filter((r) => r.restMethod?.toLowerCase() === method.toLowerCase()).length;
@@ -179,38 +180,16 @@ describe("replay markings", () => {
     messageId = (await client().call<number>("im.message.add", { DIALOG_ID: `chat${chatId}`, MESSAGE: "original" })).result;
   });
 
-  /** What a second run could add: messages, chats, notifications, Drive objects. */
+  /** What a second run could add: messages, chats, notifications, Drive objects, and every engine entity's rows and sequences. */
   const added = () => {
     const { counters } = ctx.portal.state.snapshot();
     const disk = ctx.portal.state.disk.snapshot().counters;
-    return { ...counters, ...disk, notifications: ctx.portal.state.notifications.snapshot().nextId };
+    const entities = Object.fromEntries(ctx.portal.state.stores.list().map(({ entity, store }) => [entity.name, { size: store.size, ...store.counters() }]));
+    return { ...counters, ...disk, notifications: ctx.portal.state.notifications.snapshot().nextId, entities };
   };
 
-  // Every function marked safe, with values to run it with; writes also answer the same twice.
-  const SAMPLES: Record<string, { values: () => Record<string, unknown>; write?: true }> = {
-    ServerTime: { values: () => ({}) },
-    GetChatUsers: { values: () => ({ chatId }) },
-    GetUsers: { values: () => ({ userIds: [1, 2] }) },
-    DisableChatNotifications: { values: () => ({ chatId }), write: true },
-    EnableChatNotifications: { values: () => ({ chatId }), write: true },
-    GetChatMessagesList: { values: () => ({ chatId: `chat${chatId}` }) },
-    GetDialog: { values: () => ({ chatId: `chat${chatId}` }) },
-    GetChatMembersList: { values: () => ({ chatId: `chat${chatId}` }) },
-    SendWritingNotification: { values: () => ({ chatId: `chat${chatId}` }), write: true },
-    GetUserStatus: { values: () => ({}) },
-    SetUserStatus: { values: () => ({ status: "dnd" }), write: true },
-    ReadAll: { values: () => ({}), write: true },
-    EditMessage: { values: () => ({ messageId, text: "edited" }), write: true },
-    MarkMessageAsReaded: { values: () => ({ chatId: `chat${chatId}`, messageId }), write: true },
-    MarkMessageAsUnreaded: { values: () => ({ chatId: `chat${chatId}`, messageId }), write: true },
-    GetCurrentUser: { values: () => ({}) },
-    GetUser: { values: () => ({ userId: "2" }) },
-    UpdateUser: { values: () => ({ userId: "3", fields: { PERSONAL_CITY: "Riga" } }), write: true },
-    ChangeUserStatus: { values: () => ({ userId: "3", fire: false }), write: true },
-    FindUsers: { values: () => ({ filter: { NAME: "Maria" } }) },
-    GetUserFieldsStructure: { values: () => ({}) },
-    GetChatFilesFolder: { values: () => ({ chatId }), write: true },
-  };
+  const SAMPLES = SAFE_SAMPLES;
+  const replayContext = (): ReplayContext => ({ portal: ctx.portal, client, chatId, messageId });
 
   it("every function marked safe has a sample here (a new one must show it is safe)", () => {
     const safe = catalogue.filter((d) => d.kind !== "local" && d.replay === "safe").map((d) => d.name);
@@ -220,11 +199,12 @@ describe("replay markings", () => {
   for (const [name, sample] of Object.entries(SAMPLES)) {
     it(`${name}: run again after its answer was lost, it adds nothing${sample.write ? " and answers the same" : ""}`, async () => {
       const method = (findFunction(name) as RestDefinition).method;
-      const first = await viaCatalogue(name, sample.values());
+      const values = await sample.values(replayContext());
+      const first = await viaCatalogue(name, values);
       const mark = added();
       ctx.portal.faults.add({ kind: "drop-after", method });
       const before = attempts(method);
-      const again = await viaCatalogue(name, sample.values());
+      const again = await viaCatalogue(name, values);
       assert.equal(attempts(method) - before, 2, "re-sent once after the lost answer");
       assert.deepEqual(added(), mark);
       if (sample.write) assert.deepEqual(again.result, first.result);
