@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Bitrix24Client } from "../src/index.js";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
+import { LIST_QUIRKS } from "../src/transport/paging.js";
 
 const LEADS = 1234;
 let portal: RunningPortal;
@@ -78,6 +79,106 @@ describe("list paging", () => {
       assert.deepEqual(await ids(client.list("crm.lead.list", { filter: { ">ID": 5000 } })), []);
     } finally {
       await small.close();
+    }
+  });
+});
+
+// Lists whose items sit under a key of `result` and spell their ID otherwise: tasks.task.list answers
+// `result: { tasks: [{ id, … }] }` while its filter and order say `ID`; deals answer `result: [{ ID }]`.
+describe("list paging: tasks (result.tasks, camelCase id) and deals", () => {
+  const COUNT = 1234;
+  let many: RunningPortal;
+  before(async () => {
+    many = await startPortal({ tasks: COUNT, deals: COUNT });
+  });
+  after(() => many.close());
+
+  const sent = (from: number) => many.requests.slice(from);
+  const taskIds = async (iterable: AsyncIterable<Record<string, unknown>>) => {
+    const out: number[] = [];
+    for await (const task of iterable) out.push(Number(task.id));
+    return out;
+  };
+  const everyTask = Array.from({ length: COUNT }, (_, i) => i + 1);
+  // Synthetic task N has status [2, 3, 5, 2, 6][N % 5]: 5 (completed) when N % 5 = 2.
+  const completed = everyTask.filter((id) => id % 5 === 2);
+
+  it("tasks.task.list is declared: items under result.tasks, items' id, filter and order by ID", () => {
+    assert.deepEqual(LIST_QUIRKS["tasks.task.list"], { itemsKey: "tasks", idField: "id", filterField: "ID" });
+  });
+
+  it("batched keyset: every task once, in ID order, in 2 requests; pages chained by $result[p0][tasks][49][id]", async () => {
+    const from = many.requests.length;
+    const client = new Bitrix24Client({ url: many.webhookUrl, plan: "off" });
+    assert.deepEqual(await taskIds(client.list("tasks.task.list", { select: ["ID", "TITLE"] }, { mode: "batched-keyset" })), everyTask);
+    const requests = sent(from);
+    assert.deepEqual(requests.map((r) => r.restMethod), ["tasks.task.list", "batch"]);
+    assert.deepEqual(requests[0].params.filter, { ">ID": 0 });
+    assert.deepEqual(requests[0].params.order, { ID: "ASC" });
+    const cmd = requests[1].params.cmd as Record<string, string>;
+    assert.equal(Object.keys(cmd).length, Math.ceil((COUNT - 50) / 50));
+    assert.match(decodeURIComponent(cmd.p1), /filter\[>ID\]=\$result\[p0\]\[tasks\]\[49\]\[id\]/);
+  });
+
+  it("keyset and batched keyset keep the caller's filter; offset reads result.tasks too", async () => {
+    const client = new Bitrix24Client({ url: many.webhookUrl, plan: "off" });
+    const filter = { filter: { STATUS: 5 }, select: ["ID"] };
+    assert.deepEqual(await taskIds(client.list("tasks.task.list", filter, { mode: "batched-keyset", pagesPerRequest: 3 })), completed);
+    assert.deepEqual(await taskIds(client.list("tasks.task.list", filter, { mode: "keyset" })), completed);
+    assert.deepEqual(await taskIds(client.list("tasks.task.list", { ...filter, order: { ID: "ASC" } })), completed);
+  });
+
+  it("a select that leaves out ID gets it added, so the keyset can go on", async () => {
+    const from = many.requests.length;
+    const client = new Bitrix24Client({ url: many.webhookUrl, plan: "off" });
+    const titles: string[] = [];
+    for await (const task of client.list<{ id: string; title: string }>("tasks.task.list", { select: ["TITLE"], filter: { "<=ID": 120 } }, { mode: "keyset" })) {
+      titles.push(task.title);
+    }
+    assert.deepEqual(titles, everyTask.slice(0, 120).map((id) => `Task #${id}`));
+    assert.deepEqual(sent(from)[0].params.select, ["TITLE", "ID"]);
+  });
+
+  it("deals: batched keyset sees every deal of a stage once, in order, in 2 requests", async () => {
+    const from = many.requests.length;
+    const client = new Bitrix24Client({ url: many.webhookUrl, plan: "off" });
+    const seen: number[] = [];
+    for await (const deal of client.list<{ ID: string; STAGE_ID: string }>("crm.deal.list", { filter: { STAGE_ID: "WON" }, select: ["ID", "STAGE_ID"] }, { mode: "batched-keyset", pagesPerRequest: 50 })) {
+      assert.equal(deal.STAGE_ID, "WON");
+      seen.push(Number(deal.ID));
+    }
+    // Synthetic deal N is in stage N % 8 of NEW, PREPARATION, …, WON (5), LOSE, APOLOGY.
+    assert.deepEqual(seen, everyTask.filter((id) => id % 8 === 5));
+    assert.deepEqual(sent(from).map((r) => r.restMethod), ["crm.deal.list", "batch"]);
+    const all: number[] = [];
+    for await (const deal of client.list<{ ID: string }>("crm.deal.list", {}, { mode: "batched-keyset" })) all.push(Number(deal.ID));
+    assert.deepEqual(all, everyTask);
+  });
+});
+
+describe("list paging: an undeclared method answering result: { <key>: [...] }", () => {
+  // A list method LIST_QUIRKS does not know, whose items sit under a key: found by its shape.
+  const rows = Array.from({ length: 173 }, (_, i) => ({ id: i + 1 }));
+  let custom: RunningPortal;
+  before(async () => {
+    custom = await startPortal({
+      methods: {
+        "example.thing.list": (ctx) => {
+          const filter = (ctx.params.filter ?? {}) as Record<string, unknown>;
+          const above = Number(filter[">ID"] ?? 0);
+          return { things: rows.filter((row) => row.id > above).slice(0, 50) };
+        },
+      },
+    });
+  });
+  after(() => custom.close());
+
+  it("keyset and batched keyset find the items and their id", async () => {
+    const client = new Bitrix24Client({ url: custom.webhookUrl, plan: "off" });
+    for (const mode of ["keyset", "batched-keyset"] as const) {
+      const seen: number[] = [];
+      for await (const thing of client.list<{ id: number }>("example.thing.list", {}, { mode })) seen.push(thing.id);
+      assert.deepEqual(seen, rows.map((row) => row.id), mode);
     }
   });
 });

@@ -18,6 +18,7 @@ import { diskRoutes } from "./routes/disk-routes.js";
 import { OAuthServer, type OAuthOptions } from "./routes/oauth.js";
 import { PortalData, persistAfterEachRequest } from "./data/persistence.js";
 import { seedSyntheticDeals } from "./data/deals.js";
+import { seedTasks } from "./data/tasks.js";
 
 export { Credentials, randomSecret, type TokenGrant, type TokenCheck } from "./http/auth.js";
 export { paged, PagedResult, type TimeBlock } from "./http/envelope.js";
@@ -99,6 +100,8 @@ export interface PortalOptions {
   leads?: number;
   /** Synthetic CRM deals 1..N in pipeline 0, computed on demand like leads (for benches: walking or updating many deals). */
   deals?: number;
+  /** Synthetic tasks 1..N, computed on demand like leads (seedTasks; for benches: walking many tasks). */
+  tasks?: number;
   /** Serve HTTPS: true = a fresh self-signed certificate (made in-process), or a given pair. */
   https?: true | TlsPair;
   /** The OAuth server (/oauth/authorize/, /oauth/token/): apps, token/code lifetimes (oauth.ts). */
@@ -192,6 +195,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
   if (options.faults) faults.add(...options.faults);
   if (options.leads && !saved) state.leads.seedSynthetic(options.leads); // a saved portal keeps its leads
   if (options.deals && !saved) seedSyntheticDeals(state, options.deals);
+  if (options.tasks && !saved) seedTasks(state, options.tasks);
   const tls = options.https === true ? selfSignedCertificate(host) : options.https;
 
   const requests = new RequestLog(options.requestLog ?? options.maxRecordedRequests ?? DEFAULT_REQUEST_LOG);

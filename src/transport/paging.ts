@@ -6,6 +6,10 @@
 // - "batched-keyset": the same chained inside `batch`, each page's filter referring to the last ID of
 //   the page before (`$result[c0][49][ID]`): up to 50 pages per HTTP request. One counted first page
 //   tells how many pages are left, so no command is sent for pages that cannot exist.
+// Where a family's list answer differs (items under a key: `result.tasks`; a camelCase `id` in the
+// items while the filter and order still say `ID`), LIST_QUIRKS says so per method, as data; an
+// undeclared method whose `result` is an object holding one array is read from that array, and the ID
+// is found in the items whatever its case.
 import type { Bitrix24Client } from "./client.js";
 import { InputError } from "./errors.js";
 
@@ -14,9 +18,12 @@ export type ListMode = "offset" | "keyset" | "batched-keyset";
 export interface ListOptions {
   /** Default "offset" (any list method); "keyset"/"batched-keyset" need a method that filters and orders by ID. */
   mode?: ListMode;
-  /** The item's ID field for keyset paging (default "ID"; e.g. "id" for crm.item.list). */
+  /** The item's ID field for keyset paging (default "ID", or the method's in LIST_QUIRKS; e.g. "id" for crm.item.list). */
   idField?: string;
-  /** Where the items are in `result` when it is not the array itself (e.g. "items" for crm.item.list). */
+  /** The field the keyset orders and filters by (`>ID`), when the items spell it otherwise (tasks.task.list: "ID", items carry `id`). Default: idField. */
+  filterField?: string;
+  /** Where the items are in `result` when it is not the array itself (e.g. "items" for crm.item.list). Default: the method's in
+   * LIST_QUIRKS, else the one array of a `result` object that holds exactly one. */
   itemsKey?: string;
   /** Pages per batch request in "batched-keyset" mode (1-50, default 50). */
   pagesPerRequest?: number;
@@ -30,12 +37,49 @@ export interface ListIterable<T> extends AsyncIterable<T> {
 /** Bitrix24's list page size ("always static: 50 records"). */
 export const PAGE_SIZE = 50;
 
+/** How one list method's answer differs from `result: [{ ID, … }, …]`. */
+export interface ListQuirk {
+  /** The key of `result` that holds the items. */
+  itemsKey?: string;
+  /** The items' ID field. */
+  idField?: string;
+  /** The field named in `order`, `filter` (`>ID`) and `select`, when it differs from idField. */
+  filterField?: string;
+}
+
+/**
+ * List methods whose answers put the items under a key or spell their ID otherwise, as Bitrix24's
+ * reference documents them (by lower-case method name). ListOptions override any of it.
+ */
+export const LIST_QUIRKS: Readonly<Record<string, ListQuirk>> = {
+  "tasks.task.list": { itemsKey: "tasks", idField: "id", filterField: "ID" }, // result.tasks[].id, filter >ID, order ID
+  "crm.item.list": { itemsKey: "items", idField: "id" }, // smart processes: result.items[].id, filter >id
+  "crm.type.list": { itemsKey: "types", idField: "id" },
+  "crm.stagehistory.list": { itemsKey: "items", idField: "ID" },
+  "catalog.product.list": { itemsKey: "products", idField: "id" },
+  "sale.order.list": { itemsKey: "orders", idField: "id" },
+};
+
+/** A method's list shape: options first, then LIST_QUIRKS, then Bitrix24's usual `ID`. */
+interface Shape {
+  itemsKey: string | undefined;
+  idField: string;
+  filterField: string;
+}
+
+function shapeOf(method: string, options: ListOptions): Shape {
+  const quirk = LIST_QUIRKS[method.toLowerCase()] ?? {};
+  const idField = options.idField ?? quirk.idField ?? "ID";
+  return { itemsKey: options.itemsKey ?? quirk.itemsKey, idField, filterField: options.filterField ?? quirk.filterField ?? idField };
+}
+
 export function listItems<T>(client: Bitrix24Client, method: string, params: Record<string, unknown>, options: ListOptions): ListIterable<T> {
   const pages = (): AsyncIterable<T[]> => {
     const mode = options.mode ?? "offset";
-    if (mode === "offset") return offsetPages<T>(client, method, params, options);
-    if (mode === "keyset") return keysetPages<T>(client, method, params, options);
-    if (mode === "batched-keyset") return batchedKeysetPages<T>(client, method, params, options);
+    const shape = shapeOf(method, options);
+    if (mode === "offset") return offsetPages<T>(client, method, params, shape);
+    if (mode === "keyset") return keysetPages<T>(client, method, params, shape);
+    if (mode === "batched-keyset") return batchedKeysetPages<T>(client, method, params, shape, options);
     throw new InputError(`unknown paging mode "${String(mode)}" (offset, keyset or batched-keyset)`, "mode");
   };
   return {
@@ -46,51 +90,52 @@ export function listItems<T>(client: Bitrix24Client, method: string, params: Rec
   };
 }
 
-async function* offsetPages<T>(client: Bitrix24Client, method: string, params: Record<string, unknown>, options: ListOptions): AsyncGenerator<T[]> {
+async function* offsetPages<T>(client: Bitrix24Client, method: string, params: Record<string, unknown>, shape: Shape): AsyncGenerator<T[]> {
   let start: unknown = params.start ?? 0;
   for (;;) {
     const envelope = await client.call(method, { ...params, start }, { replay: "safe" });
-    yield itemsOf<T>(envelope.result, options, method);
+    yield itemsOf<T>(envelope.result, shape, method).items;
     if (typeof envelope.next !== "number") return;
     start = envelope.next;
   }
 }
 
-async function* keysetPages<T>(client: Bitrix24Client, method: string, params: Record<string, unknown>, options: ListOptions): AsyncGenerator<T[]> {
-  const idField = options.idField ?? "ID";
+async function* keysetPages<T>(client: Bitrix24Client, method: string, params: Record<string, unknown>, shape: Shape): AsyncGenerator<T[]> {
   let lastId: number | string = 0;
   for (;;) {
-    const envelope = await client.call(method, keysetParams(params, idField, lastId), { replay: "safe" });
-    const page = itemsOf<T>(envelope.result, options, method);
+    const envelope: { result?: unknown } = await client.call(method, keysetParams(params, shape, lastId), { replay: "safe" });
+    const page: T[] = itemsOf<T>(envelope.result, shape, method).items;
     if (page.length > 0) yield page;
     if (page.length < PAGE_SIZE) return;
-    lastId = idOf(page[page.length - 1], idField, method);
+    lastId = idOf(page[page.length - 1], shape, method).id;
   }
 }
 
-async function* batchedKeysetPages<T>(client: Bitrix24Client, method: string, params: Record<string, unknown>, options: ListOptions): AsyncGenerator<T[]> {
-  const idField = options.idField ?? "ID";
+async function* batchedKeysetPages<T>(client: Bitrix24Client, method: string, params: Record<string, unknown>, shape: Shape, options: ListOptions): AsyncGenerator<T[]> {
   const perRequest = Math.max(1, Math.min(50, Math.floor(options.pagesPerRequest ?? 50)));
-  // The first page is counted (start=0), so we know how many pages to chain.
-  const first = await client.call(method, { ...keysetParams(params, idField, 0), start: 0 }, { replay: "safe" });
-  let page = itemsOf<T>(first.result, options, method);
+  // The first page is counted (start=0), so we know how many pages to chain. It also shows where the
+  // items are and how their ID is spelt, which the chained references must name exactly.
+  const first = await client.call(method, { ...keysetParams(params, shape, 0), start: 0 }, { replay: "safe" });
+  const read = itemsOf<T>(first.result, shape, method);
+  const pageShape = { ...shape, itemsKey: read.key };
+  let page = read.items;
   if (page.length > 0) yield page;
   let pagesLeft = typeof first.total === "number" ? Math.ceil(Math.max(0, first.total - page.length) / PAGE_SIZE) : 1;
   while (page.length >= PAGE_SIZE) {
-    const lastId = idOf(page[page.length - 1], idField, method);
+    const last = idOf(page[page.length - 1], shape, method);
     // Items may have been added meanwhile: after the counted pages, go on one page at a time.
     const count = Math.max(1, Math.min(perRequest, pagesLeft));
     const calls = Array.from({ length: count }, (_, i) => ({
       key: `p${i}`,
       method,
-      params: keysetParams(params, idField, i === 0 ? lastId : reference(i - 1, options, idField)),
+      params: keysetParams(params, shape, i === 0 ? last.id : reference(i - 1, pageShape.itemsKey, last.key)),
       replay: "safe" as const,
     }));
     const outcomes = await client.batch(calls, { halt: true, replay: "safe" });
     pagesLeft -= count;
     for (const outcome of outcomes) {
       if (!outcome.ok) throw outcome.error;
-      page = itemsOf<T>(outcome.result, options, method);
+      page = itemsOf<T>(outcome.result, pageShape, method).items;
       if (page.length > 0) yield page;
       // A short page is the end; later commands referred to an ID that does not exist.
       if (page.length < PAGE_SIZE) return;
@@ -98,34 +143,52 @@ async function* batchedKeysetPages<T>(client: Bitrix24Client, method: string, pa
   }
 }
 
-/** The last item's ID of the page command `p<index>` returned, as a batch reference. */
-function reference(index: number, options: ListOptions, idField: string): string {
-  const items = options.itemsKey ? `[${options.itemsKey}]` : "";
-  return `$result[p${index}]${items}[${PAGE_SIZE - 1}][${idField}]`;
+/** The last item's ID of the page command `p<index>` returned, as a batch reference (`$result[p0][tasks][49][id]`). */
+function reference(index: number, itemsKey: string | undefined, idKey: string): string {
+  const items = itemsKey !== undefined ? `[${itemsKey}]` : "";
+  return `$result[p${index}]${items}[${PAGE_SIZE - 1}][${idKey}]`;
 }
 
-/** The caller's parameters with order by ID ascending, `>ID` above `after`, and no totals. */
-function keysetParams(params: Record<string, unknown>, idField: string, after: number | string): Record<string, unknown> {
-  const filterKey = "FILTER" in params && !("filter" in params) ? "FILTER" : "filter";
-  const orderKey = "ORDER" in params && !("order" in params) ? "ORDER" : "order";
-  const filter = { ...((params[filterKey] as Record<string, unknown> | undefined) ?? {}), [`>${idField}`]: after };
-  return { ...params, [orderKey]: { [idField]: "ASC" }, [filterKey]: filter, start: -1 };
-}
-
-function itemsOf<T>(result: unknown, options: ListOptions, method: string): T[] {
-  const list = options.itemsKey ? (result as Record<string, unknown> | null)?.[options.itemsKey] : result;
-  if (Array.isArray(list)) return list as T[];
-  // PHP answers an empty list as [] but a keyed one as an object: take its values in order.
-  if (list && typeof list === "object") return Object.values(list) as T[];
-  if (list === undefined || list === null) return [];
-  throw new InputError(`${method} did not answer a list${options.itemsKey ? ` under "${options.itemsKey}"` : ""}`, "method");
-}
-
-function idOf(item: unknown, idField: string, method: string): number | string {
-  const record = item as Record<string, unknown> | null;
-  const id = record?.[idField] ?? record?.[idField.toLowerCase()] ?? record?.[idField.toUpperCase()];
-  if (id === undefined || id === null || id === "" || Number.isNaN(Number(id))) {
-    throw new InputError(`${method}: keyset paging needs a numeric "${idField}" in every item (set idField, or use mode "offset")`, "idField");
+/** The caller's parameters with order by ID ascending, `>ID` above `after`, the ID selected, and no totals. */
+function keysetParams(params: Record<string, unknown>, shape: Shape, after: number | string): Record<string, unknown> {
+  const key = (name: string) => (name.toUpperCase() in params && !(name in params) ? name.toUpperCase() : name);
+  const [filterKey, orderKey, selectKey] = [key("filter"), key("order"), key("select")];
+  const field = shape.filterField;
+  const filter = { ...((params[filterKey] as Record<string, unknown> | undefined) ?? {}), [`>${field}`]: after };
+  const out: Record<string, unknown> = { ...params, [orderKey]: { [field]: "ASC" }, [filterKey]: filter, start: -1 };
+  // A select that leaves the ID out would leave the keyset nothing to go on.
+  const select = params[selectKey];
+  if (Array.isArray(select) && select.length > 0 && !select.some((name) => name === "*" || String(name).toUpperCase() === field.toUpperCase())) {
+    out[selectKey] = [...select, field];
   }
-  return id as number | string;
+  return out;
+}
+
+/** The page's items and the key of `result` they were under. */
+function itemsOf<T>(result: unknown, shape: Shape, method: string): { items: T[]; key: string | undefined } {
+  let key = shape.itemsKey;
+  if (key === undefined && result && typeof result === "object" && !Array.isArray(result)) {
+    // `{ tasks: [...] }`: an object holding one array is a list under a key (a PHP keyed list holds objects).
+    const entries = Object.entries(result);
+    if (entries.length === 1 && Array.isArray(entries[0][1])) key = entries[0][0];
+  }
+  const list = key !== undefined ? (result as Record<string, unknown> | null)?.[key] : result;
+  if (Array.isArray(list)) return { items: list as T[], key };
+  // PHP answers an empty list as [] but a keyed one as an object: take its values in order.
+  if (list && typeof list === "object") return { items: Object.values(list) as T[], key };
+  if (list === undefined || list === null) return { items: [], key };
+  throw new InputError(`${method} did not answer a list${key !== undefined ? ` under "${key}"` : ""}`, "method");
+}
+
+/** The item's ID and the key it is under (`ID`, `id`: the items may spell it in either case). */
+function idOf(item: unknown, shape: Shape, method: string): { id: number | string; key: string } {
+  const record = (item ?? {}) as Record<string, unknown>;
+  const wanted = [shape.idField, shape.filterField].map((name) => name.toLowerCase());
+  const key =
+    [shape.idField, shape.filterField].find((name) => name in record) ?? Object.keys(record).find((name) => wanted.includes(name.toLowerCase()));
+  const id = key !== undefined ? record[key] : undefined;
+  if (key === undefined || id === undefined || id === null || id === "" || Number.isNaN(Number(id))) {
+    throw new InputError(`${method}: keyset paging needs a numeric "${shape.idField}" in every item (set idField, or use mode "offset")`, "idField");
+  }
+  return { id: id as number | string, key };
 }
