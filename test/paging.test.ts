@@ -128,6 +128,15 @@ describe("list paging: tasks (result.tasks, camelCase id) and deals", () => {
     assert.deepEqual(await taskIds(client.list("tasks.task.list", { ...filter, order: { ID: "ASC" } })), completed);
   });
 
+  it("a count that ends on a full page: the empty page that shows the end rides in the last batch (1000 tasks, 2 requests)", async () => {
+    const from = many.requests.length;
+    const client = new Bitrix24Client({ url: many.webhookUrl, plan: "off" });
+    assert.deepEqual(await taskIds(client.list("tasks.task.list", { filter: { "<=ID": 1000 } }, { mode: "batched-keyset" })), everyTask.slice(0, 1000));
+    const requests = sent(from);
+    assert.deepEqual(requests.map((r) => r.restMethod), ["tasks.task.list", "batch"]);
+    assert.equal(Object.keys(requests[1].params.cmd as object).length, 20, "19 counted pages and the empty one");
+  });
+
   it("a select that leaves out ID gets it added, so the keyset can go on", async () => {
     const from = many.requests.length;
     const client = new Bitrix24Client({ url: many.webhookUrl, plan: "off" });

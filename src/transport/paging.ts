@@ -4,8 +4,8 @@
 // - "keyset": order by ID ascending, filter `>ID` above the last one seen, `start=-1` (the portal
 //   skips counting the total: far faster on big tables); stops at a page shorter than 50.
 // - "batched-keyset": the same chained inside `batch`, each page's filter referring to the last ID of
-//   the page before (`$result[c0][49][ID]`): up to 50 pages per HTTP request. One counted first page
-//   tells how many pages are left, so no command is sent for pages that cannot exist.
+//   the page before (`$result[p0][49][ID]`): up to 50 pages per HTTP request. One counted first page
+//   tells how many pages are left, so at most one command is sent past them.
 // Where a family's list answer differs (items under a key: `result.tasks`; a camelCase `id` in the
 // items while the filter and order still say `ID`), LIST_QUIRKS says so per method, as data; an
 // undeclared method whose `result` is an object holding one array is read from that array, and the ID
@@ -120,7 +120,10 @@ async function* batchedKeysetPages<T>(client: Bitrix24Client, method: string, pa
   const pageShape = { ...shape, itemsKey: read.key };
   let page = read.items;
   if (page.length > 0) yield page;
-  let pagesLeft = typeof first.total === "number" ? Math.ceil(Math.max(0, first.total - page.length) / PAGE_SIZE) : 1;
+  // When the count ends on a full page, one page more is chained with the counted ones: only an
+  // empty page shows the end (or what was added meanwhile), and this way it costs no request of its own.
+  const remaining = typeof first.total === "number" ? Math.max(0, first.total - page.length) : undefined;
+  let pagesLeft = remaining === undefined ? 1 : Math.ceil(remaining / PAGE_SIZE) + (remaining % PAGE_SIZE === 0 ? 1 : 0);
   while (page.length >= PAGE_SIZE) {
     const last = idOf(page[page.length - 1], shape, method);
     // Items may have been added meanwhile: after the counted pages, go on one page at a time.
