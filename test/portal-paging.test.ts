@@ -124,3 +124,58 @@ describe("crm.lead.add / crm.lead.get", () => {
     assert.deepEqual(await bad.json(), { error: "", error_description: "ID is not defined or invalid." });
   });
 });
+
+// startPortal({ tasks, deals }): 100,000 synthetic tasks and deals, walked the way batched keyset
+// paging does it. tasks.task.list answers `result: { tasks: [{ id, … }] }`, so the chain names that path.
+describe("100,000 synthetic tasks and deals, walked by keyset in batches", () => {
+  const COUNT = 100_000;
+  let many: RunningPortal;
+  before(async () => {
+    many = await startPortal({ tasks: COUNT, deals: COUNT, requestLog: 0 });
+  });
+  after(async () => {
+    await many?.close();
+  });
+
+  async function walk(method: string, items: (result: any) => { id?: string; ID?: string }[], path: string): Promise<{ seen: number; requests: number }> {
+    let last = 0;
+    let seen = 0;
+    let requests = 0;
+    for (;;) {
+      const cmd: Record<string, string> = { p0: `${method}?start=-1&order[ID]=ASC&filter[>ID]=${last}&select[]=ID` };
+      for (let i = 1; i < 50; i++) cmd[`p${i}`] = `${method}?start=-1&order[ID]=ASC&filter[>ID]=$result[p${i - 1}]${path}&select[]=ID`;
+      const res = await fetch(`${many.webhookUrl}batch`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ cmd, halt: 1 }) });
+      requests++;
+      const answer = await res.json();
+      assert.deepEqual(answer.result.result_error, []);
+      let done = false;
+      for (let i = 0; i < 50 && !done; i++) {
+        const page = items(answer.result.result[`p${i}`]);
+        for (const item of page) {
+          assert.equal(Number(item.ID ?? item.id), last + 1, "ascending, no gap, no repeat");
+          last++;
+          seen++;
+        }
+        done = page.length < 50;
+      }
+      if (done) return { seen, requests };
+      assert.ok(requests < 100, "the walk must end");
+    }
+  }
+
+  it("counts them: tasks.task.list and crm.deal.list answer total 100,000", async () => {
+    const call = (method: string) => fetch(`${many.webhookUrl}${method}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ select: ["ID"] }) }).then((r) => r.json());
+    const [tasks, deals] = [await call("tasks.task.list"), await call("crm.deal.list")];
+    assert.equal(tasks.total, COUNT);
+    assert.equal(tasks.result.tasks.length, 50);
+    assert.equal(deals.total, COUNT);
+  });
+
+  it("tasks: $result[p0][tasks][49][id] chains the pages; every task once, in 41 requests", async () => {
+    assert.deepEqual(await walk("tasks.task.list", (result) => result?.tasks ?? [], "[tasks][49][id]"), { seen: COUNT, requests: 41 });
+  });
+
+  it("deals: $result[p0][49][ID] chains the pages; every deal once, in 41 requests", async () => {
+    assert.deepEqual(await walk("crm.deal.list", (result) => result ?? [], "[49][ID]"), { seen: COUNT, requests: 41 });
+  });
+});
