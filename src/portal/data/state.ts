@@ -150,6 +150,8 @@ export class PortalState {
   private readonly messages = new Map<number, MessageRecord>();
   /** chat id -> message ids in ascending order (ids only grow, so pushing keeps it sorted). */
   private readonly chatMessages = new Map<number, number[]>();
+  /** "chatId:authorId" -> that author's message ids in the chat, ascending (unread counts in O(log n)). */
+  private readonly authorMessages = new Map<string, number[]>();
   /** "minUserId:maxUserId" -> private chat id. */
   private readonly privateChats = new Map<string, number>();
   private nextChatId = 1;
@@ -280,9 +282,7 @@ export class PortalState {
       files: input.files ?? [],
     };
     this.messages.set(message.id, message);
-    let ids = this.chatMessages.get(chat.id);
-    if (!ids) this.chatMessages.set(chat.id, (ids = []));
-    ids.push(message.id);
+    this.index(message);
     chat.lastMessageId = message.id;
     this.touched("messages", message.id);
     this.changes.emit({ kind: "message", action: "add", chatId: chat.id, messageId: message.id });
@@ -338,12 +338,52 @@ export class PortalState {
 
   /** Messages of a chat: newest first by default or with lastId, oldest first with firstId. */
   listMessages(chatId: number, query: MessageQuery): MessageRecord[] {
+    // Ids are kept ascending per chat: a page costs a binary search and its own length, whatever the chat holds.
     const ids = this.chatMessages.get(chatId) ?? [];
-    const inRange = ids.filter(
-      (id) => (query.lastId === undefined || id < query.lastId) && (query.firstId === undefined || id > query.firstId),
-    );
-    const ordered = query.firstId !== undefined ? inRange : inRange.reverse();
-    return ordered.slice(0, Math.max(0, query.limit)).map((id) => this.messages.get(id)!);
+    const limit = Math.max(0, Math.min(query.limit, ids.length));
+    const end = query.lastId === undefined ? ids.length : firstAtLeast(ids, query.lastId);
+    const page =
+      query.firstId !== undefined
+        ? ids.slice(firstAtLeast(ids, query.firstId + 1), end).slice(0, limit)
+        : ids.slice(Math.max(0, end - limit), end).reverse();
+    return page.map((id) => this.messages.get(id)!);
+  }
+
+  /** How many messages a chat holds. */
+  messageCount(chatId: number): number {
+    return this.chatMessages.get(chatId)?.length ?? 0;
+  }
+
+  /**
+   * A member's unread messages: the others' messages after `afterId` (their read mark), counted
+   * without reading them, and the first of them (0 if none).
+   */
+  unread(chatId: number, userId: number, afterId: number): { count: number; first: number } {
+    const ids = this.chatMessages.get(chatId) ?? [];
+    const own = this.authorMessages.get(`${chatId}:${userId}`) ?? [];
+    const from = firstAtLeast(ids, afterId + 1);
+    const count = ids.length - from - (own.length - firstAtLeast(own, afterId + 1));
+    let first = 0;
+    for (let i = from; count > 0 && i < ids.length; i++) {
+      if (this.messages.get(ids[i])?.authorId !== userId) {
+        first = ids[i];
+        break;
+      }
+    }
+    return { count, first };
+  }
+
+  /** Files a message under its chat and its author, keeping both id lists ascending. */
+  private index(message: MessageRecord): void {
+    for (const [map, key] of [
+      [this.chatMessages, message.chatId],
+      [this.authorMessages, `${message.chatId}:${message.authorId}`],
+    ] as const) {
+      let ids = (map as Map<unknown, number[]>).get(key);
+      if (!ids) (map as Map<unknown, number[]>).set(key, (ids = []));
+      if (ids.length && ids[ids.length - 1] > message.id) ids.splice(firstAtLeast(ids, message.id), 0, message.id);
+      else ids.push(message.id);
+    }
   }
 
   // --- persistence (persistence.ts): the records this class holds itself; its stores have their own ---
@@ -390,11 +430,10 @@ export class PortalState {
       this.chats.set(chat.id, this.observedChat(chat));
       if (pair !== null) this.privateChats.set(pair, chat.id);
     }
+    this.authorMessages.clear();
     for (const message of [...saved.messages].sort((a, b) => a.id - b.id)) {
       this.messages.set(message.id, message);
-      let ids = this.chatMessages.get(message.chatId);
-      if (!ids) this.chatMessages.set(message.chatId, (ids = []));
-      ids.push(message.id);
+      this.index(message);
     }
     ({ nextChatId: this.nextChatId, nextMessageId: this.nextMessageId, nextAttachId: this.nextAttachId } = saved.counters);
   }
@@ -439,4 +478,16 @@ export const DELETED_MESSAGE_TEXT = "This message was deleted";
 
 function unique(ids: number[]): number[] {
   return [...new Set(ids)];
+}
+
+/** The index of the first element >= value in an ascending list (its length if none). */
+function firstAtLeast(ids: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

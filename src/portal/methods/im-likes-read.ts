@@ -17,7 +17,7 @@ export function isUnreadFor(state: PortalState, message: MessageRecord, userId: 
 /** How many messages of the chat `userId` has not read. */
 export function unreadCount(state: PortalState, chatId: number, userId: number): number {
   const after = state.chatExtras.lastRead(chatId, userId);
-  return state.listMessages(chatId, { firstId: after, limit: Number.MAX_SAFE_INTEGER }).filter((m) => m.authorId !== userId).length;
+  return state.unread(chatId, userId, after).count;
 }
 
 /**

@@ -8,15 +8,14 @@ const MESSAGE_TYPE: Record<ChatRecord["type"], string> = { chat: "C", open: "O",
 /** Counters as one member sees them: unread messages are the others' messages after their read mark. */
 function unreadFor(state: PortalState, chat: ChatRecord, viewerId: number) {
   const lastRead = state.chatExtras.lastRead(chat.id, viewerId);
-  const newer = state.listMessages(chat.id, { firstId: lastRead, limit: Number.MAX_SAFE_INTEGER });
-  const unread = newer.filter((m) => m.authorId !== viewerId);
-  return { lastRead, counter: unread.length, firstUnread: unread[0]?.id ?? 0 };
+  const unread = state.unread(chat.id, viewerId, lastRead);
+  return { lastRead, counter: unread.count, firstUnread: unread.first };
 }
 
 export function renderDialog(state: PortalState, chat: ChatRecord, viewerId: number, portalUrl: string) {
   const isPrivate = chat.type === "private";
   const other = isPrivate ? state.getUser(chat.members.find((id) => id !== viewerId) ?? viewerId) : undefined;
-  const messageCount = state.listMessages(chat.id, { limit: Number.MAX_SAFE_INTEGER }).length;
+  const messageCount = state.messageCount(chat.id);
   const { lastRead, counter, firstUnread } = unreadFor(state, chat, viewerId);
   const avatar = state.chatExtras.avatar(chat.id);
   const groupOnly = !isPrivate;
