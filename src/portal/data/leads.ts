@@ -14,6 +14,7 @@ const has = (name: string) => (row: Row) => (Array.isArray(row[name]) && (row[na
 /** Stage semantics of the default lead stages: P = in progress, S = success, F = failure. */
 const SEMANTICS: Record<string, "P" | "S" | "F"> = { CONVERTED: "S", JUNK: "F" };
 const semanticOf = (status: unknown) => SEMANTICS[String(status ?? "")] ?? "P";
+const ADDRESS_FIELDS = ["ADDRESS", "ADDRESS_2", "ADDRESS_CITY", "ADDRESS_POSTAL_CODE", "ADDRESS_REGION", "ADDRESS_PROVINCE", "ADDRESS_COUNTRY", "ADDRESS_COUNTRY_CODE"];
 
 export const leadEntity: EntityDef = {
   name: "crm.lead",
@@ -73,14 +74,30 @@ export const leadEntity: EntityDef = {
     UTM_TERM: f("string", "Campaign Search Term"),
     LAST_ACTIVITY_TIME: f("datetime", "LAST_ACTIVITY_TIME", readOnly),
     LAST_ACTIVITY_BY: f("user", "LAST_ACTIVITY_BY", readOnly),
+    LAST_COMMUNICATION_TIME: f("datetime", "LAST_COMMUNICATION_TIME", { readOnly: true, unlisted: true }),
     PHONE: multi("Phone"),
     EMAIL: multi("E-mail"),
     WEB: multi("Website"),
     IM: multi("Messenger"),
     LINK: multi("LINK"),
   },
+  // crm.lead.get's key order (fixtures/opi-samples/GetLead.json); CONTACT_IDS is not printed by get and list.
+  printOrder: [
+    "ID", "TITLE", "HONORIFIC", "NAME", "SECOND_NAME", "LAST_NAME", "COMPANY_TITLE", "COMPANY_ID", "CONTACT_ID",
+    "IS_RETURN_CUSTOMER", "BIRTHDATE", "SOURCE_ID", "SOURCE_DESCRIPTION", "STATUS_ID", "STATUS_DESCRIPTION", "POST",
+    "COMMENTS", "CURRENCY_ID", "OPPORTUNITY", "IS_MANUAL_OPPORTUNITY", "HAS_PHONE", "HAS_EMAIL", "HAS_IMOL",
+    "ASSIGNED_BY_ID", "CREATED_BY_ID", "MODIFY_BY_ID", "DATE_CREATE", "DATE_MODIFY", "DATE_CLOSED", "STATUS_SEMANTIC_ID",
+    "OPENED", "ORIGINATOR_ID", "ORIGIN_ID", "MOVED_BY_ID", "MOVED_TIME", "ADDRESS", "ADDRESS_2", "ADDRESS_CITY",
+    "ADDRESS_POSTAL_CODE", "ADDRESS_REGION", "ADDRESS_PROVINCE", "ADDRESS_COUNTRY", "ADDRESS_COUNTRY_CODE",
+    "ADDRESS_LOC_ADDR_ID", "UTM_SOURCE", "UTM_MEDIUM", "UTM_CAMPAIGN", "UTM_CONTENT", "UTM_TERM",
+    "LAST_COMMUNICATION_TIME", "LAST_ACTIVITY_BY", "LAST_ACTIVITY_TIME", "EMAIL", "PHONE", "WEB", "IM", "LINK",
+  ],
   onWrite(row, ctx, action, before) {
     const now = ctx.state.now().toISOString();
+    // Bitrix24 keeps a lead's address in its location module and prints that record's ID.
+    if (row.ADDRESS_LOC_ADDR_ID === undefined && ADDRESS_FIELDS.some((name) => row[name] !== undefined && row[name] !== "")) {
+      row.ADDRESS_LOC_ADDR_ID = ctx.state.leads.rows.next("ADDRESS");
+    }
     if (action === "add") {
       row.CREATED_BY_ID = ctx.userId;
       row.DATE_CREATE = now;
