@@ -70,7 +70,7 @@ function returns(def: Definition): string {
 }
 
 function callLine(def: Definition): string {
-  if (def.kind === "rest") return `REST: \`${def.method}\` (${def.replay === "safe" ? "safe to replay" : "never re-sent after an ambiguous failure"}).`;
+  if (def.kind === "rest") return `REST: \`${def.method}\` (${def.replay === "safe" ? "safe to replay" : "never re-sent after an ambiguous failure"})${def.removedFromCloud ? `; removed from Bitrix24's cloud in ${def.removedFromCloud} (cloud portals answer ERROR_METHOD_NOT_FOUND)` : ""}.`;
   if (def.kind === "flow") return `Calls ${def.calls.map((c) => `\`${c}\``).join(", then ")} (${def.replay === "safe" ? "safe to replay" : "never re-sent after an ambiguous failure"}).`;
   return "Computed locally; sends nothing.";
 }

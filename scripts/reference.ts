@@ -86,7 +86,7 @@ function section(def: Definition): string {
   const replay = def.kind !== "local" && def.replay === "safe" ? "safe to replay" : "not replayed after an ambiguous failure";
   const call =
     def.kind === "rest"
-      ? `\`${def.method}\` (${def.http ?? "POST"}; ${replay})`
+      ? `\`${def.method}\` (${def.http ?? "POST"}; ${replay})${def.removedFromCloud ? `; removed from Bitrix24's cloud in ${def.removedFromCloud}: cloud portals answer \`ERROR_METHOD_NOT_FOUND\`, a self-hosted Bitrix24 may still have it` : ""}`
       : def.kind === "flow"
         ? `${def.calls.map((c) => `\`${c}\``).join(", then ")} (${replay})`
         : "computed locally, no request";

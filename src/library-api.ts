@@ -5078,7 +5078,7 @@ export interface Bitrix24Library {
   /**
    * Returns a public link to a file, creating it on first use (Bitrix24 cloud portals dropped the method in 2024).
    *
-   * REST: `disk.file.getExternalLink` (safe to replay). CLI: `oint bitrix24 GetFileExternalLink`; Russian name: `ПолучитьВнешнююСсылкуФайла`.
+   * REST: `disk.file.getExternalLink` (never re-sent after an ambiguous failure); removed from Bitrix24's cloud in 2024-09 (cloud portals answer ERROR_METHOD_NOT_FOUND). CLI: `oint bitrix24 GetFileExternalLink`; Russian name: `ПолучитьВнешнююСсылкуФайла`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param fileId File ID. CLI: `--fileid` / `-f`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
@@ -5087,7 +5087,7 @@ export interface Bitrix24Library {
   /**
    * Returns a public link to a file, creating it on first use (Bitrix24 cloud portals dropped the method in 2024).
    *
-   * REST: `disk.file.getExternalLink` (safe to replay). CLI: `oint bitrix24 GetFileExternalLink`; Russian name: `ПолучитьВнешнююСсылкуФайла`.
+   * REST: `disk.file.getExternalLink` (never re-sent after an ambiguous failure); removed from Bitrix24's cloud in 2024-09 (cloud portals answer ERROR_METHOD_NOT_FOUND). CLI: `oint bitrix24 GetFileExternalLink`; Russian name: `ПолучитьВнешнююСсылкуФайла`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param fileId File ID. CLI: `--fileid` / `-f`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-t`.
@@ -6650,7 +6650,7 @@ export interface Bitrix24Functions {
   /**
    * Returns a public link to a file, creating it on first use (Bitrix24 cloud portals dropped the method in 2024).
    *
-   * REST: `disk.file.getExternalLink` (safe to replay). CLI: `oint bitrix24 GetFileExternalLink`; Russian name: `ПолучитьВнешнююСсылкуФайла`.
+   * REST: `disk.file.getExternalLink` (never re-sent after an ambiguous failure); removed from Bitrix24's cloud in 2024-09 (cloud portals answer ERROR_METHOD_NOT_FOUND). CLI: `oint bitrix24 GetFileExternalLink`; Russian name: `ПолучитьВнешнююСсылкуФайла`.
    */
   getFileExternalLink(options: GetFileExternalLinkArgs): Promise<Envelope<ResultOf<Def<"GetFileExternalLink">>>>;
   /**

@@ -99,6 +99,12 @@ export interface RestSpec extends CommonSpec {
   readonly hook?: import("./hooks.js").HookName;
   /** Changes nothing on the portal (a read): what MCP's read-only mode offers and annotates. */
   readonly readOnly?: true;
+  /**
+   * When Bitrix24's cloud removed the method ("2024-09"): cloud portals answer ERROR_METHOD_NOT_FOUND
+   * (exit 3), and so does the local portal on purpose; a self-hosted Bitrix24 may still have it.
+   * Help and the reference say so; the parity test checks the local portal refuses it as the cloud does.
+   */
+  readonly removedFromCloud?: string;
 }
 
 export interface LocalSpec extends CommonSpec {

@@ -70,7 +70,7 @@ export function methodPage(def: Definition): string {
   const width = Math.max(0, ...heads.map((h) => h.length));
   const call =
     def.kind === "rest"
-      ? `REST method: ${def.method} (${def.http ?? "POST"})`
+      ? `REST method: ${def.method} (${def.http ?? "POST"})${def.removedFromCloud ? `; removed from Bitrix24's cloud in ${def.removedFromCloud}: cloud portals answer ERROR_METHOD_NOT_FOUND (exit 3), a self-hosted Bitrix24 may still have it` : ""}`
       : def.kind === "flow"
         ? `Calls, in turn: ${def.calls.join(", ")}`
         : "Computed locally, no request is sent.";

@@ -215,7 +215,10 @@ export const getFileExternalLink = byId<string>()({
   region: "File management",
   summary: "Returns a public link to a file, creating it on first use (Bitrix24 cloud portals dropped the method in 2024)",
   method: "disk.file.getExternalLink",
-  replay: "safe", // the same link again; not read-only: it makes the file public
+  removedFromCloud: "2024-09",
+  // A self-hosted Bitrix24 gives the same link again, but no portal here can show it (the local one
+  // answers as the cloud does): when in doubt, not replayed.
+  replay: "unsafe",
   id: fileId,
 });
 
