@@ -20,10 +20,10 @@ import { SAFE_SAMPLES, type ReplayContext } from "./replay/samples.js";
 const ctx = usePortal();
 const attempts = (method: string) => ctx.portal.requests.filter((r) => r.restMethod?.toLowerCase() === method.toLowerCase()).length;
 
-/** A client with short backoff so retries take milliseconds (sleeps are skipped). */
-function fastClient() {
+/** A client with short backoff so retries take milliseconds (sleeps are skipped); the webhook's, or with user 1's OAuth token. */
+function fastClient(oauth = false) {
   return new Bitrix24Client({
-    url: ctx.portal.webhookUrl,
+    ...(oauth ? { url: ctx.portal.url, token: ctx.portal.accessToken } : { url: ctx.portal.webhookUrl }),
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
     limiterStore: new MemoryLimiterStore(),
     clock: { sleep: async () => {} },
@@ -31,8 +31,8 @@ function fastClient() {
 }
 
 /** Sends a catalogue function the way the library and CLI do (its definition's `replay` included). */
-async function viaCatalogue(name: string, values: Record<string, unknown>) {
-  const client = fastClient();
+async function viaCatalogue(name: string, values: Record<string, unknown>, oauth = false) {
+  const client = fastClient(oauth);
   const plan = await planCall(findFunction(name) as RestDefinition, { url: ctx.portal.webhookUrl, ...values }, client);
   return plan.client.send(plan.request);
 }
@@ -200,11 +200,11 @@ describe("replay markings", () => {
     it(`${name}: run again after its answer was lost, it adds nothing${sample.write ? " and answers the same" : ""}`, async () => {
       const method = (findFunction(name) as RestDefinition).method;
       const values = await sample.values(replayContext());
-      const first = await viaCatalogue(name, values);
+      const first = await viaCatalogue(name, values, sample.oauth);
       const mark = added();
       ctx.portal.faults.add({ kind: "drop-after", method });
       const before = attempts(method);
-      const again = await viaCatalogue(name, values);
+      const again = await viaCatalogue(name, values, sample.oauth);
       assert.equal(attempts(method) - before, 2, "re-sent once after the lost answer");
       assert.deepEqual(added(), mark);
       if (sample.write) assert.deepEqual(again.result, first.result);

@@ -4,6 +4,7 @@
 import type { Bitrix24Client } from "../../src/index.js";
 import type { RunningPortal } from "../../src/portal/index.js";
 import { MESSAGING_SAMPLES } from "./messaging.js";
+import { DRIVE_SAMPLES } from "./drive.js";
 
 export interface ReplayContext {
   portal: RunningPortal;
@@ -19,8 +20,11 @@ export interface SafeSample {
   values: (c: ReplayContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** A write: the second run must also answer the same as the first. */
   write?: true;
+  /** Run with user 1's OAuth token (an application) instead of the webhook. */
+  oauth?: true;
 }
 
 export const SAFE_SAMPLES: Record<string, SafeSample> = {
   ...MESSAGING_SAMPLES,
+  ...DRIVE_SAMPLES,
 };
