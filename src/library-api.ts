@@ -78,7 +78,7 @@ export interface CreatePostArgs {
   /**
    * Recipients: one code or a JSON list of codes (UA all, Un user, SGn workgroup, DRn department, Gn group). Default: "UA". CLI: `--vision` / `-v`.
    */
-  vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string;
+  vision?: readonly string[] | string;
   /**
    * Attached files: JSON object file name -> path, http(s) URL or Base64, e.g. {"a.png":"/tmp/a.png"}. CLI: `--files` / `-f`.
    */
@@ -108,7 +108,7 @@ export interface UpdatePostArgs {
   /**
    * Recipients: one code or a JSON list of codes (UA all, Un user, SGn workgroup, DRn department, Gn group). Default: "UA". CLI: `--vision` / `-v`.
    */
-  vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string;
+  vision?: readonly string[] | string;
   /**
    * Attached files: JSON object file name -> path, http(s) URL or Base64, e.g. {"a.png":"/tmp/a.png"}. CLI: `--files` / `-f`.
    */
@@ -974,7 +974,7 @@ export interface StartTimekeepingArgs {
    */
   userid?: string | number;
   /**
-   * The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   * The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    */
   time?: Date | string;
   /**
@@ -992,7 +992,7 @@ export interface StopTimekeepingArgs {
    */
   userid?: string | number;
   /**
-   * The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   * The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    */
   time?: Date | string;
   /**
@@ -2433,7 +2433,7 @@ export interface Bitrix24Library {
    * @param important Mark the post as important (its readers are listed by GetImportantPostViewers). Default: false. CLI: `--important` / `-i`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
-  createPost(url: string, text: string | number, vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, important?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreatePost">>>>;
+  createPost(url: string, text: string | number, vision?: readonly string[] | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, important?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreatePost">>>>;
   /**
    * Publishes a post in the news feed; the result is the new post ID.
    *
@@ -2446,7 +2446,7 @@ export interface Bitrix24Library {
    * @param important Mark the post as important (its readers are listed by GetImportantPostViewers). Default: false. CLI: `--important` / `-i`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
-  СоздатьНовость(url: string, text: string | number, vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, important?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreatePost">>>>;
+  СоздатьНовость(url: string, text: string | number, vision?: readonly string[] | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, important?: boolean | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"CreatePost">>>>;
   /**
    * Changes a post's text, title, recipients and files; the result is the post ID.
    *
@@ -2459,7 +2459,7 @@ export interface Bitrix24Library {
    * @param title Post title. CLI: `--title` / `-l`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
-  updatePost(url: string, postId: string | number, text: string | number, vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdatePost">>>>;
+  updatePost(url: string, postId: string | number, text: string | number, vision?: readonly string[] | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdatePost">>>>;
   /**
    * Changes a post's text, title, recipients and files; the result is the post ID.
    *
@@ -2472,7 +2472,7 @@ export interface Bitrix24Library {
    * @param title Post title. CLI: `--title` / `-l`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
-  ИзменитьНовость(url: string, postId: string | number, text: string | number, vision?: readonly Record<string, unknown>[] | Record<string, unknown> | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdatePost">>>>;
+  ИзменитьНовость(url: string, postId: string | number, text: string | number, vision?: readonly string[] | string | undefined, files?: Record<string, string | Uint8Array> | string | undefined, title?: string | number | undefined, token?: string | undefined): Promise<Envelope<ResultOf<Def<"UpdatePost">>>>;
   /**
    * Deletes a post from the news feed.
    *
@@ -3713,7 +3713,7 @@ export interface Bitrix24Library {
    * REST: `timeman.open` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartTimekeeping`; Russian name: `НачатьУчетВремени`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
-   * @param time The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   * @param time The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
@@ -3724,7 +3724,7 @@ export interface Bitrix24Library {
    * REST: `timeman.open` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartTimekeeping`; Russian name: `НачатьУчетВремени`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
-   * @param time The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   * @param time The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
@@ -3735,7 +3735,7 @@ export interface Bitrix24Library {
    * REST: `timeman.close` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StopTimekeeping`; Russian name: `ЗавершитьУчетВремени`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
-   * @param time The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   * @param time The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
@@ -3746,7 +3746,7 @@ export interface Bitrix24Library {
    * REST: `timeman.close` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StopTimekeeping`; Russian name: `ЗавершитьУчетВремени`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
-   * @param time The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC. CLI: `--time` / `-t`.
+   * @param time The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */

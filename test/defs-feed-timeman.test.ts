@@ -73,13 +73,17 @@ describe("feed posts", () => {
 });
 
 describe("work day", () => {
-  it("StartTimekeeping and StopTimekeeping: a time without a zone as written with Z (OpenIntegrations' ДатаISOZ)", async () => {
-    assert.deepEqual(await echo.sent(fn("StartTimekeeping"), { userId: 1, time: "2026-01-06T09:04:38.5667361", report: "Late" }), { USER_ID: "1", TIME: "2026-01-06T09:04:38Z", REPORT: "Late" });
-    assert.deepEqual(await echo.sent(fn("StopTimekeeping"), { userId: 1, time: "2025-12-10T19:56:25.7508133", report: "Time off" }), { USER_ID: "1", TIME: "2025-12-10T19:56:25Z", REPORT: "Time off" });
+  it("StartTimekeeping and StopTimekeeping: TIME in ATOM with its offset, as timeman reads it (not OpenIntegrations' …Z, which Bitrix24 refused)", async () => {
+    assert.deepEqual(await echo.sent(fn("StartTimekeeping"), { userId: 1, time: "2026-01-06T09:04:38+03:00", report: "Late" }), { USER_ID: "1", TIME: "2026-01-06T09:04:38+03:00", REPORT: "Late" });
+    assert.deepEqual(await echo.sent(fn("StopTimekeeping"), { userId: 1, time: "2025-12-10T19:56:25.7508133-05:30", report: "Time off" }), { USER_ID: "1", TIME: "2025-12-10T19:56:25-05:30", REPORT: "Time off" });
   });
 
-  it("a time with a zone is sent in UTC", async () => {
-    assert.equal((await echo.sent(fn("StartTimekeeping"), { time: "2026-01-06T09:04:38+03:00" })).TIME, "2026-01-06T06:04:38Z");
+  it("a time in UTC goes with +00:00; a Date with this machine's offset", async () => {
+    assert.equal((await echo.sent(fn("StopTimekeeping"), { time: "2026-01-06T06:04:38Z" })).TIME, "2026-01-06T06:04:38+00:00");
+    const date = new Date(2026, 0, 6, 9, 4, 38); // local time
+    const minutes = -date.getTimezoneOffset();
+    const offset = `${minutes < 0 ? "-" : "+"}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, "0")}:${String(Math.abs(minutes) % 60).padStart(2, "0")}`;
+    assert.equal((await echo.sent(fn("StartTimekeeping"), { time: date })).TIME, `2026-01-06T09:04:38${offset}`);
   });
 
   it("without a user, time or report the calling user acts now: nothing is sent", async () => {
@@ -109,6 +113,12 @@ describe("through the CLI", () => {
     const post = await runCli(["bitrix24", "CreatePost", "--help"]);
     assert.equal(post.code, 0, post.stderr);
     for (const line of [/-t, --text/, /-v, --vision/, /-f, --files/, /-l, --title/, /-i, --important/, /-k, --token/]) assert.match(post.stdout, line);
+  });
+
+  it("--time without a zone is the machine's local time, sent with its offset", async () => {
+    const run = await runCli(["bitrix24", "StopTimekeeping", "--url", echo.portal.webhookUrl, "--time", "2025-12-10T19:58:55", "--report", "Time off"], { env: { TZ: "Europe/Moscow" } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout).result, { TIME: "2025-12-10T19:58:55+03:00", REPORT: "Time off" });
   });
 
   it("CreatePost from the command line with a file map", async () => {

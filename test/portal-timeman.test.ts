@@ -52,6 +52,8 @@ describe("a work day", () => {
     assert.equal((await call("timeman.open", {}, 3)).result.TIME_LEAKS, "00:30:00", "opening an open day changes nothing");
     await call("timeman.pause", {}, 3); // a second break, 09:30–09:45
     await rejects(call("timeman.open", { TIME: "2026-03-10T09:30:00+00:00", REPORT: "x" }, 3), "TIME", "Unable to set time, work day is paused");
+    // As Bitrix24, a paused day refuses any TIME before reading it.
+    await rejects(call("timeman.open", { TIME: "9:30", REPORT: "x" }, 3), "TIME", "Unable to set time, work day is paused");
     at("2026-03-10T09:45:00Z");
     assert.equal((await call("timeman.open", {}, 3)).result.TIME_LEAKS, "00:45:00");
 
@@ -67,13 +69,15 @@ describe("a work day", () => {
     assert.equal((await call("timeman.pause", {}, 3)).result.STATUS, "CLOSED");
   });
 
-  it("TIME: ATOM with its offset (or Z), on the current date, with a reason; the day shown in that offset", async () => {
+  it("TIME: ATOM with its offset, on the current date, with a reason; the day shown in that offset", async () => {
     at("2026-03-11T06:00:00Z");
-    // OpenIntegrations' older StopTimekeeping sent a time without an offset: the sample's error.
-    await assert.rejects(call("timeman.open", { TIME: "2026-03-11T08:30:00", REPORT: "Late" }, 2), (e: unknown) => {
-      const sample = opiSample("StopTimekeeping");
-      return e instanceof Bitrix24Error && e.code === sample.error && e.description === sample.error_description;
-    });
+    // OpenIntegrations' StopTimekeeping sends "…Z" (ДатаISOZ): the sample is Bitrix24's refusal. Without a zone, likewise.
+    for (const TIME of ["2026-03-11T08:30:00Z", "2026-03-11T08:30:00", "2026-03-11T08:30:00.5+03:00"]) {
+      await assert.rejects(call("timeman.open", { TIME, REPORT: "Late" }, 2), (e: unknown) => {
+        const sample = opiSample("StopTimekeeping");
+        return e instanceof Bitrix24Error && e.code === sample.error && e.description === sample.error_description;
+      }, TIME);
+    }
     await rejects(call("timeman.open", { TIME: "2026-03-10T08:30:00+03:00", REPORT: "Late" }, 2), "WRONG_DATETIME", "Day open date should correspond to the current date");
     await rejects(call("timeman.open", { TIME: "2026-03-11T08:30:00+03:00" }, 2), "REPORT_NEEDED", "Please specify the reason for changing the work time");
     assert.equal((await call("timeman.status", {}, 2)).result.STATUS, "CLOSED", "nothing was opened by the refused calls");
@@ -82,8 +86,10 @@ describe("a work day", () => {
     assert.deepEqual([opened.STATUS, opened.TIME_START, opened.TZ_OFFSET, opened.ACTIVE, opened.LAT_OPEN, opened.LON_OPEN], ["OPENED", "2026-03-11T08:30:00+03:00", 10800, false, 53.5, 9.98]);
     at("2026-03-11T15:00:00Z");
     await rejects(call("timeman.close", { TIME: "2026-03-12T01:00:00+03:00", REPORT: "Late" }, 2), "WRONG_DATETIME", "Day close date should correspond to the day open date");
-    // 14:45Z is 17:45 in the day's offset: the day is shown there.
-    const closed = (await call("timeman.close", { TIME: "2026-03-11T14:45:00Z", REPORT: "Left early" }, 2)).result;
+    await rejects(call("timeman.close", { TIME: "2026-03-11T14:45:00Z", REPORT: "Left early" }, 2), "WRONG_DATETIME_FORMAT", "Wrong datetime format");
+    assert.equal((await call("timeman.status", {}, 2)).result.STATUS, "OPENED", "the refused Z left the day open");
+    // 14:45 at +00:00 is 17:45 in the day's offset: the day is shown there.
+    const closed = (await call("timeman.close", { TIME: "2026-03-11T14:45:00+00:00", REPORT: "Left early" }, 2)).result;
     assert.deepEqual([closed.STATUS, closed.TIME_FINISH, closed.DURATION], ["CLOSED", "2026-03-11T17:45:00+03:00", "09:15:00"]);
   });
 

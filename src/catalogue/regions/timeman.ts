@@ -35,7 +35,11 @@ export interface WorkDaySettings {
 
 const userIdParam = { name: "userId", option: "userid", short: "s", kind: "string", field: "USER_ID", default: "", description: "User ID (default: the calling user)" } as const;
 
-/** Start and stop: a time of today and the reason for it, as OpenIntegrations sends them (ДатаISOZ: yyyy-MM-ddTHH:mm:ssZ). */
+/**
+ * Start and stop: a time of today and the reason for it. TIME goes in ATOM with the zone's offset
+ * (`2025-12-10T19:58:55+03:00`), which timeman.open/close read; OpenIntegrations sends ДатаISOZ
+ * (`…Z`), which Bitrix24 answered with WRONG_DATETIME_FORMAT (fixtures/opi-samples/StopTimekeeping.json).
+ */
 const timeParams = [
   userIdParam,
   {
@@ -43,10 +47,10 @@ const timeParams = [
     option: "time",
     short: "t",
     kind: "datetime",
-    format: "utc",
+    format: "offset",
     field: "TIME",
     default: "",
-    description: "The time, of today (default: now): a time without a zone is sent as written with Z, one with a zone in UTC",
+    description: "The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time",
   },
   { name: "report", option: "report", short: "r", kind: "string", field: "REPORT", default: "", description: "Reason for the changed time (required with --time unless the schedule is free)" },
   tokenParam("k"),

@@ -1,8 +1,8 @@
 // timeman.*: the work day of a user, opened (timeman.open), paused (timeman.pause), resumed
 // (timeman.open again), closed (timeman.close), read (timeman.status) and the user's work-time
 // settings (timeman.settings), as Bitrix24's timeman REST service does them: each answer is the
-// day's status; TIME must be ATOM ("2025-03-27T08:00:01+02:00"; anything else is
-// WRONG_DATETIME_FORMAT), on the current date to open and on the day's date to close (WRONG_DATETIME);
+// day's status; TIME must be ATOM with an offset ("2025-03-27T08:00:01+02:00"; anything else, a
+// "…Z" too, is WRONG_DATETIME_FORMAT), on the current date to open and on the day's date to close (WRONG_DATETIME);
 // breaks add up in TIME_LEAKS and DURATION is the time worked. The portal's clock (state.now) runs it.
 import { RestError } from "../http/errors.js";
 import { scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
@@ -26,9 +26,13 @@ function targetUser(ctx: MethodContext): number {
   return userId;
 }
 
-const ATOM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:?\d{2})$/;
+// ATOM with a numeric offset. Bitrix24 reads TIME with DateTime::createFromFormat(ATOM), and answered
+// OpenIntegrations' "2024-07-30T11:32:02Z" with WRONG_DATETIME_FORMAT (the StopTimekeeping sample, the
+// one recorded answer to a Z time), so a Z is refused here too, although PHP 8.2's createFromFormat
+// alone reads it: an offset is what Bitrix24's docs show and what works on both.
+const ATOM = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})([+-]\d{2}:?\d{2})$/;
 
-/** TIME as PHP's DateTime::createFromFormat(ATOM) reads it: the instant and its offset (seconds). */
+/** TIME as Bitrix24's timeman reads it: the instant and its offset (seconds). */
 function timeParam(ctx: MethodContext): { ms: number; offset: number } | undefined {
   const raw = param(ctx, "TIME");
   if (raw === undefined) return undefined;
@@ -36,7 +40,7 @@ function timeParam(ctx: MethodContext): { ms: number; offset: number } | undefin
   const m = ATOM.exec(textParam(raw).replace(" ", "+"));
   const wrong = () => new RestError("WRONG_DATETIME_FORMAT", "Wrong datetime format", 400);
   if (!m) throw wrong();
-  const offset = m[7] === "Z" ? 0 : (m[7][0] === "-" ? -1 : 1) * (Number(m[7].slice(1, 3)) * 3600 + Number(m[7].slice(-2)) * 60);
+  const offset = (m[7][0] === "-" ? -1 : 1) * (Number(m[7].slice(1, 3)) * 3600 + Number(m[7].slice(-2)) * 60);
   const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
   if (new Date(wall).getUTCDate() !== +m[3] || +m[4] > 23 || +m[5] > 59 || +m[6] > 59) throw wrong();
   return { ms: wall - offset * 1000, offset };
@@ -109,17 +113,18 @@ function resume(day: Row, at: number): Row {
 
 const open = timeman((ctx) => {
   const userId = targetUser(ctx);
-  const time = timeParam(ctx);
   const store = workDays(ctx.state);
   const day = lastDay(ctx.state, userId);
   const state = dayState(ctx.state, day);
   const now = ctx.state.now().getTime();
+  // As Bitrix24: TIME is read only when a day is opened (not looked at for an open day, refused for a paused one).
   if (state === "OPENED" || state === "EXPIRED") return status(ctx, userId); // nothing to open
   if (state === "PAUSED") {
-    if (time) throw new RestError("TIME", "Unable to set time, work day is paused", 400);
+    if (param(ctx, "TIME") !== undefined) throw new RestError("TIME", "Unable to set time, work day is paused", 400);
     store.replace(Number(day!.ID), resume(day!, now));
     return status(ctx, userId);
   }
+  const time = timeParam(ctx);
   // Closed: without TIME a day closed today goes on (the time since counts as a break); else a new day.
   if (!time && day && dateAt(Date.parse(String(day.DATE_START)), Number(day.TZ_OFFSET ?? 0)) === dateAt(now, Number(day.TZ_OFFSET ?? 0))) {
     store.replace(Number(day.ID), resume({ ...day, DURATION: 0 }, now));
