@@ -29,6 +29,7 @@ const visionParam = {
   kind: "array",
   field: "DEST",
   default: "UA",
+  type: "readonly string[] | string",
   description: "Recipients: one code or a JSON list of codes (UA all, Un user, SGn workgroup, DRn department, Gn group)",
 } as const;
 
