@@ -9,12 +9,13 @@ import type { AddressInfo } from "node:net";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { bitrix24, Bitrix24Client } from "../src/index.js";
+import { bitrix24, Bitrix24Client, Bitrix24Error } from "../src/index.js";
 import { runCli, usePortal, useScratchDir } from "./helpers.js";
 import { assertRegionsCovered, authModes, describeSampleRows, type SampleMode, type SampleRow } from "./sample-rows.js";
 import { opiSample, type ShapeOptions } from "./opi-sample-shape.js";
 import { leadEntity } from "../src/portal/data/leads.js";
 import { dealEntity } from "../src/portal/data/deals.js";
+import { posts } from "../src/portal/data/feed.js";
 import type { EntityDef } from "../src/portal/engine/types.js";
 
 const ctx = usePortal();
@@ -157,3 +158,100 @@ it("every function of these regions has a row", () => {
 });
 
 describeSampleRows("leads, deals, departments and feed posts, through the CLI", rows, { portal: () => ctx.portal, modes });
+
+// ---- every function once through the library -------------------------------------------------------
+
+/** What a post's files hold on the portal (log.blogpost.get prints only their IDs): name -> bytes. */
+const postFiles = (id: number) =>
+  Object.fromEntries(((posts(ctx.portal.state).get(id)?.FILES as { NAME: string; CONTENT: string }[]) ?? []).map((file) => [file.NAME, Buffer.from(file.CONTENT, "base64")]));
+const notFound = (e: unknown) => e instanceof Bitrix24Error && e.description === "Not found";
+
+describe("every function through the library", () => {
+  it("positional, with the webhook: a lead, a deal, a department and a post, made, read, changed, listed and deleted", async () => {
+    const url = ctx.portal.webhookUrl;
+    await modes();
+
+    // Leads
+    const lead = (await bitrix24.createLead(url, LEAD_FIELDS.replaceAll("'", '"'))).result;
+    assert.equal((await bitrix24.getLead(url, lead)).result.TITLE, "MegaClient");
+    assert.equal((await bitrix24.updateLead(url, lead, json(LEAD_UPDATE))).result, true);
+    const leads = await bitrix24.getLeadsList(url, { TITLE: "SuperClient", NAME: "Evgeniy" });
+    assert.ok(leads.result.some((l) => l.ID === String(lead) && l.ADDRESS_COUNTRY === "Belarus"));
+    assert.equal((await bitrix24.getLeadStructure(url)).result.TITLE.type, "string");
+    assert.deepEqual(Object.values(bitrix24.getLeadFilterStructure(true)).filter((v) => v !== ""), []);
+    assert.equal(bitrix24.getLeadFilterStructure().TITLE, opiSample("GetLeadFilterStructure").TITLE);
+    assert.equal((await bitrix24.deleteLead(url, lead)).result, true);
+    await assert.rejects(bitrix24.getLead(url, lead), notFound);
+
+    // Deals
+    const deal = (await bitrix24.createDeal(url, json(DEAL_FIELDS))).result;
+    assert.deepEqual(pick((await bitrix24.getDeal(url, deal)).result, "TITLE", "OPPORTUNITY", "CURRENCY_ID"), { TITLE: "Planned sale", OPPORTUNITY: "5000.00", CURRENCY_ID: "USD" });
+    assert.equal((await bitrix24.updateDeal(url, deal, DEAL_UPDATE)).result, true);
+    const deals = await bitrix24.getDealsList(url, { TITLE: "Future deal in RUB", CURRENCY_ID: "RUB" });
+    assert.deepEqual(deals.result.map((d) => [d.ID, d.OPPORTUNITY]), [[String(deal), "50000.00"]]);
+    assert.equal((await bitrix24.getDealStructure(url)).result.STAGE_ID.type, "crm_status");
+    assert.deepEqual(Object.keys(bitrix24.getDealsFilterStructure(true)), Object.keys(opiSample("GetDealsFilterStructure")));
+    assert.equal((await bitrix24.deleteDeal(url, deal)).result, true);
+    await assert.rejects(bitrix24.getDeal(url, deal), notFound);
+
+    // Departments
+    const department = (await bitrix24.createDepartment(url, "Library department", 1, 2)).result;
+    assert.equal((await bitrix24.updateDepartment(url, department, "Renamed department", "", 3)).result, true);
+    assert.deepEqual((await bitrix24.getDepartments(url, department)).result, [{ ID: String(department), NAME: "Renamed department", SORT: 500, PARENT: "1", UF_HEAD: "3" }]);
+    assert.equal((await bitrix24.deleteDepartment(url, department)).result, true);
+    assert.deepEqual((await bitrix24.getDepartments(url, department)).result, []);
+
+    // Feed posts: files from bytes, a URL and a path
+    const post = (await bitrix24.createPost(url, "Text of post", ["U2"], { "bytes.txt": Buffer.from("some bytes"), "2.docx": docUrl(), "1.png": picturePath() }, "Post title", true)).result;
+    assert.deepEqual(postFiles(post), { "bytes.txt": Buffer.from("some bytes"), "2.docx": DOC, "1.png": PNG });
+    assert.equal((await bitrix24.updatePost(url, post, "New post text", ["U2", "U3"], undefined, "New post title")).result, post);
+    assert.equal((await bitrix24.addPostRecipients(url, post, "DR2")).result, true);
+    const [shown] = (await bitrix24.getPosts(url, post)).result;
+    assert.deepEqual(pick(shown, "TITLE", "DETAIL_TEXT", "HAS_SOCNET_ALL"), { TITLE: "New post title", DETAIL_TEXT: "New post text", HAS_SOCNET_ALL: "N" });
+    assert.deepEqual(posts(ctx.portal.state).get(post)?.DEST, ["U2", "U3", "DR2"]);
+    assert.equal(typeof (await bitrix24.addPostComment(url, post, "Comment for post")).result, "number");
+    assert.equal((await bitrix24.getPosts(url, post)).result[0].NUM_COMMENTS, "1");
+    assert.deepEqual((await bitrix24.getImportantPostViewers(url, post)).result, []);
+    assert.equal((await bitrix24.deletePost(url, post)).result, true);
+    assert.deepEqual((await bitrix24.getPosts(url, post)).result, []);
+  });
+
+  it("client-bound, with an OAuth token: the same round", async () => {
+    await modes();
+    const b24 = new Bitrix24Client({ url: ctx.portal.url, token: ctx.portal.accessToken });
+
+    const lead = (await b24.createLead({ fields: json(LEAD_FIELDS) })).result;
+    assert.equal((await b24.updateLead({ lead, fields: LEAD_UPDATE.replaceAll("'", '"') })).result, true);
+    assert.equal((await b24.getLead({ lead })).result.NAME, "Evgeniy");
+    assert.ok((await b24.getLeadsList({ filter: { ID: lead } })).result.some((l) => l.ID === String(lead)));
+    assert.ok("STATUS_ID" in (await b24.getLeadStructure()).result);
+    assert.equal(b24.getLeadFilterStructure({ empty: true }).ID, "");
+    assert.equal((await b24.deleteLead({ lead })).result, true);
+
+    const deal = (await b24.createDeal({ fields: DEAL_FIELDS.replaceAll("'", '"') })).result;
+    assert.equal((await b24.updateDeal({ deal, fields: { STAGE_ID: "WON" } })).result, true);
+    assert.deepEqual(pick((await b24.getDeal({ deal })).result, "STAGE_ID", "CLOSED", "STAGE_SEMANTIC_ID"), { STAGE_ID: "WON", CLOSED: "Y", STAGE_SEMANTIC_ID: "S" });
+    assert.ok((await b24.getDealsList({ filter: { STAGE_ID: "WON" } })).result.some((d) => d.ID === String(deal)));
+    assert.ok("CATEGORY_ID" in (await b24.getDealStructure()).result);
+    assert.equal(b24.getDealsFilterStructure().ID, "<Deal identifier>");
+    assert.equal((await b24.deleteDeal({ deal })).result, true);
+
+    const depid = (await b24.createDepartment({ title: "Client department", parentid: 2 })).result;
+    assert.equal((await b24.updateDepartment({ depid, headid: 2 })).result, true);
+    assert.deepEqual((await b24.getDepartments({ parentid: 2, headid: 2 })).result.map((d) => [d.ID, d.NAME]), [[String(depid), "Client department"]]);
+    assert.equal((await b24.deleteDepartment({ depid })).result, true);
+
+    const postid = (await b24.createPost({ text: "Important news", important: true, files: { "1.png": PNG } })).result;
+    await b24.call("socialnetwork.api.livefeed.blogpost.important.vote", { params: { POST_ID: postid } });
+    assert.deepEqual((await b24.getImportantPostViewers({ postid })).result, ["1"]);
+    assert.equal((await b24.updatePost({ postid, text: "Important news, edited" })).result, postid);
+    assert.equal((await b24.addPostRecipients({ postid, vision: "U3" })).result, true);
+    assert.ok((await b24.addPostComment({ postid, text: "Seen" })).result > 0);
+    assert.equal((await b24.getPosts({ sel: "U3" })).result.filter((p) => p.ID === String(postid)).length, 1);
+    assert.equal((await b24.deletePost({ postid })).result, true);
+  });
+});
+
+function pick(row: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((key) => [key, row[key]]));
+}
