@@ -5290,7 +5290,7 @@ export interface Bitrix24Library {
   /**
    * Changes a lead's fields.
    *
-   * REST: `crm.lead.update` (safe to replay). CLI: `oint bitrix24 UpdateLead`; Russian name: `ИзменитьЛид`.
+   * REST: `crm.lead.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdateLead`; Russian name: `ИзменитьЛид`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param leadId Lead ID. CLI: `--lead` / `-l`.
    * @param fields Lead fields (see GetLeadStructure): JSON object, e.g. {"TITLE":"MegaClient","NAME":"Ivan"}, or a path to a .json file. CLI: `--fields` / `-f`.
@@ -5300,7 +5300,7 @@ export interface Bitrix24Library {
   /**
    * Changes a lead's fields.
    *
-   * REST: `crm.lead.update` (safe to replay). CLI: `oint bitrix24 UpdateLead`; Russian name: `ИзменитьЛид`.
+   * REST: `crm.lead.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdateLead`; Russian name: `ИзменитьЛид`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param leadId Lead ID. CLI: `--lead` / `-l`.
    * @param fields Lead fields (see GetLeadStructure): JSON object, e.g. {"TITLE":"MegaClient","NAME":"Ivan"}, or a path to a .json file. CLI: `--fields` / `-f`.
@@ -6716,7 +6716,7 @@ export interface Bitrix24Functions {
   /**
    * Changes a lead's fields.
    *
-   * REST: `crm.lead.update` (safe to replay). CLI: `oint bitrix24 UpdateLead`; Russian name: `ИзменитьЛид`.
+   * REST: `crm.lead.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdateLead`; Russian name: `ИзменитьЛид`.
    */
   updateLead(options: UpdateLeadArgs): Promise<Envelope<ResultOf<Def<"UpdateLead">>>>;
   /**

@@ -255,3 +255,22 @@ describe("every function through the library", () => {
 function pick(row: Record<string, unknown>, ...keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((key) => [key, row[key]]));
 }
+
+describe("UpdateLead is not replayed after an ambiguous failure", () => {
+  it("run twice, a phone without an ID is added twice; with its answer lost, the CLI reports an unknown outcome (exit 5) and sends it once", async () => {
+    const url = ctx.portal.webhookUrl;
+    const phones = async (id: number) => ((await bitrix24.getLead(url, id)).result.PHONE as { VALUE: string }[]).map((p) => p.VALUE);
+    const twice = (await bitrix24.createLead(url, { TITLE: "Twice" })).result;
+    for (let i = 0; i < 2; i++) await bitrix24.updateLead(url, twice, { PHONE: [{ VALUE: "555", VALUE_TYPE: "WORK" }] });
+    assert.deepEqual(await phones(twice), ["555", "555"]);
+
+    const once = (await bitrix24.createLead(url, { TITLE: "Once" })).result;
+    ctx.portal.faults.add({ kind: "drop-after", method: "crm.lead.update" });
+    const sent = ctx.portal.requests.filter((r) => r.restMethod === "crm.lead.update").length;
+    const run = await runCli(["bitrix24", "UpdateLead", "--url", url, "--lead", String(once), "--fields", "{'PHONE':[{'VALUE':'555','VALUE_TYPE':'WORK'}]}"]);
+    assert.equal(run.code, 5, run.stderr);
+    assert.match(run.stderr, /may or may not have been carried out.*not safe to replay/);
+    assert.equal(ctx.portal.requests.filter((r) => r.restMethod === "crm.lead.update").length - sent, 1);
+    assert.deepEqual(await phones(once), ["555"]);
+  });
+});

@@ -4,6 +4,7 @@
 import type { Bitrix24Client } from "../../src/index.js";
 import type { RunningPortal } from "../../src/portal/index.js";
 import { MESSAGING_SAMPLES } from "./messaging.js";
+import { CRM_SAMPLES } from "./crm.js";
 import { DRIVE_SAMPLES } from "./drive.js";
 
 export interface ReplayContext {
@@ -26,5 +27,6 @@ export interface SafeSample {
 
 export const SAFE_SAMPLES: Record<string, SafeSample> = {
   ...MESSAGING_SAMPLES,
+  ...CRM_SAMPLES,
   ...DRIVE_SAMPLES,
 };

@@ -84,7 +84,7 @@ export const updateLead = rest<boolean>()({
   region,
   summary: "Changes a lead's fields",
   method: "crm.lead.update",
-  replay: "safe",
+  replay: "unsafe", // PHONE, EMAIL, WEB, IM items without an ID are added again by a second run
   params: [urlParam, { ...leadId, kind: "string", required: true }, leadFieldsParam, tokenParam()],
 });
 
