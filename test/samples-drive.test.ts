@@ -12,6 +12,7 @@ import { after, describe, it } from "node:test";
 import { bitrix24, Bitrix24Client } from "../src/index.js";
 import { runCli, usePortal, useScratchDir } from "./helpers.js";
 import { authModes, assertRegionsCovered, describeSampleRows, type SampleMode, type SampleRow } from "./sample-rows.js";
+import { opiSample as opiSampleOf } from "./opi-sample-shape.js";
 
 const ctx = usePortal();
 const tmp = useScratchDir();
@@ -142,4 +143,152 @@ describeSampleRows("the Drive's functions, through the CLI", rows, {
     await prepare();
     return modes;
   },
+});
+
+// ---- every function once through the library, in both auth modes -----------------------------------
+
+const LIBRARY_MODES = ["webhook", "token"] as const;
+const clientFor = (mode: (typeof LIBRARY_MODES)[number]) =>
+  mode === "webhook" ? new Bitrix24Client({ url: ctx.portal.webhookUrl }) : new Bitrix24Client({ url: ctx.portal.url, token: ctx.portal.accessToken });
+const ids = (list: { ID: string | number }[]) => list.map((item) => String(item.ID));
+const rejectsWith = (promise: Promise<unknown>, code: string) =>
+  assert.rejects(promise, (error: unknown) => (error as { code?: string }).code === code || assert.fail(`${String(error)} where ${code} was expected`));
+
+describe("the Drive's functions through the library (client-bound)", () => {
+  for (const mode of LIBRARY_MODES) {
+    it(`${mode}: a tree built, listed, copied, moved, renamed, trashed, restored and deleted`, async () => {
+      const client = clientFor(mode);
+      writeFileSync(picturePath(), PNG);
+      const root = (await client.createStorageFolder({ storageid: COMMON, title: `Library ${mode}` })).result;
+      assert.equal(root.PARENT_ID, String((await client.getStorage({ storageid: COMMON })).result.ROOT_OBJECT_ID));
+      assert.ok(ids((await client.getStorageObjects({ storageid: COMMON })).result).includes(String(root.ID)), "the new folder is at the storage's root");
+      assert.ok((await client.getStoragesList()).result.some((s) => s.ID === COMMON && s.ENTITY_TYPE === "common"));
+
+      const a = (await client.createSubfolder({ folderid: root.ID, title: "A" })).result;
+      const b = (await client.createSubfolder({ folderid: root.ID, title: "B" })).result;
+      const file = (await client.uploadFileToFolder({ title: "picture.png", file: picturePath(), folderid: a.ID })).result;
+      assert.equal((await client.getFolderInformation({ folderid: a.ID })).result.NAME, "A");
+      assert.deepEqual(ids((await client.getFolderItems({ folderid: root.ID })).result), [String(a.ID), String(b.ID)]);
+      assert.deepEqual(ids((await client.getFolderItems({ folderid: a.ID, filter: { TYPE: "file" } })).result), [String(file.ID)]);
+
+      // A copy of a folder holds a copy of its file; a move changes the parent.
+      const copy = (await client.makeFolderCopy({ folderid: a.ID, tagetid: b.ID })).result;
+      assert.equal(String(copy.PARENT_ID), String(b.ID));
+      assert.deepEqual((await client.getFolderItems({ folderid: copy.ID })).result.map((item) => item.NAME), ["picture.png"]);
+      // Beside A, the copy needs another name: Bitrix24 refuses a taken one.
+      await rejectsWith(client.moveFolder({ folderid: copy.ID, tagetid: root.ID }), "DISK_OBJ_22000");
+      assert.equal((await client.renameFolder({ folderid: copy.ID, title: "A copy" })).result.NAME, "A copy");
+      assert.equal(String((await client.moveFolder({ folderid: copy.ID, tagetid: root.ID })).result.PARENT_ID), String(root.ID));
+
+      // Files: information, rename, copy, move, the trash and back, deleted for good.
+      assert.equal((await client.getFileInformation({ fileid: file.ID })).result.NAME, "picture.png");
+      assert.equal((await client.renameFile({ fileid: file.ID, title: "renamed.png" })).result.NAME, "renamed.png");
+      const fileCopy = (await client.makeFileCopy({ fileid: file.ID, folderid: b.ID })).result;
+      assert.equal(String(fileCopy.PARENT_ID), String(b.ID));
+      assert.equal(String((await client.moveFileToFolder({ fileid: fileCopy.ID, folderid: root.ID })).result.PARENT_ID), String(root.ID));
+      assert.equal(String((await client.markFileAsDeleted({ fileid: file.ID })).result.DELETED_TYPE), "3");
+      assert.deepEqual((await client.getFolderItems({ folderid: a.ID })).result, [], "a file in the trash is not listed");
+      assert.equal(String((await client.restoreFile({ fileid: file.ID })).result.DELETED_TYPE), "0");
+      assert.equal((await client.deleteFile({ fileid: fileCopy.ID })).result, true);
+      await rejectsWith(client.getFileInformation({ fileid: fileCopy.ID }), "ERROR_NOT_FOUND");
+      // Gone from the cloud: answered as cloud portals answer.
+      await rejectsWith(client.getFileExternalLink({ fileid: file.ID }), "ERROR_METHOD_NOT_FOUND");
+
+      // A folder's public link is made once and opens the folder.
+      const link = (await client.getFolderExternalLink({ folderid: a.ID })).result;
+      assert.equal((await client.getFolderExternalLink({ folderid: a.ID })).result, link);
+      assert.match(link, new RegExp(`^${ctx.portal.url}/~\\w+$`));
+
+      assert.equal(String((await client.markFolderAsDeleted({ folderid: a.ID })).result.DELETED_TYPE), "3");
+      assert.equal(String((await client.getFileInformation({ fileid: file.ID })).result.DELETED_TYPE), "4", "what was in it went to the trash with it");
+      assert.equal(String((await client.restoreFolder({ folderid: a.ID })).result.DELETED_TYPE), "0");
+      assert.equal(String((await client.getFileInformation({ fileid: file.ID })).result.DELETED_TYPE), "0", "and came back with it");
+      assert.equal((await client.deleteFolder({ folderid: root.ID })).result, true);
+      await rejectsWith(client.getFileInformation({ fileid: file.ID }), "ERROR_NOT_FOUND");
+
+      // The filter template: the fields disk.folder.getfields marks usable in a filter.
+      assert.deepEqual(await client.getFolderFilterStructure({ empty: true }), JSON.parse(JSON.stringify(opiSampleOf("GetFolderFilterStructure"))));
+      const typed = await client.getFolderFilterStructure();
+      assert.deepEqual(Object.keys(typed), Object.keys(opiSampleOf("GetFolderFilterStructure")));
+      assert.equal(typed.CREATE_TIME, "datetime");
+    });
+  }
+
+  it("the application's storage: an application's token reads and renames it; a webhook is refused", async () => {
+    const app = clientFor("token");
+    assert.equal((await app.getAppStorage()).result.ENTITY_TYPE, "restapp");
+    assert.equal((await app.renameStorage({ storageid: APP, title: "Library storage" })).result.NAME, "Library storage");
+    assert.equal((await app.getAppStorage()).result.NAME, "Library storage");
+    await rejectsWith(clientFor("webhook").getAppStorage(), "ACCESS_DENIED");
+    await rejectsWith(clientFor("webhook").renameStorage({ storageid: APP, title: "x" }), "ACCESS_DENIED");
+  });
+});
+
+// ---- uploads from a path, a URL or bytes, sent as OpenIntegrations sends them -------------------------
+
+describe("uploads: a path, a URL or bytes, stored byte for byte", () => {
+  // Every byte value, so nothing is read as text on the way.
+  const BYTES = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));
+  let server: Server;
+  let base = "";
+  const served = (path: string) => `${base}${path}`;
+  const bytesPath = () => join(tmp.path, "every-byte.bin");
+
+  const ready = (async () => {
+    server = createServer((req, res) => {
+      if (req.url === "/files/every-byte.bin") res.writeHead(200, { "content-type": "application/octet-stream" }).end(BYTES);
+      else res.writeHead(404).end("not here");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  })();
+  after(() => server?.close());
+
+  const download = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
+  const sinceMark = (mark: number, method: string) => ctx.portal.requests.slice(mark).filter((r) => r.restMethod?.toLowerCase() === method.toLowerCase());
+  let n = 0;
+
+  for (const source of ["path", "URL", "bytes"] as const) {
+    const file = () => (source === "path" ? bytesPath() : source === "URL" ? served("/files/every-byte.bin") : new Uint8Array(BYTES));
+
+    it(`UploadFileToStorage from ${source}: one JSON call, the name as data.NAME and fileContent [name, Base64]`, async () => {
+      await ready;
+      writeFileSync(bytesPath(), BYTES);
+      const name = `storage ${source} ${++n}.bin`;
+      const mark = ctx.portal.requests.length;
+      const answer = await bitrix24.uploadFileToStorage(ctx.portal.webhookUrl, name, file(), COMMON);
+      const [sent] = sinceMark(mark, "disk.storage.uploadfile");
+      assert.deepEqual(JSON.parse(sent.body), { id: COMMON, data: { NAME: name }, fileContent: [name, BYTES.toString("base64")] });
+      assert.equal(answer.result.NAME, name);
+      assert.equal(answer.result.SIZE, String(BYTES.length));
+      assert.deepEqual(await download(answer.result.DOWNLOAD_URL), BYTES);
+    });
+
+    it(`UploadFileToFolder from ${source}: the upload link, then the bytes as multipart`, async () => {
+      await ready;
+      writeFileSync(bytesPath(), BYTES);
+      const folder = (await bitrix24.createStorageFolder(ctx.portal.webhookUrl, COMMON, `Uploads ${source} ${++n}`)).result.ID;
+      const mark = ctx.portal.requests.length;
+      const answer = await bitrix24.uploadFileToFolder(ctx.portal.webhookUrl, "every-byte.bin", file(), folder);
+      const [link] = sinceMark(mark, "disk.folder.uploadFile");
+      assert.equal(link.httpMethod, "GET");
+      assert.equal(String(link.query.id), String(folder));
+      const post = ctx.portal.requests.slice(mark).find((r) => r.path.startsWith("/upload/"))!;
+      assert.match(post.headers["content-type"], /^multipart\/form-data/);
+      assert.deepEqual(await download(answer.result.DOWNLOAD_URL), BYTES);
+    });
+  }
+
+  it("a URL that does not answer with the file: exit 4, one line, nothing sent", async () => {
+    await ready;
+    const mark = ctx.portal.requests.length;
+    for (const fn of [["UploadFileToStorage", "--storageid", COMMON], ["UploadFileToFolder", "--folderid", "1"]]) {
+      const run = await runCli(["bitrix24", fn[0], "--url", ctx.portal.webhookUrl, "--title", "missing.bin", "--file", served("/files/missing.bin"), fn[1], fn[2]]);
+      assert.equal(run.code, 4, run.stderr);
+      assert.equal(run.stdout, "");
+      assert.match(run.stderr, /^oint: .*HTTP 404.*\n$/);
+      assert.ok(!run.stderr.includes(ctx.portal.secret));
+    }
+    assert.equal(ctx.portal.requests.length, mark, "nothing was sent to the portal");
+  });
 });
