@@ -5,8 +5,9 @@
 // refresh or give up.
 import type { BatchCall, BatchOptions, BatchOutcome } from "./batch.js";
 import { resolveEndpoint, type Endpoint } from "./endpoint.js";
-import { Bitrix24Error, TransportError, unusableAnswer, type RequestInfo } from "./errors.js";
-import { isErrorEnvelope, type Envelope } from "./envelope.js";
+import { isResultEnvelope, readAnswer } from "./answer.js";
+import { TransportError, unusableAnswer, type RequestInfo } from "./errors.js";
+import type { Envelope } from "./envelope.js";
 import { httpSend, type HttpAnswer, type HttpSend } from "./http.js";
 import { Limiter, PLAN_BUCKETS, processLimiterStore, realClock, type Bucket, type Clock, type LimiterStore, type OperatingInfo, type Plan } from "./limiter.js";
 import { OAuthSession, type TokenSet } from "./oauth.js";
@@ -98,7 +99,7 @@ export class Bitrix24Client {
   constructor(options: ClientOptions) {
     this.options = options;
     this.endpoint = resolveEndpoint(options.url, options.token);
-    this.sendHttp = options.fetch ?? httpSend;
+    this.sendHttp = (options.fetch as HttpSend | undefined) ?? httpSend; // fetch takes the same (url, {method, headers, body, signal})
     const { refreshToken, clientId, clientSecret } = options;
     if (this.endpoint.token && refreshToken && clientId && clientSecret) {
       this.oauth = new OAuthSession({
@@ -267,22 +268,49 @@ export class Bitrix24Client {
     }
     debug?.(`answer HTTP ${response.status} in ${Date.now() - started} ms`);
 
-    const body = parseJson(text);
-    if (isErrorEnvelope(body)) {
+    return readAnswer<Envelope<T>>(response.status, text, {
+      method: request.method,
+      redact: (t) => this.redact(t),
+      expected: isResultEnvelope,
       // A 429 may carry the method's time block: the reset time to wait for.
-      await this.limiter.observe(await this.methodKey(request.method), (body as { time?: OperatingInfo }).time);
-      throw new Bitrix24Error(body.error, this.redact(String(body.error_description ?? "")), response.status, request.method);
+      onError: async (body) => this.limiter.observe(await this.methodKey(request.method), (body as { time?: OperatingInfo }).time),
+    });
+  }
+
+  /**
+   * Sends bytes to a portal's pre-signed upload link (disk.folder.uploadFile's `uploadUrl`) as one
+   * multipart/form-data POST with one file part named `field`. The link carries its own
+   * authorisation (no webhook secret, no token) and is a one-time credential, so it never appears
+   * in a message; an upload is never sent again. The answer is read like any REST answer.
+   */
+  async upload<T = unknown>(uploadUrl: string, field: string, name: string, bytes: Uint8Array, method: string, timeoutMs = 600_000): Promise<Envelope<T>> {
+    const { randomUUID } = await import("node:crypto");
+    const boundary = `----oint${randomUUID().replaceAll("-", "")}`;
+    const quoted = (text: string) => text.replace(/["\r\n]/g, (c) => encodeURIComponent(c));
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(field)}"; filename="${quoted(name)}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+    const body = Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    let response: HttpAnswer;
+    let text: string;
+    try {
+      response = await this.sendHttp(uploadUrl, {
+        method: "POST",
+        headers: { accept: "application/json", "user-agent": USER_AGENT, "content-type": `multipart/form-data; boundary=${boundary}` },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      const failure = this.transportError(method, error);
+      throw new TransportError(
+        failure.code,
+        failure.outcomeUnknown
+          ? `${method}: sending the file to the portal's upload link failed (${this.reason(error)}); the file may or may not have been stored`
+          : failure.message,
+        method,
+        failure.outcomeUnknown,
+      );
     }
-    if (response.ok && body && typeof body === "object" && !Array.isArray(body) && "result" in body) return body as Envelope<T>;
-    // Anything else is not a Bitrix24 answer: an HTML error page, a PHP notice printed before the
-    // JSON, a body cut short. Whether the method ran depends on the status (see unusableAnswer).
-    const excerpt = this.redact(text.slice(0, 65_536)).replace(/\s+/g, " ").trim().slice(0, 200);
-    const what = !text
-      ? "with an empty body"
-      : body === undefined
-        ? `with a body that is not clean JSON: ${excerpt}`
-        : `with JSON that is not a Bitrix24 answer (no "result" or "error"): ${excerpt}`;
-    throw unusableAnswer(request.method, response.status, what);
+    return readAnswer<Envelope<T>>(response.status, text, { method, redact: (t) => this.redact(t), expected: isResultEnvelope });
   }
 
   /** Masks this connection's secrets (and any webhook path) in a text. */
@@ -337,15 +365,6 @@ export class Bitrix24Client {
       method,
       !notSent,
     );
-  }
-}
-
-/** The body as JSON, or undefined when it is not clean JSON (empty, HTML, a notice before it, cut short). */
-function parseJson(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -15,7 +15,7 @@ import type { Agent, IncomingMessage, RequestOptions } from "node:http";
 export interface HttpRequest {
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   signal?: AbortSignal;
 }
 
@@ -78,7 +78,7 @@ export async function httpSend(url: string, request: HttpRequest): Promise<HttpA
 }
 
 /** One HTTP exchange up to the answer's head. */
-async function exchange(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<IncomingMessage> {
+async function exchange(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | undefined, signal: AbortSignal | undefined): Promise<IncomingMessage> {
   signal?.throwIfAborted();
   const { request, agent } = await protocol(url.protocol);
   signal?.throwIfAborted();

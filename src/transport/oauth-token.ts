@@ -4,8 +4,9 @@
 // answers have no `result` wrapper and are returned unchanged; `{error, error_description}` becomes
 // a Bitrix24Error.
 import { isLoopbackHost } from "./endpoint.js";
-import { Bitrix24Error, inputError, TransportError } from "./errors.js";
-import { isErrorEnvelope } from "./envelope.js";
+import { readAnswer } from "./answer.js";
+import { inputError, TransportError } from "./errors.js";
+import { httpSend, type HttpAnswer, type HttpSend } from "./http.js";
 import { redactKnown } from "./redact.js";
 
 /** What Bitrix24's OAuth server answers to a successful grant (bitrix24-rest.md §3.1-3.2). */
@@ -59,11 +60,11 @@ export async function requestTokens(tokenUrl: string, grant: Record<string, stri
   const clean = (text: string) => redactKnown(text, secrets);
 
   options.debug?.(`${method} ${clean(url.toString())}${method === "POST" ? ` ${clean(fields.toString())}` : ""}`);
-  const started = performance.now();
-  let response: Response;
+  const started = Date.now();
+  let response: HttpAnswer;
   let text: string;
   try {
-    response = await (options.fetch ?? globalThis.fetch)(url, {
+    response = await ((options.fetch as HttpSend | undefined) ?? httpSend)(url.toString(), {
       method,
       headers: method === "POST" ? { accept: "application/json", "content-type": "application/x-www-form-urlencoded" } : { accept: "application/json" },
       body: method === "POST" ? fields.toString() : undefined,
@@ -78,17 +79,9 @@ export async function requestTokens(tokenUrl: string, grant: Record<string, stri
     const reason = clean(err?.cause?.message ?? err?.message ?? String(error));
     throw new TransportError("CONNECTION_FAILED", `${OAUTH_METHOD}: could not reach ${url.host} (${reason})`, OAUTH_METHOD, err?.cause?.code !== "ECONNREFUSED");
   }
-
-  options.debug?.(`answer HTTP ${response.status} in ${Math.round(performance.now() - started)} ms`);
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : {};
-  } catch {
-    throw new TransportError(`HTTP_${response.status}`, `${OAUTH_METHOD}: ${url.host} answered HTTP ${response.status} with a body that is not JSON: ${clean(text.slice(0, 200))}`, OAUTH_METHOD, response.status >= 500);
-  }
-  if (isErrorEnvelope(body)) throw new Bitrix24Error(body.error, clean(String(body.error_description ?? "")), response.status, OAUTH_METHOD);
-  if (!response.ok) throw new TransportError(`HTTP_${response.status}`, `${OAUTH_METHOD}: ${url.host} answered HTTP ${response.status}`, OAUTH_METHOD, response.status >= 500);
-  return body as OAuthTokens;
+  options.debug?.(`answer HTTP ${response.status} in ${Date.now() - started} ms`);
+  // The token server's answer has no `result` wrapper: a token set, or the error envelope.
+  return readAnswer<OAuthTokens>(response.status, text, { method: OAUTH_METHOD, redact: clean, expected: (body) => typeof body.access_token === "string" });
 }
 
 /** The token URL, refused when it would send the client secret in clear text to another machine. */

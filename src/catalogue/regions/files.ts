@@ -8,8 +8,8 @@ import { newNameParam } from "../params.js";
 import { isExistingFile, isFilled, toBinary, toText } from "../coerce.js";
 import type { Bitrix24Client } from "../../transport/client.js";
 import { isLoopbackHost } from "../../transport/endpoint.js";
-import { isErrorEnvelope, type Envelope } from "../../transport/envelope.js";
-import { Bitrix24Error, inputError, OintError, TransportError } from "../../transport/errors.js";
+import type { Envelope } from "../../transport/envelope.js";
+import { inputError, OintError } from "../../transport/errors.js";
 
 /** A Drive file as disk.* methods and the upload answer print it (fixtures UploadFileToFolder.json). */
 export interface DiskFile {
@@ -110,27 +110,7 @@ async function uploadToFolder(
   if (typeof field !== "string" || !field || typeof uploadUrl !== "string" || !uploadUrl) return target;
   checkUploadUrl(uploadUrl, method);
 
-  const form = new FormData();
-  form.append(field, new Blob([Uint8Array.from(bytes)]), name);
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(uploadUrl, { method: "POST", body: form, signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS) });
-    text = await response.text();
-  } catch (error) {
-    // The link itself is a one-time credential: it is not repeated in the message.
-    const reason = (error as { cause?: { message?: string }; message?: string }).cause?.message ?? (error as Error).message;
-    throw new TransportError("NETWORK_ERROR", `${method}: sending the file to the portal's upload link failed (${reason}); the file may or may not have been stored`, method, true);
-  }
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : {};
-  } catch {
-    throw new TransportError(`HTTP_${response.status}`, `${method}: the upload link answered HTTP ${response.status} with a body that is not JSON`, method, response.status >= 500);
-  }
-  if (isErrorEnvelope(body)) throw new Bitrix24Error(body.error, client.redact(String(body.error_description ?? "")), response.status, method);
-  if (!response.ok) throw new TransportError(`HTTP_${response.status}`, `${method}: the upload link answered HTTP ${response.status}`, method, response.status >= 500);
-  return body as UploadAnswer;
+  return (await client.upload<UploadAnswer["result"]>(uploadUrl, field, name, bytes, method, UPLOAD_TIMEOUT_MS)) as UploadAnswer;
 }
 
 /** The portal chose the link, but plain http to a remote host would carry the file in clear text. */
