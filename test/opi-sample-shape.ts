@@ -43,6 +43,8 @@ export interface ShapeOptions {
   freeForm?: readonly string[];
   /** Paths where a value may also be text (MarkMessageAsReaded's dialogId: 10 for a user, "chat10" for a chat). */
   alsoText?: readonly string[];
+  /** Paths where Bitrix24 prints text or null as the data has it (a task's deadline, closedDate): either matches the other. */
+  textOrNull?: readonly string[];
 }
 
 /** Fields where Bitrix24 prints null for "nothing" and a string otherwise (rule 4). */
@@ -63,6 +65,7 @@ function problemsAt(actual: unknown, sample: unknown, path: string, options: Sha
   if (sample === "***") return [];
   if (sample === null && typeof actual === "string" && NULLABLE_TEXT.has(path.split(".").at(-1)!)) return [];
   if (typeof actual === "string" && options.alsoText?.includes(path)) return [];
+  if ((actual === null || typeof actual === "string") && (sample === null || typeof sample === "string") && options.textOrNull?.includes(path)) return [];
   if (options.freeForm?.includes(path)) {
     const isMap = typeOf(actual) === "object" || (Array.isArray(actual) && actual.length === 0);
     return isMap ? [] : [`${where}: ${JSON.stringify(actual)?.slice(0, 60)} where the sample has a map`];
@@ -152,6 +155,6 @@ export function assertLikeSample(answer: unknown, name: string, options: ShapeOp
   const sample = fixed?.fix ? fixed.fix(opiSample(name)) : opiSample(name);
   const own = fixed?.options() ?? {};
   const merged: ShapeOptions = {};
-  for (const key of ["optional", "extra", "anyOrder", "freeForm", "alsoText"] as const) merged[key] = [...(own[key] ?? []), ...(options[key] ?? [])];
+  for (const key of ["optional", "extra", "anyOrder", "freeForm", "alsoText", "textOrNull"] as const) merged[key] = [...(own[key] ?? []), ...(options[key] ?? [])];
   assert.deepEqual(shapeProblems(answer, sample, merged), [], `${name}: the answer differs from the sample's shape`);
 }

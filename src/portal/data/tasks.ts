@@ -41,6 +41,8 @@ export const taskEntity: EntityDef = {
   name: "tasks.task",
   ufCode: "TASKS_TASK",
   version: 1,
+  // Synthetic tasks (seedTasks) are computed again from their ID after a restart with --data.
+  virtualRow: (id) => syntheticTask(id),
   // In tasks.task.getFields' order; the answer's order of a task is TASK_PRINT_ORDER.
   fields: {
     ID: f("integer", "ID", { primary: true }, readOnly),
@@ -263,6 +265,29 @@ export const userFieldEntity: EntityDef = {
     LIST_FILTER_LABEL: plain("object"),
     ERROR_MESSAGE: plain("object"),
     HELP_MESSAGE: plain("object"),
+  },
+};
+
+/**
+ * task.elapseditem.*: time spent on a task by a user (SECONDS; MINUTES follows). CREATED_DATE is
+ * the date the work is booked on (given, or the time of adding); DATE_START / DATE_STOP the moment
+ * the record was made, as Bitrix24 fills them for time entered by hand (SOURCE 2). The task's
+ * TIME_SPENT_IN_LOGS (seconds) and DURATION_FACT (minutes) are the sums of its records.
+ */
+export const elapsedEntity: EntityDef = {
+  name: "task.elapseditem",
+  version: 1,
+  fields: {
+    ID: plain("integer", readOnly),
+    TASK_ID: plain("integer", readOnly),
+    USER_ID: plain("user"),
+    COMMENT_TEXT: plain("string"),
+    SECONDS: plain("integer", { required: true }),
+    MINUTES: plain("integer", readOnly),
+    SOURCE: plain("integer", readOnly),
+    CREATED_DATE: plain("datetime"),
+    DATE_START: plain("datetime", readOnly),
+    DATE_STOP: plain("datetime", readOnly),
   },
 };
 

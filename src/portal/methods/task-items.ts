@@ -1,11 +1,12 @@
 // What goes with a task: checklist items (task.checklistitem.*), comments (task.commentitem.*) and
 // results made from them (tasks.task.result.*), task user fields (task.item.userfield.*), kanban
-// and "My plan" stages (task.stages.*), dependencies (task.dependence.*) and the day plan
-// (task.planner.getlist). The task.*item.* methods are Bitrix24's older family: parameters TASKID /
+// and "My plan" stages (task.stages.*), dependencies (task.dependence.*), the day plan
+// (task.planner.getlist) and time spent (task.elapseditem.*, summed into the task's
+// TIME_SPENT_IN_LOGS and DURATION_FACT). The task.*item.* methods are Bitrix24's older family: parameters TASKID /
 // ITEMID / FIELDS (any case, or by position), rows printed with UPPER keys and string values,
 // errors as ERROR_CORE with the TASKS_ERROR_EXCEPTION text.
 import { anyCase } from "../engine/dialect.js";
-import { toNumber } from "../engine/fields.js";
+import { toInstant, toNumber } from "../engine/fields.js";
 import type { Row } from "../engine/types.js";
 import { defineUserField, removeUserField, USER_FIELD_TYPES } from "../engine/uf.js";
 import { atom } from "../http/dates.js";
@@ -14,7 +15,7 @@ import { scoped, type MethodContext, type MethodHandler } from "../http/registry
 import { yesNo } from "../http/params.js";
 import type { PortalState } from "../data/state.js";
 import {
-  addHistory, allowedActions, allRows, canRead, checklistEntity, commentEntity, dependenceEntity, fullName, ids, plannerEntity, resultEntity,
+  addHistory, allowedActions, allRows, canRead, checklistEntity, commentEntity, dependenceEntity, elapsedEntity, fullName, ids, plannerEntity, resultEntity,
   rolesOf, saveTask, stageEntity, storeOf, taskEntity, tasksOf, userFieldEntity,
 } from "../data/tasks.js";
 import { checklistItems } from "../data/tasks-render.js";
@@ -678,6 +679,199 @@ const plannerList = (ctx: MethodContext) =>
     .filter((p) => Number(p.USER_ID) === ctx.userId && tasksOf(ctx.state).get(Number(p.TASK_ID)))
     .map((p) => Number(p.TASK_ID));
 
+// ---- elapsed time (task.elapseditem.*) -------------------------------------------------------
+
+const ELAPSED = "ctaskelapseditem";
+/** Time entered by hand (REST, the task form): Bitrix24's SOURCE 2. */
+const SOURCE_MANUAL = 2;
+
+const elapsedOf = (state: PortalState, taskId: number) => allRows(storeOf(state, elapsedEntity)).filter((r) => Number(r.TASK_ID) === taskId);
+
+function renderElapsed(row: Row, select?: Set<string>): Record<string, unknown> {
+  const date = (v: unknown) => (empty(v) ? "" : atom(Date.parse(String(v))));
+  const all: Record<string, unknown> = {
+    ID: String(row.ID),
+    TASK_ID: String(row.TASK_ID),
+    USER_ID: String(row.USER_ID),
+    COMMENT_TEXT: String(row.COMMENT_TEXT ?? ""),
+    SECONDS: String(row.SECONDS ?? 0),
+    MINUTES: String(row.MINUTES ?? 0),
+    SOURCE: String(row.SOURCE ?? SOURCE_MANUAL),
+    CREATED_DATE: date(row.CREATED_DATE),
+    DATE_START: date(row.DATE_START),
+    DATE_STOP: date(row.DATE_STOP),
+  };
+  return select ? Object.fromEntries(Object.entries(all).filter(([k]) => select.has(k))) : all;
+}
+
+/** The task's TIME_SPENT_IN_LOGS (seconds) and DURATION_FACT (minutes) follow its records, with a history entry. */
+function sumElapsed(ctx: MethodContext, taskId: number): void {
+  const task = tasksOf(ctx.state).get(taskId);
+  if (!task) return;
+  const records = elapsedOf(ctx.state, taskId);
+  const seconds = records.reduce((sum, r) => sum + Number(r.SECONDS ?? 0), 0);
+  const minutes = records.reduce((sum, r) => sum + Number(r.MINUTES ?? 0), 0);
+  const before = Number(task.TIME_SPENT_IN_LOGS ?? 0);
+  if (before === seconds && Number(task.DURATION_FACT ?? 0) === minutes) return;
+  const row = { ...task };
+  if (records.length > 0) Object.assign(row, { TIME_SPENT_IN_LOGS: seconds, DURATION_FACT: minutes });
+  else {
+    delete row.TIME_SPENT_IN_LOGS;
+    delete row.DURATION_FACT;
+  }
+  tasksOf(ctx.state).replace(taskId, row);
+  if (before !== seconds) addHistory(ctx, taskId, "TIME_SPENT_IN_LOGS", String(before), String(seconds));
+}
+
+/** ARFIELDS: SECONDS (or MINUTES) as a non-negative whole number, COMMENT_TEXT, USER_ID, CREATED_DATE. */
+function elapsedFields(ctx: MethodContext, method: string, position: number, before?: Row): Row {
+  const given = legacyParam(ctx, "ARFIELDS", position);
+  if (typeof given !== "object" || given === null || Array.isArray(given) || Object.keys(given).length === 0) {
+    throw coreError(`TASKS_ERROR_EXCEPTION_#256; Param #${position} (arFields) expected by method ${method}(), but not given.; 256/TE/WRONG_ARGUMENTS`);
+  }
+  const fields = Object.fromEntries(Object.entries(given).map(([k, v]) => [k.toUpperCase(), v]));
+  const row: Row = { ...before };
+  if (fields.SECONDS !== undefined && fields.MINUTES !== undefined) throw coreError("TASKS_ERROR_EXCEPTION_#256; SECONDS and MINUTES cannot be given together; 256/TE/WRONG_ARGUMENTS");
+  const amount = fields.SECONDS ?? fields.MINUTES;
+  if (amount !== undefined || !before) {
+    const n = toNumber(amount);
+    if (n === null || !Number.isInteger(n) || n < 0) throw coreError("TASKS_ERROR_EXCEPTION_#256; Time spent must be a whole number of seconds; 256/TE/WRONG_ARGUMENTS");
+    row.SECONDS = fields.SECONDS !== undefined ? n : n * 60;
+    row.MINUTES = Math.round(Number(row.SECONDS) / 60);
+  }
+  if (fields.COMMENT_TEXT !== undefined) row.COMMENT_TEXT = fields.COMMENT_TEXT === null ? "" : String(fields.COMMENT_TEXT);
+  if (!empty(fields.USER_ID)) {
+    const userId = toNumber(fields.USER_ID);
+    if (userId === null || !ctx.state.getUser(userId)) throw notAllowed("User not found");
+    // Only an administrator books time for someone else.
+    if (userId !== ctx.userId && !ctx.state.getUser(ctx.userId)?.isAdmin) throw notAllowed();
+    row.USER_ID = userId;
+  }
+  if (!empty(fields.CREATED_DATE)) {
+    const ms = toInstant(fields.CREATED_DATE);
+    if (ms === null) throw coreError("TASKS_ERROR_EXCEPTION_#256; CREATED_DATE is not a date; 256/TE/WRONG_ARGUMENTS");
+    row.CREATED_DATE = new Date(ms).toISOString();
+  }
+  return row;
+}
+
+function elapsedItem(ctx: MethodContext, method: string, task: Row, write: boolean): Row {
+  const id = legacyId(ctx, method, "ITEMID", 1);
+  const row = storeOf(ctx.state, elapsedEntity).get(id);
+  if (!row || Number(row.TASK_ID) !== Number(task.ID)) throw notAllowed();
+  // A record is changed by its author or an administrator.
+  if (write && Number(row.USER_ID) !== ctx.userId && !ctx.state.getUser(ctx.userId)?.isAdmin) throw notAllowed();
+  return row;
+}
+
+const elapsedAdd = (ctx: MethodContext) => {
+  const method = `${ELAPSED}::add`;
+  const task = legacyTask(ctx, method, false);
+  if (!allowedActions(ctx.state, task, ctx.userId)["elapsedtime.add"]) throw notAllowed();
+  const now = ctx.state.now().toISOString();
+  const row = elapsedFields(ctx, method, 1);
+  const taskId = Number(task.ID);
+  const id = storeOf(ctx.state, elapsedEntity).insert({
+    TASK_ID: taskId, USER_ID: row.USER_ID ?? ctx.userId, COMMENT_TEXT: row.COMMENT_TEXT ?? "", SECONDS: row.SECONDS, MINUTES: row.MINUTES,
+    SOURCE: SOURCE_MANUAL, CREATED_DATE: row.CREATED_DATE ?? now, DATE_START: now, DATE_STOP: now,
+  });
+  sumElapsed(ctx, taskId);
+  return id;
+};
+
+const elapsedUpdate = (ctx: MethodContext) => {
+  const method = `${ELAPSED}::update`;
+  const task = legacyTask(ctx, method, false);
+  const item = elapsedItem(ctx, method, task, true);
+  const row = elapsedFields(ctx, method, 2, item);
+  storeOf(ctx.state, elapsedEntity).replace(Number(item.ID), row);
+  sumElapsed(ctx, Number(task.ID));
+  return null;
+};
+
+const elapsedDelete = (ctx: MethodContext) => {
+  const method = `${ELAPSED}::delete`;
+  const task = legacyTask(ctx, method, false);
+  const item = elapsedItem(ctx, method, task, true);
+  storeOf(ctx.state, elapsedEntity).delete(Number(item.ID));
+  sumElapsed(ctx, Number(task.ID));
+  return null;
+};
+
+const elapsedGet = (ctx: MethodContext) => {
+  const method = `${ELAPSED}::get`;
+  return renderElapsed(elapsedItem(ctx, method, legacyTask(ctx, method, false), false));
+};
+
+const ELAPSED_KEYS = ["ID", "TASK_ID", "USER_ID", "COMMENT_TEXT", "SECONDS", "MINUTES", "SOURCE", "CREATED_DATE", "DATE_START", "DATE_STOP"];
+
+/** A FILTER key's operator and field ("<=CREATED_DATE" -> ["<=", "CREATED_DATE"]). */
+function filterTest(key: string, wanted: unknown): (row: Row) => boolean {
+  const [, op, name] = /^(!|<=|>=|<|>|=)?(.*)$/.exec(key)!;
+  const field = name.toUpperCase();
+  const isDate = ["CREATED_DATE", "DATE_START", "DATE_STOP"].includes(field);
+  const value = (v: unknown) => (isDate ? (empty(v) ? null : toInstant(v)) : toNumber(v) ?? String(v ?? ""));
+  const wants = (Array.isArray(wanted) ? wanted : [wanted]).map(value);
+  return (row) => {
+    const have = value(row[field]);
+    if (op === "!") return !wants.includes(have);
+    if (!op || op === "=") return wants.includes(have);
+    const w = wants[0];
+    if (have === null || w === null) return false;
+    return op === "<" ? have < w : op === "<=" ? have <= w : op === ">" ? have > w : have >= w;
+  };
+}
+
+/**
+ * getlist(TASKID, ORDER, FILTER, SELECT, PARAMS): one task's records, or, without TASKID (ORDER
+ * first), the records of every task the caller sees; FILTER by ID, USER_ID, dates with ! < <= > >=;
+ * SELECT some keys; PARAMS.NAV_PARAMS {nPageSize (50 at most), iNumPage}. `total` counts them all.
+ */
+const elapsedList = (ctx: MethodContext) => {
+  const method = `${ELAPSED}::getlist`;
+  const first = legacyParam(ctx, "TASKID", 0);
+  const byTask = first !== undefined && (typeof first !== "object" || first === null);
+  const at = (name: string, position: number) => legacyParam(ctx, name, byTask ? position : position - 1);
+  let rows: Row[];
+  if (byTask) rows = elapsedOf(ctx.state, Number(legacyTask(ctx, method, false).ID));
+  else {
+    const visible = new Set<number>();
+    rows = allRows(storeOf(ctx.state, elapsedEntity)).filter((r) => {
+      const taskId = Number(r.TASK_ID);
+      if (!visible.has(taskId)) {
+        const task = tasksOf(ctx.state).get(taskId);
+        if (task && canRead(ctx.state, task, ctx.userId)) visible.add(taskId);
+      }
+      return visible.has(taskId);
+    });
+  }
+  const filter = at("FILTER", 2);
+  if (filter && typeof filter === "object") for (const [key, wanted] of Object.entries(filter)) rows = rows.filter(filterTest(key, wanted));
+  const order = at("ORDER", 1);
+  if (order && typeof order === "object" && !Array.isArray(order)) {
+    const keys = Object.entries(order).map(([k, d]) => [k.toUpperCase(), String(d).toUpperCase() === "DESC" ? -1 : 1] as const);
+    const key = (row: Row, name: string) => (["CREATED_DATE", "DATE_START", "DATE_STOP"].includes(name) ? Date.parse(String(row[name] ?? "")) || 0 : Number(row[name] ?? 0));
+    rows.sort((a, b) => {
+      for (const [name, dir] of keys) {
+        const c = key(a, name) - key(b, name);
+        if (c !== 0) return c * dir;
+      }
+      return Number(a.ID) - Number(b.ID);
+    });
+  }
+  const selectGiven = at("SELECT", 3);
+  const names = Array.isArray(selectGiven) ? selectGiven.map((n) => String(n).toUpperCase()) : [];
+  const select = names.length === 0 || names.includes("*") ? undefined : new Set(names.filter((n) => ELAPSED_KEYS.includes(n)));
+  const nav = (at("PARAMS", 4) as { NAV_PARAMS?: { nPageSize?: unknown; iNumPage?: unknown } } | undefined)?.NAV_PARAMS;
+  const total = rows.length;
+  if (nav && typeof nav === "object") {
+    const size = Math.min(50, Math.max(1, toNumber(nav.nPageSize) ?? 50));
+    const page = Math.max(1, toNumber(nav.iNumPage) ?? 1);
+    rows = rows.slice((page - 1) * size, page * size);
+  }
+  return paged(rows.map((r) => renderElapsed(r, select)), total);
+};
+
 export const taskItemMethods: Record<string, MethodHandler> = {
   "task.checklistitem.add": t(checklistAdd),
   "task.checklistitem.update": t(checklistUpdate),
@@ -707,4 +901,9 @@ export const taskItemMethods: Record<string, MethodHandler> = {
   "task.dependence.add": t(dependenceAdd),
   "task.dependence.delete": t(dependenceDelete),
   "task.planner.getlist": t(plannerList),
+  "task.elapseditem.add": t(elapsedAdd),
+  "task.elapseditem.update": t(elapsedUpdate),
+  "task.elapseditem.delete": t(elapsedDelete),
+  "task.elapseditem.get": t(elapsedGet),
+  "task.elapseditem.getlist": t(elapsedList),
 };
