@@ -2192,7 +2192,7 @@ export interface GetUserBusyArgs {
   /**
    * User ID or JSON list of user IDs. CLI: `--users` / `-s`.
    */
-  users: readonly Record<string, unknown>[] | Record<string, unknown> | string;
+  users: readonly Id[] | Id;
   /**
    * First day of the period (sent as yyyy-MM-dd). CLI: `--from` / `-f`.
    */
@@ -5551,7 +5551,7 @@ export interface Bitrix24Library {
    * @param to Last day of the period (sent as yyyy-MM-dd). CLI: `--to` / `-t`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
-  getUserBusy(url: string, users: readonly Record<string, unknown>[] | Record<string, unknown> | string, from: Date | string, to: Date | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetUserBusy">>>>;
+  getUserBusy(url: string, users: readonly Id[] | Id, from: Date | string, to: Date | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetUserBusy">>>>;
   /**
    * Returns the users' busy intervals between two dates, by user ID.
    *
@@ -5562,7 +5562,7 @@ export interface Bitrix24Library {
    * @param to Last day of the period (sent as yyyy-MM-dd). CLI: `--to` / `-t`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
-  ПолучитьЗанятостьПользователей(url: string, users: readonly Record<string, unknown>[] | Record<string, unknown> | string, from: Date | string, to: Date | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetUserBusy">>>>;
+  ПолучитьЗанятостьПользователей(url: string, users: readonly Id[] | Id, from: Date | string, to: Date | string, token?: string | undefined): Promise<Envelope<ResultOf<Def<"GetUserBusy">>>>;
   /**
    * Returns the calling user's calendar settings.
    *
