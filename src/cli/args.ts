@@ -3,8 +3,11 @@
 // as ambiguous; so known options are first joined with their values (`--text=-5 degrees`) and
 // util.parseArgs then does the rest (unknown options, stray words). An option given twice (in
 // either form) is refused, and no error repeats a value the user typed (it could be a secret).
+// `-h` is --help unless the function has an option `-h` (--hide, --headid). A value given as the word
+// `-` (`--text -`, `-b -`) is read from stdin, for one option at most (run.ts reads it; `--text=-`
+// is the text "-").
 import { parseArgs } from "node:util";
-import type { Definition } from "../catalogue/define.js";
+import type { Definition, ParamSpec } from "../catalogue/define.js";
 import { InputError } from "../transport/errors.js";
 import { isExistingFile } from "../catalogue/coerce.js";
 
@@ -22,6 +25,22 @@ export interface ParsedCommand {
   global: GlobalOptions;
   /** True when no function option was given at all. */
   empty: boolean;
+  /** The option whose value is `-`: read from stdin (its value is "-" until then). */
+  stdin?: ParamSpec;
+}
+
+/**
+ * An option the function does not have. `option` is the name as written when it looks like an
+ * option name (never a value: it could be a secret); `candidates` are the function's options, for
+ * a "did you mean" (suggest.ts, loaded only then).
+ */
+export class UnknownOptionError extends InputError {
+  constructor(
+    readonly option: string | undefined,
+    readonly candidates: readonly string[],
+  ) {
+    super(option ? `unknown option ${option}` : "unknown option (not shown, in case it is a secret)");
+  }
 }
 
 const GLOBAL = {
@@ -41,12 +60,22 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
   }
   byToken.set("--out", { option: "out", flag: false });
   byToken.set("--profile", { option: "profile", flag: false });
+  const helpShort = !def.params.some((p) => p.short === "h");
+  const longOptions = [...def.params.map((p) => `--${p.option}`), ...Object.keys(GLOBAL).map((o) => `--${o}`)];
+  let stdin: ParamSpec | undefined;
 
   const joined: string[] = [];
   /** For each joined word: the argv index it came from, and the option as the user wrote it. */
   const origin: { index: number; written?: string }[] = [];
   for (let i = 0; i < argv.length; i++) {
     const known = byToken.get(argv[i]);
+    if (!known && argv[i] === "-h" && helpShort) {
+      joined.push("--help");
+      origin.push({ index: i, written: "-h" });
+      continue;
+    }
+    // `-chat`: one dash before a long name would be read as -c -h -a -t; say what it is instead.
+    if (!known && /^-[a-z][a-z-]+$/i.test(argv[i])) throw new UnknownOptionError(OPTION_LIKE.test(argv[i]) ? argv[i] : undefined, longOptions);
     if (!known) {
       joined.push(argv[i]);
       origin.push({ index: i });
@@ -59,6 +88,11 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
     } else if (next === undefined) {
       throw new InputError(`needs a value`, optionParameter(def, known.option));
     } else {
+      const param = def.params.find((p) => p.option === known.option);
+      if (next === "-" && param) {
+        if (stdin && stdin !== param) throw new InputError(`reads stdin (-), and so does --${stdin.option}: only one option can`, param.name);
+        stdin = param;
+      }
       joined.push(`--${known.option}=${next}`);
       i++;
     }
@@ -71,6 +105,8 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
   try {
     parsed = parseArgs({ args: joined, options, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
+    const unknown = /Unknown option '([^']+)'/.exec((error as Error).message);
+    if (unknown) throw new UnknownOptionError(OPTION_LIKE.test(unknown[1]) ? unknown[1] : undefined, longOptions);
     throw new InputError(parseArgsProblem(error as Error & { code?: string }));
   }
   // util.parseArgs keeps the last of repeated options; a repeat is a mistake (`--chat` and `-c`), so it is refused.
@@ -95,13 +131,14 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
   const values: Record<string, string> = {};
   for (const p of def.params) {
     const v = raw[p.option];
-    if (typeof v === "string") values[p.name] = STRUCTURES.has(p.kind) ? unescapeControls(v) : unescapeText(v);
+    if (typeof v === "string") values[p.name] = p === stdin ? v : STRUCTURES.has(p.kind) ? unescapeControls(v) : unescapeText(v);
   }
   if (raw.out === "") throw new InputError("needs a file path", "--out");
   return {
     values,
     empty: Object.keys(values).length === 0 && raw.profile === undefined,
     global: { out: raw.out as string | undefined, profile: raw.profile as string | undefined, debug: !!raw.debug, test: !!raw.test, help: !!raw.help },
+    stdin,
   };
 }
 
@@ -111,7 +148,7 @@ function optionParameter(def: Definition, option: string): string {
 }
 
 /** util.parseArgs' complaint in one line, never echoing what could be a value (a secret) rather than an option name. */
-function parseArgsProblem(error: Error & { code?: string }): string {
+export function parseArgsProblem(error: Error & { code?: string }): string {
   const unknown = /Unknown option '([^']+)'/.exec(error.message);
   if (unknown) return OPTION_LIKE.test(unknown[1]) ? `unknown option ${unknown[1]}` : "unknown option (not shown, in case it is a secret)";
   const noValue = /Option '(--[a-z]+)' does not take an argument/.exec(error.message);
@@ -122,7 +159,7 @@ function parseArgsProblem(error: Error & { code?: string }): string {
 }
 
 /** What an option name looks like; anything else (digits, long random text) is not repeated back. */
-const OPTION_LIKE = /^--?[a-z][a-z-]{0,23}$/i;
+export const OPTION_LIKE = /^--?[a-z][a-z-]{0,23}$/i;
 
 const STRUCTURES = new Set(["array", "map", "json"]);
 

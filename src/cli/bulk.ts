@@ -12,6 +12,7 @@ import { Bitrix24Client } from "../transport/client.js";
 import { InputError } from "../transport/errors.js";
 import type { Plan } from "../transport/limiter.js";
 import { redactKnown } from "../transport/redact.js";
+import { errorPrefix } from "./colour.js";
 import { EXIT } from "./exit-codes.js";
 
 export const BULK_HELP = `Usage:
@@ -38,6 +39,8 @@ may still be running on the portal: it is waited out before being read back. One
 messages file and per journal (lock files beside them; a lock left by a killed run is taken over).
 
 Connection: --url/--token, or --profile NAME (oint profile --help), or OINT_URL/OINT_TOKEN.
+--file - reads the messages from stdin (then --journal FILE is required); --token - reads the token
+from stdin (one of them at most).
 Output: a progress bar on stderr when it is a terminal; the failures with their line numbers on
 stderr; a JSON summary on stdout.
 Exit codes: 0 all sent, 3 some lines failed (Bitrix24 refused them) or every call was refused,
@@ -45,7 +48,7 @@ Exit codes: 0 all sent, 3 some lines failed (Bitrix24 refused them) or every cal
 The summary's "unknown" counts the lines whose batch got no usable answer and how each was settled:
 foundDelivered, notFoundResent, stillUnknown (left pending; never re-sent blindly).`;
 
-const OPTIONS = {
+export const BULK_OPTIONS = {
   file: { type: "string" },
   journal: { type: "string" },
   url: { type: "string" },
@@ -55,17 +58,18 @@ const OPTIONS = {
   timeout: { type: "string" },
   "retry-failed": { type: "boolean" },
   debug: { type: "boolean" },
-  help: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
 } as const;
 
-const complain = (text: string) => process.stderr.write(`oint: ${text}\n`);
+const complain = (text: string) => process.stderr.write(`${errorPrefix()} ${text}\n`);
 
 /** `oint bulk …`; returns the exit code. */
 export async function runBulk(argv: readonly string[]): Promise<number> {
   const [action, ...rest] = argv;
-  if (!action || action === "--help" || action === "help") return process.stdout.write(`${BULK_HELP}\n`), EXIT.ok;
+  if (!action || action === "--help" || action === "-h" || action === "help") return process.stdout.write(`${BULK_HELP}\n`), EXIT.ok;
   if (action !== "send") {
-    complain(`unknown bulk action "${action}" (send). See \`oint bulk --help\`.`);
+    const close = /^[a-z]{1,24}$/i.test(action) && (await import("./suggest.js")).suggestion(action, ["send"]);
+    complain(`unknown bulk action${/^[a-z-]{1,24}$/i.test(action) ? ` "${action}"` : ""} (send).${close ? ` Did you mean ${close}?` : ""} See \`oint bulk --help\`.`);
     return EXIT.badInput;
   }
   let secrets: (string | undefined)[] = [];
@@ -85,14 +89,20 @@ export async function runBulk(argv: readonly string[]): Promise<number> {
 async function send(argv: readonly string[], keepSecrets: (s: (string | undefined)[]) => void): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: [...argv], options: BULK_OPTIONS, strict: true, allowPositionals: false });
   } catch (error) {
-    throw new InputError((error as Error).message.split("\n")[0]);
+    throw new InputError((await import("./suggest.js")).optionsProblem(error as Error, Object.keys(BULK_OPTIONS)));
   }
   const v = parsed.values;
   if (v.help) return process.stdout.write(`${BULK_HELP}\n`), EXIT.ok;
+  // `-`: that one value from stdin (the messages file, or the URL or token: kept out of the command line).
+  const piped = (["file", "url", "token"] as const).filter((o) => v[o] === "-");
+  if (piped.length > 1) throw new InputError(`reads stdin (-), and so does --${piped[1]}: only one option can`, `--${piped[0]}`);
+  if (piped[0] === "url" || piped[0] === "token") v[piped[0]] = (await (await import("./stdin.js")).readStdin()).toString("utf8").trim();
+  const fromStdin = v.file === "-";
   keepSecrets([v.token]);
   if (!v.file) throw new InputError("is required (the JSON Lines file of messages)", "--file");
+  if (fromStdin && !v.journal) throw new InputError("- (stdin) needs --journal FILE: the journal is what makes running it again safe", "--file");
   const plan = (v.plan ?? "standard") as Plan;
   if (!["standard", "enterprise", "off"].includes(plan)) throw new InputError(`must be standard, enterprise or off, not "${v.plan}"`, "--plan");
   const timeoutSeconds = v.timeout === undefined ? 60 : Number(v.timeout);
@@ -115,10 +125,10 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
   if (connection.tokenStore) client.oauth?.useStore(connection.tokenStore); // a profile's refresh, shared with other processes
   keepSecrets([v.token, ...client.knownSecrets()]);
 
-  const file = await readBulkFile(v.file); // every line checked before anything is sent
+  const file = await readBulkFile(fromStdin ? "/dev/stdin" : v.file); // every line checked before anything is sent
   const journalPath = resolve(v.journal ?? `${v.file}.journal`);
   // Both locked: two runs of one file with two journals would send everything twice.
-  const unlockFile = lock(realpathSync(v.file), `the messages file ${v.file}`, "--file");
+  const unlockFile = fromStdin ? () => {} : lock(realpathSync(v.file), `the messages file ${v.file}`, "--file");
   let unlockJournal: (() => void) | undefined;
   let summary: BulkSummary;
   try {
@@ -153,7 +163,7 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
 
   const clean = (text: string) => redactKnown(text, [v.token, ...client.knownSecrets()]);
   report(summary, clean);
-  process.stdout.write(`${clean(JSON.stringify({ file: resolve(v.file), journal: journalPath, ...summary }, null, 1))}\n`);
+  process.stdout.write(`${clean(JSON.stringify({ file: fromStdin ? "-" : resolve(v.file), journal: journalPath, ...summary }, null, 1))}\n`);
   if (summary.stopped) return summary.stopped.noAnswer ? EXIT.noAnswer : EXIT.bitrix24Error;
   return summary.failed.length ? EXIT.bitrix24Error : EXIT.ok;
 }

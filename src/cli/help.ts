@@ -3,8 +3,9 @@ import { catalogue, findFunction, regions } from "../catalogue/index.js";
 import { REGIONS } from "../catalogue/opi-regions.js";
 import type { Definition, ParamSpec } from "../catalogue/define.js";
 import { EXIT } from "./exit-codes.js";
+import { VERSION } from "../version.js";
 
-export const VERSION = "0.1.0";
+export { VERSION }; // package.json's (src/version.ts is written from it at build)
 
 const STANDARD = `Standard options (every command):
   --out FILE   write the result to FILE instead of stdout
@@ -12,7 +13,9 @@ const STANDARD = `Standard options (every command):
                --url or --profile, OINT_URL and OINT_TOKEN are used
   --debug      print each request (method, URL, body) and answer status to stderr, secrets masked
   --test       print the request that would be sent, send nothing
-  --help       this help`;
+  --help, -h   this help (also \`oint help bitrix24 <Method>\`; where a function has an option -h
+               of its own, such as --hide, -h is that option)
+A value given as - (--text -, --blocks -, --token -) is read from stdin, for one option at most.`;
 
 export function startPage(): string {
   return `oint ${VERSION}: the Bitrix24 REST toolkit (OpenIntegrations-compatible CLI)
@@ -25,11 +28,18 @@ Usage:
   oint bulk send --file F.jsonl --url ...     many messages, journaled (oint bulk --help)
   oint sandbox [--port N]                     run the local Bitrix24-compatible portal
   oint sandbox --demo                         start it, send an example message, print the result
+  oint completion bash|zsh|fish               shell completion script (source <(oint completion bash))
+  oint help [command]                         this help, or a command's (oint help bitrix24 SendMessage)
+  oint --version, -v                          oint's version
 
 Libraries:
   bitrix24   Bitrix24 REST API: chats, messages, notifications, users, ...
 
 ${STANDARD}
+
+Environment: OINT_URL and OINT_TOKEN connect every function given no --url or --profile (so
+\`OINT_URL=… oint bitrix24 ServerTime\` calls; a function still missing a required value shows its
+help); NO_COLOR=1 turns colour off (it is used only on a terminal).
 
 Exit codes: ${EXIT.ok} success, ${EXIT.unknownLibrary} unknown library, ${EXIT.unknownMethod} unknown method, ${EXIT.bitrix24Error} Bitrix24 answered with an error
 (its JSON is printed on stdout), ${EXIT.badInput} bad input (nothing sent), ${EXIT.noAnswer} no answer from the portal, ${EXIT.unexpected} unexpected error.`;

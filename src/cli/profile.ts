@@ -13,6 +13,7 @@ import { resolveEndpoint } from "../transport/endpoint.js";
 import { InputError } from "../transport/errors.js";
 import type { TokenStore } from "../transport/oauth.js";
 import { MASK, redactUrl } from "../transport/redact.js";
+import { errorPrefix } from "./colour.js";
 import { EXIT } from "./exit-codes.js";
 import { profilesFile, profileTokenStore, readProfiles, updateProfiles, type Profile } from "./profile-file.js";
 
@@ -27,13 +28,18 @@ A profile keeps a webhook URL (or a portal address with an OAuth token) for
 \`oint bitrix24 <Method> --profile NAME\`. With --refresh, --clientid and --clientsecret the
 access token is refreshed when it expires and the new tokens are saved in the profile.
 Values not given as options are taken from OINT_URL, OINT_TOKEN, OINT_REFRESH_TOKEN,
-OINT_CLIENT_ID and OINT_CLIENT_SECRET, so secrets need not appear on the command line.
+OINT_CLIENT_ID and OINT_CLIENT_SECRET, so secrets need not appear on the command line; or give
+one of them as - to read it from stdin (printf %s "$TOKEN" | oint profile add work --url URL --token -).
 
 Profiles are kept in $OINT_CONFIG_DIR/profiles.json (default ~/.config/oint/), readable only by you;
 a directory others can write to, or a profiles.json that is a symbolic link, is refused.
 Without --profile, \`oint bitrix24\` takes --url/--token from OINT_URL and OINT_TOKEN when they are not given.`;
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const HELP = new Set(["--help", "-h", "help"]);
+
+/** `oint profile add`'s options (also for completion). */
+export const PROFILE_ADD_OPTIONS = { url: { type: "string" }, token: { type: "string" }, refresh: { type: "string" }, clientid: { type: "string" }, clientsecret: { type: "string" } } as const;
 
 function checkName(name: string | undefined): string {
   if (!name) throw new InputError("give the profile's name (oint profile add NAME --url …)");
@@ -45,36 +51,41 @@ function checkName(name: string | undefined): string {
 export async function runProfile(argv: readonly string[]): Promise<number> {
   const [action, ...rest] = argv;
   try {
-    if (!action || action === "--help" || action === "help") {
+    if (!action || HELP.has(action) || rest.some((word) => HELP.has(word) && word !== "help")) {
       process.stdout.write(`${PROFILE_HELP}\n`);
       return EXIT.ok;
     }
     if (action === "add") return await add(rest);
-    if (action === "list") return list(rest);
+    if (action === "list") return await list(rest);
     if (action === "remove") return await remove(rest);
-    throw new InputError(`unknown action "${action}" (add, list or remove)`);
+    const close = /^[a-z]{1,24}$/i.test(action) && (await import("./suggest.js")).suggestion(action, ["add", "list", "remove"]);
+    throw new InputError(`unknown action${/^[a-z-]{1,24}$/i.test(action) ? ` "${action}"` : ""} (add, list or remove${close ? `; did you mean ${close}?` : ""})`);
   } catch (error) {
     if (error instanceof InputError) {
-      process.stderr.write(`oint: ${error.message}. See \`oint profile --help\`.\n`);
+      process.stderr.write(`${errorPrefix()} ${error.message}. See \`oint profile --help\`.\n`);
       return EXIT.badInput;
     }
     throw error;
   }
 }
 
-function parse(argv: readonly string[], options: Record<string, { type: "string" }>) {
+async function parse(argv: readonly string[], options: Record<string, { type: "string" }>) {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new InputError((error as Error).message.split("\n")[0]);
+    throw new InputError((await import("./suggest.js")).optionsProblem(error as Error, Object.keys(options)));
   }
 }
 
 async function add(argv: readonly string[]): Promise<number> {
-  const parsed = parse(argv, { url: { type: "string" }, token: { type: "string" }, refresh: { type: "string" }, clientid: { type: "string" }, clientsecret: { type: "string" } });
+  const parsed = await parse(argv, PROFILE_ADD_OPTIONS);
   const name = checkName(parsed.positionals[0]);
   const env = process.env;
   const v = parsed.values as Record<string, string | undefined>;
+  // `--token -`: one value from stdin, trimmed (a secret kept out of the command line and history).
+  const piped = Object.keys(v).filter((o) => v[o] === "-");
+  if (piped.length > 1) throw new InputError(`reads stdin (-), and so does --${piped[1]}: only one option can`, `--${piped[0]}`);
+  if (piped.length) v[piped[0]] = (await (await import("./stdin.js")).readStdin()).toString("utf8").trim();
   const profile: Profile = {
     url: v.url ?? env.OINT_URL ?? "",
     token: v.token ?? env.OINT_TOKEN,
@@ -101,8 +112,8 @@ async function add(argv: readonly string[]): Promise<number> {
   return EXIT.ok;
 }
 
-function list(argv: readonly string[]): number {
-  parse(argv, {});
+async function list(argv: readonly string[]): Promise<number> {
+  await parse(argv, {});
   const shown = Object.entries(readProfiles()).map(([name, p]) => ({
     name,
     url: redactUrl(p.url),
@@ -115,7 +126,7 @@ function list(argv: readonly string[]): number {
 }
 
 async function remove(argv: readonly string[]): Promise<number> {
-  const name = checkName(parse(argv, {}).positionals[0]);
+  const name = checkName((await parse(argv, {})).positionals[0]);
   await updateProfiles((profiles) => {
     if (!(name in profiles)) throw new InputError(`there is no profile "${name}"`);
     delete profiles[name];

@@ -1,41 +1,78 @@
 // The `oint` command: `oint bitrix24 <Method> --option value ...`, generated from the catalogue.
-import { findFunction } from "../catalogue/index.js";
+import { catalogue, findFunction } from "../catalogue/index.js";
 import type { Definition } from "../catalogue/define.js";
 import { execute, maskedValues, planCall, runLocal, secretValues, withDefaults } from "../catalogue/invoke.js";
 import { Bitrix24Client } from "../transport/client.js";
 import { Bitrix24Error, InputError, TransportError } from "../transport/errors.js";
 import { redactKnown, redactValue } from "../transport/redact.js";
-import { parseCommand, type ParsedCommand } from "./args.js";
+import { parseCommand, UnknownOptionError, type ParsedCommand } from "./args.js";
+import { errorPrefix } from "./colour.js";
 import { EXIT } from "./exit-codes.js";
-import { libraryPage, methodPage, startPage, VERSION } from "./help.js";
+import { libraryPage, methodPage, startPage } from "./help.js";
 import { checkWritable, emit } from "./output.js";
+import { VERSION } from "../version.js";
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
-const complain = (text: string) => process.stderr.write(`oint: ${text}\n`);
+const complain = (text: string) => process.stderr.write(`${errorPrefix()} ${text}\n`);
+
+/** What may follow `oint` (for "did you mean" and completion). */
+export const COMMANDS = ["bitrix24", "profile", "bulk", "mcp", "sandbox", "completion", "help", "--help", "--version"] as const;
+
+const HELP_WORDS = new Set(["--help", "-h", "help"]);
 
 /** Runs one `oint` command line and returns its exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
   const [library, method, ...rest] = argv;
   if (!library || library === "--help" || library === "-h") return say(startPage()), EXIT.ok;
-  if (library === "--version") return say(VERSION), EXIT.ok;
+  // `oint help X Y` is `oint X Y --help`; `oint help SendMessage` is the function's page.
+  if (library === "help") {
+    if (!method) return say(startPage()), EXIT.ok;
+    return run(findFunction(method) && !COMMANDS.includes(method as never) ? ["bitrix24", method, "--help"] : [method, ...(rest[0] ? [rest[0]] : []), "--help"]);
+  }
+  if (library === "--version" || library === "-v") return say(VERSION), EXIT.ok;
+  if (library === "completion") return (await import("./completion.js")).runCompletion(argv.slice(1));
   if (library === "profile") return (await import("./profile.js")).runProfile(argv.slice(1));
   if (library === "bulk") return (await import("./bulk.js")).runBulk(argv.slice(1));
-  if (library === "mcp") return (await import("../mcp/cli.js")).runMcp(argv.slice(1));
+  // `oint mcp help` and `oint sandbox help`: the sub-command's --help.
+  const sub = method === "help" ? ["--help"] : argv.slice(1);
+  if (library === "mcp") return (await import("../mcp/cli.js")).runMcp(sub);
   if (library === "sandbox") {
-    if (argv.includes("--demo")) return (await import("./demo.js")).runDemo(argv.slice(1));
-    return (await import("../portal/cli.js")).runSandbox(argv.slice(1));
+    if (sub.includes("--demo") && !sub.includes("--help") && !sub.includes("-h")) return (await import("./demo.js")).runDemo(sub);
+    return (await import("../portal/cli.js")).runSandbox(sub);
   }
   if (library.toLowerCase() !== "bitrix24") {
-    complain(`unknown library "${library}". Available: bitrix24 (and the sandbox command). Run \`oint --help\`.`);
+    const close = (await import("./suggest.js")).suggestion(library, COMMANDS);
+    complain(`unknown library "${library}".${close ? ` Did you mean ${close}?` : ""} Available: bitrix24 (and the profile, bulk, mcp, sandbox and completion commands). Run \`oint --help\`.`);
     return EXIT.unknownLibrary;
   }
-  if (!method || method === "--help") return say(await libraryPage()), EXIT.ok;
+  if (!method || HELP_WORDS.has(method)) return say(await libraryPage()), EXIT.ok;
   const def = findFunction(method);
   if (!def) {
-    complain(`unknown method "${method}" in bitrix24. Run \`oint bitrix24 --help\` for the list.`);
+    complain(`unknown method "${method}" in bitrix24.${await methodSuggestion(method)} Run \`oint bitrix24 --help\` for the list.`);
     return EXIT.unknownMethod;
   }
+  if (rest.length === 1 && rest[0] === "help") return say(methodPage(def)), EXIT.ok;
   return runFunction(def, rest);
+}
+
+/** " Did you mean SendMessage?" over the English and Russian names and the aliases (an alias suggests the name), or "". */
+async function methodSuggestion(method: string): Promise<string> {
+  const shown = new Map<string, string>();
+  for (const def of catalogue as readonly Definition[]) {
+    shown.set(def.name, def.name);
+    shown.set(def.ru, def.ru);
+    for (const alias of def.aliases ?? []) if (!shown.has(alias)) shown.set(alias, def.name);
+  }
+  const close = (await import("./suggest.js")).suggestion(method, shown.keys(), (name) => shown.get(name)!);
+  return close ? ` Did you mean ${close}?` : "";
+}
+
+/** An unknown `--option` with the function's closest options named: "unknown option --chta (did you mean --chat?)". */
+async function withOptionSuggestion(error: unknown): Promise<unknown> {
+  if (!(error instanceof UnknownOptionError) || !error.option) return error;
+  const bare = (o: string) => o.replace(/^-+/, "");
+  const close = (await import("./suggest.js")).suggestion(bare(error.option), error.candidates.map(bare), (name) => `--${name}`);
+  return close ? new InputError(`${error.problem} (did you mean ${close}?)`) : error;
 }
 
 async function runFunction(def: Definition, argv: readonly string[]): Promise<number> {
@@ -43,9 +80,15 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
   let client: Bitrix24Client | undefined;
   try {
     command = parseCommand(def, argv);
-    const { values, global } = command;
-    // Like OpenIntegrations, a bare `oint bitrix24 Method` shows its help.
-    if (global.help || (command.empty && def.params.some((p) => p.required))) return say(methodPage(def)), EXIT.ok;
+    const { global } = command;
+    const values: Record<string, unknown> = command.values;
+    // Like OpenIntegrations, a bare `oint bitrix24 Method` shows its help, when a required value is
+    // missing: a connection from OINT_URL counts (so `OINT_URL=… oint bitrix24 ServerTime` calls).
+    const fromEnvironment = def.kind !== "local" && !!process.env.OINT_URL;
+    const missing = def.params.some((p) => p.required && values[p.name] === undefined && !(p.kind === "url" && fromEnvironment));
+    if (global.help || (command.empty && missing)) return say(methodPage(def)), EXIT.ok;
+    // `--text -`: that one value comes from stdin (read only now: after help, before anything is sent).
+    if (command.stdin) values[command.stdin.name] = await (await import("./stdin.js")).valueFromStdin(command.stdin);
 
     // A file that cannot be written is found out now, not after the request went out.
     if (global.out !== undefined) checkWritable(global.out);
@@ -55,7 +98,7 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
       return EXIT.ok;
     }
     // --url/--token, else --profile, else OINT_URL/OINT_TOKEN (profile.ts).
-    const connection = (await import("./profile.js")).connectionFor(values, global.profile);
+    const connection = (await import("./profile.js")).connectionFor(values as Record<string, string>, global.profile);
     if (connection.url !== undefined) {
       client = new Bitrix24Client({
         ...connection,
@@ -79,7 +122,7 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
     emit(await execute(def, values, { client, debug }), global.out);
     return EXIT.ok;
   } catch (error) {
-    return report(error, def, command, client);
+    return report(await withOptionSuggestion(error), def, command, client);
   }
 }
 

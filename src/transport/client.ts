@@ -14,6 +14,7 @@ import { OAuthSession, type TokenSet } from "./oauth.js";
 import { listItems, type ListOptions, type ListIterable } from "./paging.js";
 import { redactKnown, redactValue } from "./redact.js";
 import { classify, DEFAULT_RETRY_POLICY, guessReplay, type Replay, type RetryPolicy } from "./retry.js";
+import { VERSION } from "../version.js";
 
 export type HttpVerb = "GET" | "POST";
 
@@ -78,7 +79,7 @@ export interface PreparedRequest {
   replay?: Replay;
 }
 
-const USER_AGENT = "oint/0.1 (+https://www.npmjs.com/package/oint)";
+const USER_AGENT = `oint/${VERSION} (+https://www.npmjs.com/package/oint)`; // VERSION: package.json's, written at build
 
 // Errors that mean the request never left this machine, so even a write can be retried safely.
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
