@@ -2630,7 +2630,7 @@ export interface Bitrix24Library {
   /**
    * Changes a task's fields: {"task": {…}}.
    *
-   * REST: `tasks.task.update` (safe to replay). CLI: `oint bitrix24 UpdateTask`; Russian name: `ИзменитьЗадачу`.
+   * REST: `tasks.task.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdateTask`; Russian name: `ИзменитьЗадачу`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param taskId Task ID. CLI: `--task` / `-t`.
    * @param fields Task fields to change: JSON object or a path to a .json file. CLI: `--fields` / `-f`.
@@ -2640,7 +2640,7 @@ export interface Bitrix24Library {
   /**
    * Changes a task's fields: {"task": {…}}.
    *
-   * REST: `tasks.task.update` (safe to replay). CLI: `oint bitrix24 UpdateTask`; Russian name: `ИзменитьЗадачу`.
+   * REST: `tasks.task.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdateTask`; Russian name: `ИзменитьЗадачу`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param taskId Task ID. CLI: `--task` / `-t`.
    * @param fields Task fields to change: JSON object or a path to a .json file. CLI: `--fields` / `-f`.
@@ -5894,7 +5894,7 @@ export interface Bitrix24Functions {
   /**
    * Changes a task's fields: {"task": {…}}.
    *
-   * REST: `tasks.task.update` (safe to replay). CLI: `oint bitrix24 UpdateTask`; Russian name: `ИзменитьЗадачу`.
+   * REST: `tasks.task.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdateTask`; Russian name: `ИзменитьЗадачу`.
    */
   updateTask(options: UpdateTaskArgs): Promise<Envelope<ResultOf<Def<"UpdateTask">>>>;
   /**

@@ -4,8 +4,10 @@
 import type { Bitrix24Client } from "../../src/index.js";
 import type { RunningPortal } from "../../src/portal/index.js";
 import { MESSAGING_SAMPLES } from "./messaging.js";
+import { TASK_SAMPLES } from "./tasks.js";
 import { CRM_SAMPLES } from "./crm.js";
 import { DRIVE_SAMPLES } from "./drive.js";
+import { CALENDAR_SAMPLES } from "./calendar.js";
 
 export interface ReplayContext {
   portal: RunningPortal;
@@ -27,6 +29,8 @@ export interface SafeSample {
 
 export const SAFE_SAMPLES: Record<string, SafeSample> = {
   ...MESSAGING_SAMPLES,
+  ...TASK_SAMPLES,
   ...CRM_SAMPLES,
   ...DRIVE_SAMPLES,
+  ...CALENDAR_SAMPLES,
 };
