@@ -18,6 +18,7 @@ import { diskRoutes } from "./routes/disk-routes.js";
 import { OAuthServer, type OAuthOptions } from "./routes/oauth.js";
 import { PortalData, persistAfterEachRequest } from "./data/persistence.js";
 import { seedSyntheticDeals } from "./data/deals.js";
+import { seedDepartmentsIfNone } from "./data/departments.js";
 import { seedTasks } from "./data/tasks.js";
 
 export { Credentials, randomSecret, type TokenGrant, type TokenCheck } from "./http/auth.js";
@@ -166,6 +167,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
   const saved = data?.saved;
   const state = options.state ?? new PortalState({ seed: !saved });
   data?.restoreState(state);
+  if (saved) seedDepartmentsIfNone(state); // a file from before departments: its users' UF_DEPARTMENT must name something
   const secret = options.secret ?? (saved?.primary.webhookSecret || randomSecret());
   if (!/^[A-Za-z0-9_-]+$/.test(secret)) throw new Error("portal secret must be letters, digits, '_' or '-'");
   const webhookUserId = options.webhookUserId ?? saved?.primary.webhookUserId ?? 1;

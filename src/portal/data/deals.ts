@@ -75,6 +75,8 @@ export const dealEntity: EntityDef = {
   name: "crm.deal",
   ufCode: "CRM_DEAL",
   version: 1,
+  // Synthetic deals are not stored: after a restart with --data they are computed again from their ID.
+  virtualRow: (id) => syntheticDeal(id),
   fields: {
     ID: f("integer", "ID", readOnly),
     TITLE: f("string", "Title"),

@@ -87,3 +87,11 @@ export function seedDepartments(state: PortalState): void {
   store.insert({ NAME: "Development", SORT: 500, PARENT: 1, UF_HEAD: 3 });
   store.insert({ NAME: "Accounting", SORT: 500, PARENT: 1, UF_HEAD: 4 });
 }
+
+/**
+ * A loaded portal without a company structure (a file written before departments existed, such as
+ * a converted schema-1 one) gets the demo structure, which its seeded users' UF_DEPARTMENT names.
+ */
+export function seedDepartmentsIfNone(state: PortalState): void {
+  if (departments(state).size === 0) seedDepartments(state);
+}

@@ -6,12 +6,14 @@ export const LIMIT_OPTIONS = {
   plan: { type: "string" },
   "time-scale": { type: "string" },
   leads: { type: "string" },
+  deals: { type: "string" },
   https: { type: "boolean" },
 } as const;
 
 export const LIMIT_HELP = `  --plan PLAN       request limits: standard (bucket 50, 2/s; default), enterprise (250, 5/s) or off
   --time-scale N    run the limits' clock N times faster (default 1)
   --leads N         seed N synthetic CRM leads for crm.lead.list paging (default 0)
+  --deals N         seed N synthetic CRM deals for crm.deal.list paging (default 0)
   --https           serve HTTPS with a fresh self-signed certificate (made in-process)
 `;
 
@@ -19,6 +21,7 @@ export interface LimitValues {
   plan?: string;
   "time-scale"?: string;
   leads?: string;
+  deals?: string;
   https?: boolean;
 }
 
@@ -28,11 +31,14 @@ export function readLimitOptions(values: LimitValues): Partial<PortalOptions> | 
   if (plan !== "standard" && plan !== "enterprise" && plan !== "off") return `--plan must be standard, enterprise or off, not "${plan}"`;
   const timeScale = values["time-scale"] === undefined ? 1 : Number(values["time-scale"]);
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) return `--time-scale must be a positive number, not "${values["time-scale"]}"`;
-  const leads = values.leads === undefined ? 0 : Number(values.leads);
-  if (values.leads !== undefined && (!/^\d+$/.test(values.leads.trim()) || leads > 10_000_000)) {
-    return `--leads must be a whole number from 0 to 10000000, not "${values.leads}"`;
+  const counts: { leads?: number; deals?: number } = {};
+  for (const name of ["leads", "deals"] as const) {
+    const given = values[name];
+    const count = given === undefined ? 0 : Number(given);
+    if (given !== undefined && (!/^\d+$/.test(given.trim()) || count > 10_000_000)) return `--${name} must be a whole number from 0 to 10000000, not "${given}"`;
+    counts[name] = count;
   }
-  return { plan, timeScale, leads, https: values.https ? true : undefined };
+  return { plan, timeScale, ...counts, https: values.https ? true : undefined };
 }
 
 /** One line for the sandbox banner. */
