@@ -11,7 +11,9 @@ import { Bitrix24Client, Bitrix24Error, bitrix24 } from "../src/index.js";
 import { catalogue } from "../src/catalogue/index.js";
 import type { Definition } from "../src/catalogue/define.js";
 import { taskEntity } from "../src/portal/data/tasks.js";
-import { runCli, usePortal } from "./helpers.js";
+import { join } from "node:path";
+import { startPortal } from "../src/portal/index.js";
+import { runCli, usePortal, useScratchDir } from "./helpers.js";
 import { assertLikeSample, assertSameShape, opiSample, type ShapeOptions } from "./opi-sample-shape.js";
 import { assertRegionsCovered, authModes, describeSampleRows, type SampleMode, type SampleRow } from "./sample-rows.js";
 
@@ -454,6 +456,35 @@ describe("the task family: what the samples alone do not show", () => {
     ]);
     const paged = await m.lib.call<any>("task.elapseditem.getlist", { 0: { ID: "asc" }, 1: { ">=ID": record }, 2: ["ID"], 3: { NAV_PARAMS: { nPageSize: 2, iNumPage: 2 } } }); // by position
     assert.deepEqual([paged.result, paged.total], [[{ ID: String(theirs) }], 3]);
+  });
+});
+
+describe("synthetic tasks (startPortal({ tasks: N })) with --data", () => {
+  const tmp = useScratchDir();
+  it("stay computed after a restart; the ones changed or deleted stay so, with their time records and totals", async () => {
+    const file = join(tmp.path, "tasks.db");
+    const first = await startPortal({ data: file, tasks: 500 });
+    try {
+      const lib = new Bitrix24Client({ url: first.webhookUrl, plan: "off" });
+      await lib.updateTask({ task: 7, fields: { TITLE: "Changed" } });
+      await lib.deleteTask({ task: 5 });
+      await lib.addTaskTimeAccounting({ task: 9, amount: 900, text: "Kept" });
+    } finally {
+      await first.close();
+    }
+    const second = await startPortal({ data: file }); // no `tasks`: the saved portal keeps its own
+    try {
+      const lib = new Bitrix24Client({ url: second.webhookUrl, plan: "off" });
+      assert.equal((await lib.getTask({ task: 7 })).result.task.title, "Changed");
+      assert.equal((await lib.getTask({ task: 400 })).result.task.title, "Task #400");
+      await assert.rejects(lib.getTask({ task: 5 }), (e: unknown) => e instanceof Bitrix24Error && e.code === "0");
+      assert.equal((await lib.getTask({ task: 9 })).result.task.timeSpentInLogs, "900");
+      assert.deepEqual((await lib.getTaskTimeAccountingList({ task: 9 })).result.map((r) => r.COMMENT_TEXT), ["Kept"]);
+      assert.equal((await lib.getTasksList({ select: ["ID"] })).total, 499);
+      assert.equal((await lib.createTask({ fields: { TITLE: "New", RESPONSIBLE_ID: 1 } })).result.task.id, "501");
+    } finally {
+      await second.close();
+    }
   });
 });
 

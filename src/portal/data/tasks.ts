@@ -511,7 +511,6 @@ export function syntheticTask(id: number): Row {
   const status = SYNTHETIC_STATUSES[id % SYNTHETIC_STATUSES.length];
   return {
     ID: id,
-    PARENT_ID: 0,
     TITLE: `Task #${id}`,
     DESCRIPTION: "",
     PRIORITY: id % 7 === 0 ? 2 : 1,
