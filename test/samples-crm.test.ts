@@ -187,7 +187,7 @@ describe("every function through the library", () => {
     const deal = (await bitrix24.createDeal(url, json(DEAL_FIELDS))).result;
     assert.deepEqual(pick((await bitrix24.getDeal(url, deal)).result, "TITLE", "OPPORTUNITY", "CURRENCY_ID"), { TITLE: "Planned sale", OPPORTUNITY: "5000.00", CURRENCY_ID: "USD" });
     assert.equal((await bitrix24.updateDeal(url, deal, DEAL_UPDATE)).result, true);
-    const deals = await bitrix24.getDealsList(url, { TITLE: "Future deal in RUB", CURRENCY_ID: "RUB" });
+    const deals = await bitrix24.getDealsList(url, { ID: deal, TITLE: "Future deal in RUB", CURRENCY_ID: "RUB" });
     assert.deepEqual(deals.result.map((d) => [d.ID, d.OPPORTUNITY]), [[String(deal), "50000.00"]]);
     assert.equal((await bitrix24.getDealStructure(url)).result.STAGE_ID.type, "crm_status");
     assert.deepEqual(Object.keys(bitrix24.getDealsFilterStructure(true)), Object.keys(opiSample("GetDealsFilterStructure")));
