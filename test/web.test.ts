@@ -5,7 +5,7 @@
 //
 // OINT_UPDATE_SCREENSHOT=1 also saves the rich-message screenshot as docs/portal.png (README).
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, statSync } from "node:fs";
+import { copyFileSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -14,18 +14,7 @@ import { bbcodeToHtml } from "../src/portal/web/assets/bbcode.js";
 import { attachToHtml, keyboardToHtml, menuToHtml } from "../src/portal/web/assets/rich.js";
 import { runSandbox } from "../src/portal/cli.js";
 import { runCli, usePortal, useScratchDir } from "./helpers.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_ARGS, noChromium } from "./web-browser.js";
 const README_SCREENSHOT = join(import.meta.dirname, "..", "docs", "portal.png");
 
 describe("BB-code renderer", () => {
@@ -110,11 +99,25 @@ describe("ATTACH and keyboard renderer", () => {
     });
     const rows = html.match(/<div class="b24-keyboard-row">/g) ?? [];
     assert.equal(rows.length, 2);
-    assert.match(html, /<button type="button" class="b24-button b24-token-primary b24-button-line b24-context-all" title="Command \/yes">Yes<\/button>/);
-    assert.match(html, /<button type="button" class="[^"]*b24-button-disabled" title="Command \/no" disabled>&lt;No&gt;<\/button>/);
+    assert.match(html, /<button type="button" class="b24-button b24-token-primary b24-button-line b24-context-all" data-index="0" title="Command \/yes">Yes<\/button>/);
+    assert.match(html, /<button type="button" class="[^"]*b24-button-disabled" data-index="1" title="Command \/no" disabled>&lt;No&gt;<\/button>/);
     assert.match(html, /<a class="b24-button b24-token-base[^"]*" href="https:\/\/example\.com\/docs"[^>]* style="background-color:#00ff00"[^>]*>Docs<\/a>/);
     assert.equal(keyboardToHtml(null), "");
-    assert.match(menuToHtml([{ TEXT: "Copy", ACTION: "COPY", ACTION_VALUE: "42" }]), /<li class="b24-menu-item" title="COPY: 42">Copy<\/li>/);
+    assert.match(menuToHtml([{ TEXT: "Copy", ACTION: "COPY", ACTION_VALUE: "42" }]), /<li><button type="button" class="b24-menu-item b24-context-all" data-index="0" title="COPY: 42">Copy<\/button><\/li>/);
+  });
+
+  it("renders CALL as a tel: link, blocked buttons disabled, and unsafe links as plain buttons", () => {
+    const html = keyboardToHtml([
+      { TEXT: "Call", ACTION: "CALL", ACTION_VALUE: "+1 (555) 010-20-30" },
+      { TEXT: "Bad call", ACTION: "CALL", ACTION_VALUE: "javascript:alert(1)" },
+      { TEXT: "Go", COMMAND: "go", BLOCK: "Y", OFF_BG_COLOR: "#cccccc" },
+      { TEXT: "Evil", LINK: "javascript:alert(1)" },
+    ], { blocked: [2] });
+    assert.match(html, /<a class="[^"]*" href="tel:\+15550102030" data-index="0" title="CALL: \+1 \(555\) 010-20-30">Call<\/a>/);
+    assert.match(html, /<button type="button" class="[^"]*" data-index="1" title="CALL: javascript:alert\(1\)">Bad call<\/button>/);
+    assert.match(html, /<button type="button" class="[^"]*b24-button-disabled b24-button-blocked" data-index="2" style="background-color:#cccccc" title="Command \/go" disabled>Go<\/button>/);
+    assert.doesNotMatch(html, /href="javascript/);
+    assert.match(menuToHtml({ ITEMS: [{ TEXT: "Docs", LINK: "/docs" }, { TEXT: "Off", COMMAND: "x", DISABLED: "Y" }] }), /<a class="b24-menu-item b24-context-all" href="\/docs" target="_blank" rel="noopener noreferrer" data-index="0" title="Open \/docs">Docs<\/a><\/li><li><button type="button" class="b24-menu-item b24-context-all b24-menu-item-disabled" data-index="1" title="Command \/x" disabled>Off<\/button>/);
   });
 });
 
@@ -203,8 +206,6 @@ describe("the page's HTTP side", () => {
     assert.match(text, new RegExp(`data: \\{"kind":"message","action":"add","chatId":1,"messageId":${id}\\}`));
   });
 });
-
-const noChromium = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium); browser tests skipped`;
 
 describe("the page in a browser", { skip: noChromium }, () => {
   const ctx = usePortal();
@@ -312,6 +313,9 @@ describe("the page in a browser", { skip: noChromium }, () => {
     assert.equal(approveColour, "rgb(47, 198, 246)");
     assert.equal(await rows.nth(1).locator("a.b24-button").getAttribute("href"), "https://example.com/orders/142");
 
+    // Seen by Maria, who received it (the author's own messages sit on the right, in green).
+    await page.selectOption("#as-user", "2");
+    await page.locator(`[data-message-id="${id}"]:not(.own)`).waitFor();
     await shown.scrollIntoViewIfNeeded();
     const shot = join(scratch.path, "portal.png");
     await page.screenshot({ path: shot, animations: "disabled" });

@@ -13,6 +13,7 @@ import { createRequestListener } from "./http/server.js";
 import { DEFAULT_REQUEST_LOG, RequestLog } from "./http/request-log.js";
 import { PortalState } from "./data/state.js";
 import { webRoutes } from "./web/routes.js";
+import { CommandPresses } from "./web/presses.js";
 import { avatarRoutes } from "./routes/avatar-routes.js";
 import { diskRoutes } from "./routes/disk-routes.js";
 import { OAuthServer, type OAuthOptions } from "./routes/oauth.js";
@@ -42,6 +43,7 @@ export { LeadStore, type LeadRecord } from "./data/leads.js";
 export { selfSignedCertificate, type TlsPair } from "./http/tls.js";
 export { OAuthServer, type OAuthApp, type OAuthAppSpec, type OAuthOptions, type TokenAnswer } from "./routes/oauth.js";
 export { PortalDataError } from "./data/persistence.js";
+export { CommandPresses, type CommandPress } from "./web/presses.js";
 export {
   DELETED_MESSAGE_TEXT,
   PortalState,
@@ -146,6 +148,8 @@ export interface RunningPortal {
   oauth: OAuthServer;
   /** The SQLite file the portal is kept in (PortalOptions.data), or undefined when in memory. */
   data?: string;
+  /** COMMAND buttons and menu items pressed on the web page (`list`), in place of ONIMCOMMANDADD events to a bot. */
+  commandPresses: CommandPresses;
   /** Stops the server and drops open (keep-alive) connections. */
   close(): Promise<void>;
 }
@@ -202,6 +206,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
 
   const requests = new RequestLog(options.requestLog ?? options.maxRecordedRequests ?? DEFAULT_REQUEST_LOG);
   let url = "";
+  const commandPresses = new CommandPresses();
   const oauth = new OAuthServer(credentials, () => url, { userId: webhookUserId, ...options.oauth });
   data?.restoreOAuth(oauth);
   data?.attach({ state, credentials, oauth, primary: { webhookSecret: secret, webhookUserId, accessToken } });
@@ -218,7 +223,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
       maxBodyBytes: options.maxBodyBytes,
       log,
       // The web page's routes go last: its root route's prefix "/" matches every path.
-      routes: [...avatarRoutes, ...diskRoutes, ...oauth.routes(), ...webRoutes({ state, registry: methods, portalUrl: () => url })],
+      routes: [...avatarRoutes, ...diskRoutes, ...oauth.routes(), ...webRoutes({ state, registry: methods, portalUrl: () => url, presses: commandPresses })],
     })),
   );
 
@@ -248,6 +253,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
     certificate: tls?.cert,
     oauth,
     data: data?.file,
+    commandPresses,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => {

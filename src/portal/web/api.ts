@@ -6,12 +6,16 @@ import type { MethodRegistry } from "../http/registry.js";
 import { renderImUser, renderMessage } from "../render/render.js";
 import { atom } from "../http/dates.js";
 import type { ChatRecord, PortalState } from "../data/state.js";
+import { buttonsOf } from "./actions.js";
+import type { CommandPresses } from "./presses.js";
 
 export interface WebDeps {
   state: PortalState;
   registry: MethodRegistry;
   /** "http://127.0.0.1:PORT" */
   portalUrl: () => string;
+  /** COMMAND presses made on the page, and the buttons they blocked. */
+  presses: CommandPresses;
 }
 
 /** How many of a dialog's newest messages the page shows (im.dialog.messages.get's maximum page). */
@@ -88,7 +92,9 @@ function notifications(state: PortalState) {
 /**
  * One dialog: its newest messages oldest first, with users and files as im.dialog.messages.get
  * returns them (asked as a member, so whatever the method adds shows here too), plus each
- * member's read mark.
+ * member's read mark, which messages are system messages (SYSTEM=Y, or the portal's own notes on
+ * joins, leaves, renames: REST answers do not say so) and which keyboard buttons are blocked
+ * (message id -> indexes in BUTTONS).
  */
 export async function dialog(deps: WebDeps, chatId: number) {
   const { state } = deps;
@@ -101,7 +107,23 @@ export async function dialog(deps: WebDeps, chatId: number) {
     users: answer.users,
     files: answer.files,
     reads: chat.members.map((userId) => ({ userId, messageId: state.chatExtras.lastRead(chat.id, userId) })),
+    ...pageMarks(deps, answer.messages),
   };
+}
+
+function pageMarks(deps: WebDeps, messages: unknown[]) {
+  const system: number[] = [];
+  const blocked: Record<string, number[]> = {};
+  for (const shown of messages) {
+    const message = deps.state.getMessage(Number((shown as { id?: unknown }).id));
+    if (!message) continue;
+    if (message.system || message.authorId === 0) system.push(message.id);
+    const indexes = buttonsOf(message, "KEYBOARD")
+      .buttons.map((button, index) => (deps.presses.isBlocked(message.id, index, button) ? index : -1))
+      .filter((index) => index >= 0);
+    if (indexes.length > 0) blocked[message.id] = indexes;
+  }
+  return { system, blocked };
 }
 
 interface DialogAnswer {

@@ -11,6 +11,10 @@ export interface PortalChange {
   messageId?: number;
   /** For kind "call": the REST method that ran. */
   method?: string;
+  /** For kind "command" (a COMMAND button or menu item pressed on the page): who pressed, and what. */
+  userId?: number;
+  command?: string;
+  commandParams?: string;
 }
 
 export type ChangeListener = (change: PortalChange) => void;

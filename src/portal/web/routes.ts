@@ -1,11 +1,13 @@
 // The web page's routes, outside /rest: the page itself at "/", its files under /ui/assets/, the
-// JSON it reads under /ui/api/, and /ui/events (server-sent events: one line per portal change).
-// Only loopback Host names are answered, so a web site cannot read the portal through DNS
-// rebinding; the page's Content-Security-Policy lets no script run but its own.
+// JSON it reads under /ui/api/, /ui/events (server-sent events: one line per portal change) and
+// the writes it makes under /ui/act/ (actions.ts). Only loopback Host names are answered, so a web
+// site cannot read the portal through DNS rebinding; the page's Content-Security-Policy lets no
+// script run but its own; writes are refused unless they come from the page itself.
 import { readFile } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import type { ExtraRoute, ExtraRouteContext } from "../http/server.js";
 import { dialog, overview, type WebDeps } from "./api.js";
+import { handleAction, sendJsonAnswer } from "./actions.js";
 
 const ASSETS = new URL("./assets/", import.meta.url);
 const TYPES: Record<string, string> = {
@@ -49,6 +51,18 @@ export function webRoutes(deps: WebDeps): ExtraRoute[] {
   };
 
   return [
+    {
+      // Reads its own (small) body, so a large one is refused before it is held.
+      prefix: "/ui/act/",
+      streamsBody: true,
+      async handle(ctx) {
+        if (!loopbackHost(ctx)) {
+          ctx.req.resume();
+          return forbidden(ctx.res);
+        }
+        sendJsonAnswer(ctx.res, await handleAction(deps, ctx));
+      },
+    },
     {
       prefix: "/ui/",
       async handle(ctx) {

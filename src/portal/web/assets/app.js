@@ -2,11 +2,17 @@
 // in the middle (BB-code, ATTACH, keyboards, files, edits, deletions, likes, read marks), the
 // notification centre and the users on the right. It reads /ui/api/* and refreshes whenever
 // /ui/events reports a change, so new messages appear without a reload. No framework, no CDN.
+// It is also a place to act: the composer writes as the user chosen in "Writing as", and keyboard
+// buttons and menu items do what Bitrix24 does when that user presses them (see act()).
 import { bbcodeToHtml, escapeHtml, safeColor, safeUrl } from "./bbcode.js";
 import { attachToHtml, formatSize, keyboardToHtml, menuToHtml } from "./rich.js";
 
 const $ = (id) => document.getElementById(id);
-const view = { overview: null, dialog: null, chatId: null, fresh: new Set() };
+/** chatId: the dialog shown; target: a private dialog with this user that has no messages yet. */
+const view = { overview: null, dialog: null, chatId: null, target: null, fresh: new Set() };
+const AS_USER_KEY = "oint.asUser";
+/** The user the page acts as (composer, button presses); kept across reloads. */
+let asUser = Number(localStorage.getItem(AS_USER_KEY)) || null;
 
 const userName = (id) => {
   const user = view.overview?.users.find((u) => u.id === id);
@@ -68,42 +74,95 @@ function renderSidebar() {
       `<span class="chat-last">${escapeHtml(who + text)}</span></span></a></li>`
     );
   };
-  $("chats").innerHTML = chats.filter((c) => c.type !== "private").map(item).join("") || `<li class="empty">none</li>`;
-  $("dialogs").innerHTML = chats.filter((c) => c.type === "private").map(item).join("") || `<li class="empty">none yet</li>`;
+  setHtml($("chats"), chats.filter((c) => c.type !== "private").map(item).join("") || `<li class="empty">none</li>`);
+  setHtml($("dialogs"), chats.filter((c) => c.type === "private").map(item).join("") || `<li class="empty">none yet</li>`);
 }
 
 // --- the dialog ---
 
+/**
+ * Replaces an element's content only when it changed: a refresh that changes nothing keeps the
+ * elements (an open menu, a selection, a button being pressed, pictures already laid out).
+ */
+const shownHtml = new WeakMap();
+function setHtml(element, html) {
+  if (shownHtml.get(element) !== html) {
+    element.innerHTML = html;
+    shownHtml.set(element, html);
+  }
+}
+
 function renderDialog() {
   const d = view.dialog;
+  const box = $("messages");
+  const list = $("message-list");
   if (!d) {
-    $("dialog-header").innerHTML = "";
-    $("messages").innerHTML = `<p class="empty">Choose a chat on the left.</p>`;
+    const target = view.target && view.overview.users.find((u) => u.id === view.target);
+    setHtml(
+      $("dialog-header"),
+      target ? avatar(target.name, target.color) + `<div><h1>${escapeHtml(target.name)}</h1><p class="dialog-meta">private dialog · no messages yet</p></div>` : "",
+    );
+    setHtml(list, target ? `<p class="empty">No messages yet: write the first one below.</p>` : `<p class="empty">Choose a chat on the left.</p>`);
+    box.dataset.chatId = "";
+    renderComposer();
     return;
   }
   const chat = d.chat;
   const members = chat.members.map((id) => userName(id) ?? `User ${id}`).join(", ");
-  $("dialog-header").innerHTML =
+  setHtml(
+    $("dialog-header"),
     avatar(chat.title, chat.color) +
     `<div><h1>${escapeHtml(chat.title)}</h1><p class="dialog-meta">` +
     `<code>${escapeHtml(chat.type === "private" ? "private dialog" : chat.dialogId)}</code> · ${chat.members.length} members: ${escapeHtml(members)}` +
     (chat.description ? ` · ${escapeHtml(chat.description)}` : "") +
-    `</p></div>`;
+      `</p></div>`,
+  );
 
-  const box = $("messages");
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   const files = new Map(d.files.map((f) => [String(f.id), f]));
   const readers = readMarks(d);
+  const system = new Set(d.system ?? []);
   let lastDay = "";
   const html = d.messages.map((m) => {
     const day = dayOf(m.date);
     const divider = day && day !== lastDay ? `<div class="day">${escapeHtml(day)}</div>` : "";
     lastDay = day;
-    return divider + messageHtml(m, files, readers.get(m.id) ?? []);
+    return divider + messageHtml(m, files, readers.get(m.id) ?? [], system.has(m.id), d.blocked?.[m.id]);
   });
-  box.innerHTML = html.join("") || `<p class="empty">No messages yet. Send one with <code>oint bitrix24 SendMessage</code>.</p>`;
-  if (atBottom || box.dataset.chatId !== String(chat.id)) box.scrollTop = box.scrollHeight;
+  const opened = box.dataset.chatId !== String(chat.id);
+  setHtml(list, html.join("") || `<p class="empty">No messages yet. Write one below, or send one with <code>oint bitrix24 SendMessage</code>.</p>`);
   box.dataset.chatId = String(chat.id);
+  if (opened) pinned = true;
+  if (pinned) toBottom();
+  renderComposer();
+}
+
+// The view follows the newest message while the reader has not scrolled up: pictures that load
+// after the first render, new messages and a resized window keep it at the bottom. Scrolling up
+// (scrollTop going down) lets go; scrolling back to the bottom holds on again. Whether the view is
+// at the bottom is not enough to tell: a picture may grow the list between a scroll and its event.
+let pinned = true;
+let lastTop = 0;
+function toBottom() {
+  const box = $("messages");
+  box.scrollTop = box.scrollHeight;
+  lastTop = box.scrollTop;
+}
+
+function keepPinned() {
+  const box = $("messages");
+  box.addEventListener("scroll", () => {
+    if (box.scrollHeight - box.scrollTop - box.clientHeight < 40) pinned = true;
+    else if (box.scrollTop < lastTop) pinned = false;
+    lastTop = box.scrollTop;
+  });
+  const follow = () => {
+    if (pinned) toBottom();
+  };
+  const observer = new ResizeObserver(follow);
+  observer.observe($("message-list"));
+  observer.observe(box);
+  // A picture that finishes loading grows the list; the observer sees it, this is for old engines.
+  box.addEventListener("load", follow, true);
 }
 
 /** message id -> users whose read mark stops there (each user shown once, at their newest read message). */
@@ -125,24 +184,27 @@ function params(m) {
   return m.params && !Array.isArray(m.params) ? m.params : {};
 }
 
-function messageHtml(m, files, readBy) {
+function messageHtml(m, files, readBy, system, blocked) {
   const p = params(m);
   const deleted = p.IS_DELETED === "Y";
-  const system = m.author_id === 0;
-  const author = system ? "System" : (userName(m.author_id) ?? `User ${m.author_id}`);
-  const authorColor = view.overview.users.find((u) => u.id === m.author_id)?.color;
-  const classes = ["message", system && "system", deleted && "deleted", view.fresh.has(m.id) && "fresh"].filter(Boolean).join(" ");
-
-  let body;
-  if (deleted) {
-    body = `<div class="text deleted-text">${escapeHtml(m.text)}</div>`;
-  } else {
-    body =
-      (m.text ? `<div class="text">${bbcodeToHtml(m.text, renderOptions)}</div>` : "") +
+  const body = deleted
+    ? `<div class="text deleted-text">${escapeHtml(m.text)}</div>`
+    : (m.text ? `<div class="text">${bbcodeToHtml(m.text, renderOptions)}</div>` : "") +
       attachToHtml(p.ATTACH, renderOptions) +
       filesHtml(p.FILE_ID, files) +
-      keyboardToHtml(p.KEYBOARD);
+      keyboardToHtml(p.KEYBOARD, { blocked });
+  if (system) {
+    // As Bitrix24 shows them: a centred grey line, no avatar, no bubble, no author.
+    const classes = ["message", "system", deleted && "deleted", view.fresh.has(m.id) && "fresh"].filter(Boolean).join(" ");
+    return (
+      `<article class="${classes}" id="message-${m.id}" data-message-id="${m.id}" title="${escapeHtml(`#${m.id} · ${m.date}`)}">` +
+      `<div class="system-body">${body}</div></article>`
+    );
   }
+  const author = userName(m.author_id) ?? `User ${m.author_id}`;
+  const authorColor = view.overview.users.find((u) => u.id === m.author_id)?.color;
+  const own = m.author_id === asUser;
+  const classes = ["message", own && "own", deleted && "deleted", view.fresh.has(m.id) && "fresh"].filter(Boolean).join(" ");
   const likes = Array.isArray(p.LIKE) ? p.LIKE : [];
   const likeNames = likes.map((id) => userName(Number(id)) ?? `User ${id}`).join(", ");
   const footer =
@@ -150,8 +212,8 @@ function messageHtml(m, files, readBy) {
     (readBy.length > 0 ? `<span class="seen">Seen by ${escapeHtml(readBy.map((id) => userName(id) ?? `User ${id}`).join(", "))}</span>` : "");
 
   return (
-    `<article class="${classes}" id="message-${m.id}" data-message-id="${m.id}">` +
-    (system ? "" : avatar(author, authorColor)) +
+    `<article class="${classes}" id="message-${m.id}" data-message-id="${m.id}" data-author-id="${m.author_id}">` +
+    avatar(author, authorColor) +
     `<div class="bubble"><header class="message-head"><span class="author">${escapeHtml(author)}</span>` +
     `<time datetime="${escapeHtml(m.date)}" title="${escapeHtml(m.date)}">${escapeHtml(timeOf(m.date))}</time>` +
     (p.IS_EDITED === "Y" && !deleted ? `<span class="edited">edited</span>` : "") +
@@ -217,21 +279,45 @@ function renderPanel() {
 
 // --- loading and live updates ---
 
-function selectedChat() {
-  const m = /^#chat\/(\d+)$/.exec(location.hash);
-  if (m) return Number(m[1]);
+/** The private dialog of two users, if it exists. */
+function privateChatOf(a, b) {
+  return view.overview.chats.find((c) => c.type === "private" && c.members.includes(a) && c.members.includes(b) && (a !== b || c.members.length === 1));
+}
+
+/** `#chat/N`, or `#user/U` (the private dialog with U as the page's user sees it), or the first chat. */
+function selectRoute() {
+  view.target = null;
+  const chat = /^#chat\/(\d+)$/.exec(location.hash);
+  if (chat) return Number(chat[1]);
+  const user = /^#user\/(\d+)$/.exec(location.hash);
+  if (user) {
+    const other = Number(user[1]);
+    const existing = privateChatOf(asUser, other);
+    if (existing) {
+      history.replaceState(null, "", `#chat/${existing.id}`);
+      return existing.id;
+    }
+    view.target = other;
+    return null;
+  }
   return view.overview?.chats.find((c) => c.type !== "private")?.id ?? view.overview?.chats[0]?.id ?? null;
 }
 
 async function refresh() {
   view.overview = await getJson("/ui/api/overview");
-  view.chatId = selectedChat();
+  if (!view.overview.users.some((u) => u.id === asUser)) asUser = view.overview.users.find((u) => u.active)?.id ?? null;
+  view.chatId = selectRoute();
   view.dialog = view.chatId ? await getJson(`/ui/api/chats/${view.chatId}`).catch(() => null) : null;
+  // The page acts as a member of the chat it shows.
+  const members = view.dialog?.chat.members;
+  if (members && members.length > 0 && !members.includes(asUser)) asUser = members.find((id) => isActive(id)) ?? members[0];
   renderSidebar();
   renderDialog();
   renderPanel();
   document.body.dataset.ready = "true";
 }
+
+const isActive = (id) => view.overview.users.some((u) => u.id === id && u.active);
 
 let pending = null;
 let again = false;
@@ -269,6 +355,10 @@ function listen() {
     try {
       const change = JSON.parse(event.data);
       if (change.kind === "message" && change.action === "add") view.fresh.add(change.messageId);
+      if (change.kind === "command") {
+        const who = userName(change.userId) ?? `User ${change.userId}`;
+        notice(`Command /${change.command}${change.commandParams ? ` ${change.commandParams}` : ""} pressed by ${who} on message #${change.messageId}: recorded on the portal (no bot receives it)`, "command");
+      }
     } catch {
       // a malformed event still means something changed
     }
@@ -285,6 +375,177 @@ function setupTabs() {
   }
 }
 
+// --- acting: the composer, "Writing as", keyboard buttons and menu items ---
+
+/** POST to /ui/act/…: the portal refuses anything without the X-Oint-Page header. */
+async function postAction(path, body) {
+  const response = await fetch(`/ui/act/${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Oint-Page": "1" },
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(answer.error_description || answer.error || `HTTP ${response.status}`);
+  return answer.result;
+}
+
+let noticeTimer = null;
+/** A short line at the bottom of the page (role=status), e.g. what a press did. */
+function notice(text, kind = "info") {
+  const box = $("notice");
+  box.textContent = text;
+  box.dataset.kind = kind;
+  box.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => (box.hidden = true), 8000);
+}
+
+/** DIALOG_ID as the page's user writes it: "chatN", or the other user's id in a private dialog. */
+function currentDialogId() {
+  if (view.target) return String(view.target);
+  const chat = view.dialog?.chat;
+  if (!chat) return null;
+  if (chat.type !== "private") return chat.dialogId;
+  return String(chat.members.find((id) => id !== asUser) ?? asUser);
+}
+
+function renderComposer() {
+  const form = $("composer");
+  const chat = view.dialog?.chat;
+  form.hidden = !chat && !view.target;
+  const candidates = chat ? chat.members : view.overview.users.filter((u) => u.active && u.id !== view.target).map((u) => u.id);
+  const select = $("as-user");
+  const options = candidates
+    .map((id) => `<option value="${id}"${id === asUser ? " selected" : ""}>${escapeHtml(userName(id) ?? `User ${id}`)} (#${id})</option>`)
+    .join("");
+  if (select.innerHTML !== options) select.innerHTML = options;
+  if (!candidates.includes(asUser) && candidates.length > 0) {
+    asUser = candidates[0];
+    select.value = String(asUser);
+  }
+}
+
+async function sendText(text) {
+  const dialogId = currentDialogId();
+  if (!dialogId || asUser === null) return;
+  await postAction("message", { userId: asUser, dialogId, text });
+  pinned = true;
+}
+
+function setupComposer() {
+  const form = $("composer");
+  const input = $("composer-text");
+  $("as-user").addEventListener("change", (event) => {
+    asUser = Number(event.target.value);
+    localStorage.setItem(AS_USER_KEY, String(asUser));
+    if (view.target) scheduleRefresh(); // the private dialog may exist for this user
+    else renderDialog(); // own messages move to the right
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = input.value;
+    if (text.trim() === "") return;
+    try {
+      await sendText(text);
+      input.value = "";
+    } catch (error) {
+      notice(`Not sent: ${error.message}`, "error");
+    }
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}
+
+/** The BUTTONS of a message's keyboard or the ITEMS of its menu, as stored. */
+function itemsOf(message, kind) {
+  const p = params(message);
+  const holder = kind === "keyboard" ? p.KEYBOARD : p.MENU;
+  if (Array.isArray(holder)) return holder;
+  const list = holder?.[kind === "keyboard" ? "BUTTONS" : "ITEMS"];
+  return Array.isArray(list) ? list : [];
+}
+
+/**
+ * A press, as the page's user, the way Bitrix24 handles it: COMMAND goes to the portal (which
+ * records it, in place of the bot's ONIMCOMMANDADD event); ACTION runs here: SEND writes the value
+ * as the user, PUT puts it into the composer, COPY copies it, DIALOG opens that dialog (chatN or a
+ * user id), CALL dials (a tel: link). LINK and CALL buttons are plain links the browser follows.
+ */
+async function act(message, kind, index, item) {
+  const value = item.ACTION_VALUE === undefined || item.ACTION_VALUE === null ? "" : String(item.ACTION_VALUE);
+  if (item.COMMAND) {
+    await postAction("press", { userId: asUser, messageId: message.id, kind, index });
+    return;
+  }
+  switch (String(item.ACTION ?? "").toUpperCase()) {
+    case "SEND":
+      await sendText(value);
+      return;
+    case "PUT": {
+      const input = $("composer-text");
+      input.value = value;
+      input.focus();
+      return;
+    }
+    case "COPY":
+      try {
+        await navigator.clipboard.writeText(value);
+        notice(`Copied to the clipboard: ${value}`, "copy");
+      } catch {
+        notice(`Could not copy (the browser refused the clipboard); the text: ${value}`, "copy");
+      }
+      return;
+    case "DIALOG": {
+      const chat = /^chat(\d+)$/i.exec(value.trim());
+      if (chat) location.hash = `#chat/${chat[1]}`;
+      else if (/^\d+$/.test(value.trim())) location.hash = `#user/${value.trim()}`;
+      else notice(`No such dialog: ${value}`, "error");
+      return;
+    }
+    case "CALL":
+      notice(`Not a phone number: ${value}`, "error");
+      return;
+  }
+  if (item.LINK) notice(`The link is refused (only http(s) and /… links open): ${item.LINK}`, "error");
+  else if (item.APP_ID) notice(`Application ${item.APP_ID}: chat applications are not emulated by the local portal`);
+  else notice("The button does nothing (no LINK, COMMAND or ACTION)");
+}
+
+function setupActions() {
+  $("messages").addEventListener("click", async (event) => {
+    const el = event.target.closest("[data-index]");
+    const holder = el?.closest(".b24-keyboard, .b24-menu");
+    if (!el || !holder) return;
+    const menu = el.closest("details.b24-menu");
+    if (menu) menu.open = false;
+    if (el.tagName === "A") return; // LINK (new tab) and CALL (tel:): the browser follows them
+    event.preventDefault();
+    const id = Number(el.closest("[data-message-id]")?.dataset.messageId);
+    const message = view.dialog?.messages.find((m) => m.id === id);
+    const kind = holder.classList.contains("b24-menu") ? "menu" : "keyboard";
+    const index = Number(el.dataset.index);
+    const item = message && itemsOf(message, kind)[index];
+    if (!item || el.disabled) return;
+    try {
+      await act(message, kind, index, item);
+    } catch (error) {
+      notice(`${item.TEXT ?? "The button"}: ${error.message}`, "error");
+    }
+  });
+}
+
+// --- narrow screens: one column, the chat list and the panel slide over it ---
+
+function setupNarrow() {
+  $("show-chats").addEventListener("click", () => document.body.classList.toggle("show-chats"));
+  $("show-panel").addEventListener("click", () => document.body.classList.toggle("show-panel"));
+  $("scrim").addEventListener("click", () => document.body.classList.remove("show-chats", "show-panel"));
+}
+
 // Pictures from the internet are missing offline: show a framed placeholder instead of nothing.
 document.addEventListener(
   "error",
@@ -293,7 +554,14 @@ document.addEventListener(
   },
   true,
 );
-window.addEventListener("hashchange", scheduleRefresh);
+window.addEventListener("hashchange", () => {
+  document.body.classList.remove("show-chats", "show-panel");
+  scheduleRefresh();
+});
 setupTabs();
+setupNarrow();
+setupComposer();
+setupActions();
+keepPinned();
 listen();
 scheduleRefresh();

@@ -189,16 +189,21 @@ function grid(items, options) {
   return `<div class="b24-block b24-block-grid b24-grid-${mode.toLowerCase()}">${inner}</div>`;
 }
 
-/** KEYBOARD (params.KEYBOARD: {BUTTONS: [...]} or a bare list) as rows of buttons; "" when none. */
-export function keyboardToHtml(keyboard) {
+/**
+ * KEYBOARD (params.KEYBOARD: {BUTTONS: [...]} or a bare list) as rows of buttons; "" when none.
+ * Each button carries data-index (its place in BUTTONS), which the page uses to act on a press;
+ * `options.blocked` lists the indexes pressed with BLOCK=Y (shown disabled).
+ */
+export function keyboardToHtml(keyboard, options = {}) {
   const buttons = list(Array.isArray(keyboard) ? keyboard : keyboard?.BUTTONS);
   if (buttons.length === 0) return "";
+  const blocked = new Set((options.blocked ?? []).map(Number));
   const rows = [[]];
-  for (const button of buttons) {
-    if (!button || typeof button !== "object") continue;
+  buttons.forEach((button, index) => {
+    if (!button || typeof button !== "object") return;
     if (text(button.TYPE).toUpperCase() === "NEWLINE") rows.push([]);
-    else rows[rows.length - 1].push(keyboardButton(button));
-  }
+    else rows[rows.length - 1].push(keyboardButton(button, index, blocked.has(index)));
+  });
   const html = rows
     .filter((r) => r.length > 0)
     .map((r) => `<div class="b24-keyboard-row">${r.join("")}</div>`)
@@ -206,45 +211,69 @@ export function keyboardToHtml(keyboard) {
   return `<div class="b24-keyboard">${html}</div>`;
 }
 
-function keyboardButton(button) {
-  const bg = safeColor(button.BG_COLOR);
-  const fg = safeColor(button.TEXT_COLOR);
+function keyboardButton(button, index, blocked) {
+  const disabled = text(button.DISABLED).toUpperCase() === "Y" || blocked;
+  const bg = safeColor(disabled ? (button.OFF_BG_COLOR ?? button.BG_COLOR) : button.BG_COLOR);
+  const fg = safeColor(disabled ? (button.OFF_TEXT_COLOR ?? button.TEXT_COLOR) : button.TEXT_COLOR);
   const width = px(button.WIDTH);
   const styles = [bg ? `background-color:${bg}` : "", fg ? `color:${fg}` : "", width ? `width:${width}px` : ""].filter(Boolean);
   const style = styles.length > 0 ? ` style="${styles.join(";")}"` : "";
   const display = text(button.DISPLAY).toUpperCase() === "LINE" ? "line" : "block";
   const context = ["MOBILE", "DESKTOP"].includes(text(button.CONTEXT).toUpperCase()) ? text(button.CONTEXT).toLowerCase() : "all";
-  const disabled = text(button.DISABLED).toUpperCase() === "Y";
-  const action = describeAction(button);
-  const cls = `b24-button b24-token-${token(button.BG_COLOR_TOKEN)} b24-button-${display} b24-context-${context}${disabled ? " b24-button-disabled" : ""}`;
-  const label = escapeHtml(text(button.TEXT));
-  const title = action ? ` title="${escapeHtml(action)}"` : "";
-  const href = button.LINK ? safeUrl(button.LINK) : null;
-  if (href && !disabled) {
-    return `<a class="${cls}" href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer"${style}${title}>${label}</a>`;
-  }
-  return `<button type="button" class="${cls}"${style}${title}${disabled ? " disabled" : ""}>${label}</button>`;
+  const cls =
+    `b24-button b24-token-${token(button.BG_COLOR_TOKEN)} b24-button-${display} b24-context-${context}` +
+    (disabled ? " b24-button-disabled" : "") +
+    (blocked ? " b24-button-blocked" : "");
+  return actionElement(button, index, disabled, cls, style, escapeHtml(text(button.TEXT)));
 }
 
-/** What pressing the button would do, shown as its tooltip (the page does not run bot commands). */
+/** "+1 (555) 010-20-30" -> "tel:+15550102030"; null when it is not a phone number. */
+export function telUrl(value) {
+  const number = text(value).replace(/[\s().-]/g, "");
+  return /^\+?\d{3,20}$/.test(number) ? `tel:${number}` : null;
+}
+
+/**
+ * A button or menu item: LINK (safe URLs only) and CALL (a tel: link) are links the browser
+ * follows; everything else is a <button data-index> the page acts on.
+ */
+function actionElement(item, index, disabled, cls, style, label) {
+  const action = describeAction(item);
+  const title = action ? ` title="${escapeHtml(action)}"` : "";
+  const data = ` data-index="${index}"`;
+  const href = disabled ? null : item.LINK ? safeUrl(item.LINK) : actionOf(item) === "CALL" ? telUrl(item.ACTION_VALUE) : null;
+  if (href) {
+    const target = href.startsWith("tel:") ? "" : ` target="_blank" rel="noopener noreferrer"`;
+    return `<a class="${cls}" href="${escapeHtml(href)}"${target}${data}${style}${title}>${label}</a>`;
+  }
+  return `<button type="button" class="${cls}"${data}${style}${title}${disabled ? " disabled" : ""}>${label}</button>`;
+}
+
+function actionOf(item) {
+  return text(item.ACTION).toUpperCase();
+}
+
+/** What pressing the button does, shown as its tooltip. */
 function describeAction(item) {
   if (item.LINK) return `Open ${text(item.LINK)}`;
   if (item.COMMAND) return `Command /${text(item.COMMAND)}${item.COMMAND_PARAMS ? ` ${text(item.COMMAND_PARAMS)}` : ""}`;
-  if (item.ACTION) return `${text(item.ACTION).toUpperCase()}${item.ACTION_VALUE !== undefined ? `: ${text(item.ACTION_VALUE)}` : ""}`;
+  if (item.ACTION) return `${actionOf(item)}${item.ACTION_VALUE !== undefined ? `: ${text(item.ACTION_VALUE)}` : ""}`;
   if (item.APP_ID) return `Application ${text(item.APP_ID)}`;
   return "";
 }
 
 /** MENU (params.MENU: {ITEMS: [...]} or a bare list) as the message's context menu; "" when none. */
 export function menuToHtml(menu) {
-  const items = list(Array.isArray(menu) ? menu : menu?.ITEMS).filter((i) => i && typeof i === "object");
-  if (items.length === 0) return "";
+  const items = list(Array.isArray(menu) ? menu : menu?.ITEMS);
   const entries = items
-    .map((item) => {
+    .map((item, index) => {
+      if (!item || typeof item !== "object") return "";
       const disabled = text(item.DISABLED).toUpperCase() === "Y";
-      const action = describeAction(item);
-      return `<li class="b24-menu-item${disabled ? " b24-menu-item-disabled" : ""}"${action ? ` title="${escapeHtml(action)}"` : ""}>${escapeHtml(text(item.TEXT))}</li>`;
+      const context = ["MOBILE", "DESKTOP"].includes(text(item.CONTEXT).toUpperCase()) ? text(item.CONTEXT).toLowerCase() : "all";
+      const cls = `b24-menu-item b24-context-${context}${disabled ? " b24-menu-item-disabled" : ""}`;
+      return `<li>${actionElement(item, index, disabled, cls, "", escapeHtml(text(item.TEXT)))}</li>`;
     })
     .join("");
+  if (entries === "") return "";
   return `<details class="b24-menu"><summary title="Message menu">⋯</summary><ul>${entries}</ul></details>`;
 }
