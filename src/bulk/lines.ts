@@ -36,11 +36,11 @@ export class LineError extends InputError {
   }
 }
 
-/** Reads and checks every line; throws LineError (the first bad line) or InputError (no file). */
-export async function readBulkFile(path: string): Promise<BulkFile> {
+/** Reads and checks every line (of `path`, or of `piped`: stdin's bytes); throws LineError (the first bad line) or InputError (no file). */
+export async function readBulkFile(path: string, piped?: Buffer): Promise<BulkFile> {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = piped ?? readFileSync(path);
   } catch (error) {
     throw new InputError(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, "--file");
   }

@@ -125,7 +125,8 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
   if (connection.tokenStore) client.oauth?.useStore(connection.tokenStore); // a profile's refresh, shared with other processes
   keepSecrets([v.token, ...client.knownSecrets()]);
 
-  const file = await readBulkFile(fromStdin ? "/dev/stdin" : v.file); // every line checked before anything is sent
+  const stdinBytes = fromStdin ? await (await import("./stdin.js")).readStdin() : undefined;
+  const file = await readBulkFile(fromStdin ? "stdin" : v.file, stdinBytes); // every line checked before anything is sent
   const journalPath = resolve(v.journal ?? `${v.file}.journal`);
   // Both locked: two runs of one file with two journals would send everything twice.
   const unlockFile = fromStdin ? () => {} : lock(realpathSync(v.file), `the messages file ${v.file}`, "--file");

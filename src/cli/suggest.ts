@@ -36,11 +36,13 @@ export function closest(word: string, candidates: Iterable<string>, limit = 3): 
     const key = name.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
-    const d = distance(word, name);
+    let d = distance(word, name);
+    // The start of a name, at least half of it (--user for --userid): as close as one typo.
+    if (word.length >= 3 && word.length * 2 >= name.length && key.startsWith(word.toLowerCase())) d = Math.min(d, 1);
     if (d <= max) scored.push({ name, d });
   }
   return scored
-    .sort((x, y) => x.d - y.d)
+    .sort((x, y) => x.d - y.d || Math.abs(x.name.length - word.length) - Math.abs(y.name.length - word.length))
     .slice(0, limit)
     .map((s) => s.name);
 }
