@@ -5,8 +5,10 @@
 // upload streamed from the request), kept as those chunks (never joined into a second copy unless
 // someone asks for one contiguous Buffer), and read back as the same chunks (a download).
 //
-// MemoryByteStore keeps blobs in memory; persistence of bytes (with --data) can plug in another
-// ByteStore (files beside the database, or SQLite blobs) behind the same interface.
+// MemoryByteStore keeps blobs in memory and says when a blob comes or goes (onChange): with --data,
+// persistence writes each blob once, as it is stored, and removes it when it is dropped
+// (persist-kinds.ts, `disk.blobs`); loaded back, each blob's references are counted again from the
+// files and versions that name it (recount).
 import { createHash, type Hash } from "node:crypto";
 
 export interface BlobInfo {
@@ -41,6 +43,12 @@ export interface ByteStore {
   release(hash: string): void;
   /** Bytes held by every blob. */
   readonly heldBytes: number;
+  /** Every blob's name. */
+  hashes(): string[];
+  /** Sets each blob's references to what `refs` counts (none: the blob is dropped). */
+  recount(refs: ReadonlyMap<string, number>): void;
+  /** Calls `listener` with a blob's name when it is stored or dropped. */
+  onChange(listener: (hash: string) => void): void;
 }
 
 interface Blob extends BlobInfo {
@@ -51,6 +59,7 @@ interface Blob extends BlobInfo {
 export class MemoryByteStore implements ByteStore {
   private readonly blobs = new Map<string, Blob>();
   private held = 0;
+  private readonly listeners: ((hash: string) => void)[] = [];
 
   get heldBytes(): number {
     return this.held;
@@ -90,6 +99,7 @@ export class MemoryByteStore implements ByteStore {
         const blob: Blob = { hash, size, md5: md5.digest("hex"), chunks, refs: 1 };
         this.blobs.set(hash, blob);
         this.held += size;
+        this.changed(hash);
         return info(blob);
       },
       abort: () => {
@@ -127,8 +137,32 @@ export class MemoryByteStore implements ByteStore {
     const blob = this.blobs.get(hash);
     if (!blob) return;
     if (--blob.refs > 0) return;
-    this.blobs.delete(hash);
+    this.drop(blob);
+  }
+
+  hashes(): string[] {
+    return [...this.blobs.keys()];
+  }
+
+  recount(refs: ReadonlyMap<string, number>): void {
+    for (const blob of [...this.blobs.values()]) {
+      blob.refs = refs.get(blob.hash) ?? 0;
+      if (blob.refs <= 0) this.drop(blob);
+    }
+  }
+
+  onChange(listener: (hash: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private drop(blob: Blob): void {
+    this.blobs.delete(blob.hash);
     this.held -= blob.size;
+    this.changed(blob.hash);
+  }
+
+  private changed(hash: string): void {
+    for (const listener of this.listeners) listener(hash);
   }
 }
 

@@ -1,5 +1,5 @@
 // The Drive's entities, declared: storages (disk.storage.*), disk objects (folders and files share
-// one id space, as Bitrix24's b_disk_object does) and file versions. Field metadata gives the
+// one id space, as Bitrix24's b_disk_object does), file versions and pending upload links. Field metadata gives the
 // `*.getfields` answers (TYPE, USE_IN_FILTER), the filters and orders of getchildren/getlist (the
 // query engine) and the printed keys; fields marked unlisted are the portal's own bookkeeping
 // (the chat a folder belongs to, the content's hash, link codes), kept in the row, never printed.
@@ -82,6 +82,21 @@ export const versionEntity: EntityDef = {
     FILE_ID: internal("integer"),
     CONTENT: internal("string"),
     DOWNLOAD_TOKEN: internal("string"),
+  },
+};
+
+/** A pending upload link (disk.folder.uploadfile without content): usable once, for the folder and user it was issued to. */
+export const uploadEntity: EntityDef = {
+  name: "disk.upload",
+  version: 1,
+  fields: {
+    ID: f("integer", "ID"),
+    /** The link's secret (`/upload/<token>`). */
+    TOKEN: internal("string"),
+    FOLDER_ID: internal("integer"),
+    USER_ID: internal("integer"),
+    /** generateUniqueName: rename instead of refusing a taken name. */
+    UNIQUE_NAME: internal("boolean"),
   },
 };
 

@@ -7,11 +7,17 @@
 // its own before), deleting for good removes the whole subtree. Chat folders (im.disk.folder.get)
 // are folders of the chat storage. Like PortalState, this knows nothing about HTTP or errors: a
 // refused change throws DiskConflict, which the methods turn into Bitrix24's error.
+//
+// Persistence (--data): the four stores (storages, objects, versions, pending upload links) are the
+// portal's engine stores (state.stores), written row by row as they change; the bytes are written
+// blob by blob (persist-kinds.ts, `disk.blobs`). When persistence loads saved rows into a store, the
+// Drive rebuilds its indexes and counts each blob's references again before it is next used.
 import { createHash, randomBytes } from "node:crypto";
+import type { StoreRegistry } from "../engine/registry.js";
 import { EntityStore, type StoreSnapshot } from "../engine/store.js";
 import type { Row } from "../engine/types.js";
 import { MemoryByteStore, type BlobInfo, type ByteStore } from "./disk-bytes.js";
-import { DELETED, objectEntity, storageEntity, versionEntity } from "./disk-entities.js";
+import { DELETED, objectEntity, storageEntity, uploadEntity, versionEntity } from "./disk-entities.js";
 
 /** A disk object's row (folder or file), REST-named. */
 export type DiskRow = Row;
@@ -85,16 +91,42 @@ export interface DiskSnapshot {
   counters: { nextObjectId: number; nextFileId: number };
 }
 
+/** An engine store of the Drive: persistence loading rows into it (load) marks the Drive's indexes stale. */
+class DriveStore extends EntityStore {
+  constructor(
+    entity: string,
+    private readonly loaded: () => void,
+  ) {
+    super(entity);
+  }
+
+  override load(rows: Row[], counters: Record<string, number>): void {
+    super.load(rows, counters);
+    this.loaded();
+  }
+}
+
+/** A saved blob (persist-kinds.ts `disk.blobs`): its bytes as Base64. */
+export interface BlobRow {
+  SIZE: number;
+  BYTES: string;
+}
+
 export class DiskStore {
-  readonly storages = new EntityStore(storageEntity.name);
-  readonly objects = new EntityStore(objectEntity.name);
-  readonly versions = new EntityStore(versionEntity.name);
-  /** File contents; another ByteStore (on disk, in SQLite) can take its place before anything is stored. */
-  bytes: ByteStore = new MemoryByteStore();
+  /** Saved rows were loaded (or blobs added) since the indexes were built: rebuild before the next use. */
+  private stale = false;
+  private readonly markStale = () => (this.stale = true);
+  readonly storages: EntityStore = new DriveStore(storageEntity.name, this.markStale);
+  readonly objects: EntityStore = new DriveStore(objectEntity.name, this.markStale);
+  readonly versions: EntityStore = new DriveStore(versionEntity.name, this.markStale);
+  /** Pending upload links, by their token (one-time; kept across a restart with --data). */
+  readonly uploads: EntityStore = new DriveStore(uploadEntity.name, this.markStale);
   /** The most bytes an upload held in the portal's own buffers besides the stored blob (disk-routes.ts). */
   readonly uploadStats = { peakBufferedBytes: 0, streamedUploads: 0 };
 
-  private readonly tickets = new Map<string, UploadTicket>();
+  private byteStore!: ByteStore;
+  private readonly blobListeners: ((hash: string) => void)[] = [];
+  private uploadsByToken = new Map<string, number>();
   private children = new Map<number, Set<number>>();
   private chatFolders = new Map<number, number>();
   private downloadTokens = new Map<string, number>();
@@ -103,7 +135,74 @@ export class DiskStore {
 
   private booted = false;
 
-  constructor(private readonly now: () => Date) {}
+  /** With the portal's store registry, its stores are the portal's engine stores (persisted with --data). */
+  constructor(
+    private readonly now: () => Date,
+    stores?: StoreRegistry,
+  ) {
+    this.bytes = new MemoryByteStore();
+    if (stores) {
+      stores.add(this.storages, storageEntity);
+      stores.add(this.objects, objectEntity);
+      stores.add(this.versions, versionEntity);
+      stores.add(this.uploads, uploadEntity);
+    }
+  }
+
+  /** File contents; another ByteStore (on disk, in SQLite) can take its place before anything is stored. */
+  get bytes(): ByteStore {
+    return this.byteStore;
+  }
+
+  set bytes(store: ByteStore) {
+    this.byteStore = store;
+    store.onChange((hash) => {
+      if (this.byteStore === store) for (const listener of this.blobListeners) listener(hash);
+    });
+  }
+
+  // ---- the bytes, blob by blob, for persistence (persist-kinds.ts) ----
+
+  /** Calls `listener` with a blob's name when it is stored or dropped. */
+  onBlobChange(listener: (hash: string) => void): void {
+    this.blobListeners.push(listener);
+  }
+
+  blobHashes(): string[] {
+    return this.bytes.hashes();
+  }
+
+  /** A blob as it is saved; undefined when it is gone. */
+  blobRow(hash: string): BlobRow | undefined {
+    const bytes = this.bytes.read(hash);
+    return bytes && { SIZE: bytes.length, BYTES: bytes.toString("base64") };
+  }
+
+  /** Saved blobs, stored again; their references are counted when the Drive is next used. */
+  loadBlobs(rows: readonly BlobRow[]): void {
+    for (const row of rows) this.bytes.put(Buffer.from(row.BYTES, "base64"));
+    this.stale = true;
+  }
+
+  /** Indexes built again and references counted after saved rows were loaded; then the fixed storages. */
+  private ready(): void {
+    if (this.stale) {
+      this.stale = false;
+      this.reindex();
+      const refs = new Map<string, number>();
+      const count = (store: EntityStore, isBlob: (row: Row) => boolean) => {
+        const run = store.idsBetween(1, Number.MAX_SAFE_INTEGER);
+        for (let i = 0; i < run.length; i++) {
+          const row = store.get(run.at(i))!;
+          if (isBlob(row)) refs.set(String(row.CONTENT), (refs.get(String(row.CONTENT)) ?? 0) + 1);
+        }
+      };
+      count(this.objects, (row) => row.TYPE === "file");
+      count(this.versions, () => true);
+      this.bytes.recount(refs);
+    }
+    this.boot();
+  }
 
   /** The fixed storages, made on first use (the portal's clock is not running while it is built). */
   private boot(): void {
@@ -116,18 +215,18 @@ export class DiskStore {
 
   /** Every user has a storage (made on first use, named after the user). */
   syncUsers(users: readonly { id: number; name: string }[]): void {
-    this.boot();
+    this.ready();
     for (const user of users) if (!this.userStorages.has(user.id)) this.userStorages.set(user.id, this.makeStorage({ NAME: user.name, MODULE_ID: "disk", ENTITY_TYPE: "user", ENTITY_ID: String(user.id) }, user.id));
   }
 
   userStorage(userId: number): Row | undefined {
-    this.boot();
+    this.ready();
     const id = this.userStorages.get(userId);
     return id === undefined ? undefined : this.storages.get(id);
   }
 
   storage(id: number): Row | undefined {
-    this.boot();
+    this.ready();
     return this.storages.get(id);
   }
 
@@ -151,6 +250,7 @@ export class DiskStore {
   // ---- reading the tree ----
 
   get(id: number): DiskRow | undefined {
+    this.ready();
     return this.objects.get(id);
   }
 
@@ -204,6 +304,7 @@ export class DiskStore {
 
   /** The file (and the version, for a version's link) a download link serves. */
   byDownloadToken(token: string): { file: DiskRow; version?: Row } | undefined {
+    this.ready();
     const id = this.downloadTokens.get(token);
     if (id === undefined) return undefined;
     if (id > 0) {
@@ -216,13 +317,14 @@ export class DiskStore {
   }
 
   byExternalLink(code: string): DiskRow | undefined {
+    this.ready();
     const id = this.byExternalCode.get(code);
     return id === undefined ? undefined : this.objects.get(id);
   }
 
   /** The chat's files folder, created on first use. */
   chatFolder(chatId: number, userId: number): DiskRow {
-    this.boot();
+    this.ready();
     const existing = this.chatFolders.get(chatId);
     if (existing !== undefined && this.objects.get(existing)) return this.objects.get(existing)!;
     const root = Number(this.storages.get(STORAGE.CHAT)!.ROOT_OBJECT_ID);
@@ -419,16 +521,21 @@ export class DiskStore {
 
   /** Issues a one-time upload token for the folder. */
   issueUpload(ticket: UploadTicket): string {
+    this.ready();
     const token = randomBytes(24).toString("hex");
-    this.tickets.set(token, ticket);
+    this.uploadsByToken.set(token, this.uploads.insert({ TOKEN: token, FOLDER_ID: ticket.folderId, USER_ID: ticket.userId, UNIQUE_NAME: ticket.uniqueName }));
     return token;
   }
 
   /** Takes (spends) an upload ticket. */
   takeTicket(token: string): UploadTicket | undefined {
-    const ticket = this.tickets.get(token);
-    this.tickets.delete(token);
-    return ticket;
+    this.ready();
+    const id = this.uploadsByToken.get(token);
+    const row = id === undefined ? undefined : this.uploads.get(id);
+    if (id === undefined || !row) return undefined;
+    this.uploadsByToken.delete(token);
+    this.uploads.delete(id);
+    return { folderId: Number(row.FOLDER_ID), userId: Number(row.USER_ID), uniqueName: row.UNIQUE_NAME === true };
   }
 
   /** Stores bytes under the ticket's folder; the ticket is spent whatever the outcome. */
@@ -468,14 +575,13 @@ export class DiskStore {
     return this.bytes.info(String(file.CONTENT))?.md5 ?? createHash("md5").digest("hex");
   }
 
-  // ---- persistence (persistence.ts): the first release's tables ----
+  // ---- the first release's tables (persist-schema.ts): a schema-1 file is read through restore() ----
   // They hold folders and files with their bytes, tickets and counters. What they have no column
   // for is rebuilt on load: storages from their root folders (fixed ids 1-4, then users' roots by
-  // their creator), one version per file; the trash state and earlier versions are not kept, until
-  // the generic entity tables take these stores as they are.
+  // their creator), one version per file. Files of this release keep the stores as they are.
 
   snapshot(): DiskSnapshot {
-    this.boot();
+    this.ready();
     const folders: DiskFolderRecord[] = [];
     const files: DiskFileRecord[] = [];
     const run = this.objects.idsBetween(1, Number.MAX_SAFE_INTEGER);
@@ -486,10 +592,16 @@ export class DiskStore {
       else
         files.push({ ...base, parentId: Number(r.PARENT_ID), fileId: Number(r.FILE_ID), bytes: this.bytesOf(r), updatedBy: Number(r.UPDATED_BY), updateTime: new Date(String(r.UPDATE_TIME)), uniqueCode: String(r.UNIQUE_CODE ?? ""), downloadToken: String(r.DOWNLOAD_TOKEN ?? "") });
     }
+    const tickets: DiskSnapshot["tickets"] = [];
+    const pending = this.uploads.idsBetween(1, Number.MAX_SAFE_INTEGER);
+    for (let i = 0; i < pending.length; i++) {
+      const u = this.uploads.get(pending.at(i))!;
+      tickets.push({ token: String(u.TOKEN), folderId: Number(u.FOLDER_ID), userId: Number(u.USER_ID), uniqueName: u.UNIQUE_NAME === true });
+    }
     return {
       folders,
       files,
-      tickets: [...this.tickets].map(([token, ticket]) => ({ token, ...ticket })),
+      tickets,
       counters: { nextObjectId: this.objects.peek("ID"), nextFileId: this.objects.peek("FILE_ID") },
     };
   }
@@ -528,9 +640,14 @@ export class DiskStore {
     const chatRoot = Number(this.storages.get(STORAGE.CHAT)!.ROOT_OBJECT_ID);
     for (const r of rows) if (r.CHAT_ID != null && r.PARENT_ID == null) this.objects.replace(Number(r.ID), { ...this.objects.get(Number(r.ID))!, PARENT_ID: chatRoot, STORAGE_ID: STORAGE.CHAT });
     for (const file of rows.filter((r) => r.TYPE === "file")) this.addVersion(this.objects.get(Number(file.ID))!, Number(file.CREATED_BY));
+    this.uploads.restore(
+      snapshotOf(
+        uploadEntity.name,
+        saved.tickets.map((t, i) => ({ ID: i + 1, TOKEN: t.token, FOLDER_ID: t.folderId, USER_ID: t.userId, UNIQUE_NAME: t.uniqueName })),
+        { ID: saved.tickets.length + 1 },
+      ),
+    );
     this.reindex();
-    this.tickets.clear();
-    for (const { token, ...ticket } of saved.tickets) this.tickets.set(token, ticket);
   }
 
   // ---- inside ----
@@ -576,6 +693,12 @@ export class DiskStore {
   }
 
   private reindex(): void {
+    this.uploadsByToken = new Map();
+    const uploads = this.uploads.idsBetween(1, Number.MAX_SAFE_INTEGER);
+    for (let i = 0; i < uploads.length; i++) {
+      const u = this.uploads.get(uploads.at(i))!;
+      this.uploadsByToken.set(String(u.TOKEN), Number(u.ID));
+    }
     this.children = new Map();
     this.chatFolders = new Map();
     this.downloadTokens = new Map();

@@ -4,16 +4,16 @@
 // takes every store of `state.stores` as it is); these adapters cover what is not on the engine yet:
 //   by id:   users, chats (with their members), messages, notifications, chat avatars and member
 //            marks: their stores say which record changed, so a flush writes just those rows;
-//   coarse:  profiles, webhooks and tokens, OAuth apps and refresh tokens, and the Drive's
-//            first-release tables: their stores say only that something changed, and the kind is
-//            then compared row by row with what the file holds (they are small, and compared only
-//            on a request that changed them).
+//   coarse:  profiles, webhooks and tokens, OAuth apps and refresh tokens: their stores say only
+//            that something changed, and the kind is then compared row by row with what the file
+//            holds (they are small, and compared only on a request that changed them).
+// The Drive's rows are engine stores; its bytes are one by-id kind here, `disk.blobs`: a blob is
+// written once when it is stored and removed when it is dropped (content-addressed, never changed).
 import type { Credentials, CredentialsSnapshot } from "../http/auth.js";
-import { EntityStore } from "../engine/store.js";
 import { exportProfiles, importProfiles, type UserProfile } from "../methods/user.js";
 import type { OAuthServer, OAuthSnapshot } from "../routes/oauth.js";
 import type { MemberMarks, StoredAvatar } from "./chat-extras.js";
-import type { DiskSnapshot } from "./disk.js";
+import type { BlobRow } from "./disk.js";
 import type { NotificationRecord } from "./notifications.js";
 import type { ChatRecord, MessageRecord, PortalState, UserRecord } from "./state.js";
 
@@ -71,14 +71,6 @@ export function stateKinds(state: PortalState): Kind[] {
       if (k === kind) changed(String(id));
     });
   const extras = perFlush(() => state.chatExtras.snapshot());
-  const disk = perFlush(() => state.disk.snapshot());
-  const diskChanged = (changed: (id?: string) => void) => {
-    // The Drive's rows are in engine stores of its own; any change there (or a "disk" event) may touch the tables.
-    for (const value of Object.values(state.disk)) if (value instanceof EntityStore) value.onChange(() => changed());
-    state.changes.subscribe((change) => {
-      if (change.kind === "disk") changed();
-    });
-  };
   return [
     {
       type: "users",
@@ -136,26 +128,12 @@ export function stateKinds(state: PortalState): Kind[] {
       watch: (changed) => void state.onRecordChange((kind) => kind === "users" && changed()),
     },
     {
-      type: "disk.folders",
+      // The Drive's file contents, a row per blob (SHA-256) with its bytes as Base64.
+      type: "disk.blobs",
       version: 1,
-      rows: () => byNumber(disk().folders, (f) => f.id),
-      watch: diskChanged,
-    },
-    {
-      // A file's bytes are written with it, as Base64; compared by size and times, not byte by byte.
-      type: "disk.files",
-      version: 1,
-      rows: () => byNumber(disk().files, (f) => f.id),
-      signature: (row) => JSON.stringify({ ...(row as DiskSnapshot["files"][number]), bytes: (row as DiskSnapshot["files"][number]).bytes.length }),
-      encode: (row) => ({ ...(row as DiskSnapshot["files"][number]), bytes: (row as DiskSnapshot["files"][number]).bytes.toString("base64") }),
-      counters: () => ({ OBJECT: disk().counters.nextObjectId, FILE: disk().counters.nextFileId }),
-      watch: diskChanged,
-    },
-    {
-      type: "disk.upload_tickets",
-      version: 1,
-      rows: () => disk().tickets.map((t) => [t.token, t] as const),
-      watch: diskChanged,
+      rows: () => state.disk.blobHashes().map((hash) => [hash, state.disk.blobRow(hash)] as const),
+      row: (hash) => state.disk.blobRow(hash),
+      watch: (changed) => state.disk.onBlobChange(changed),
     },
   ];
 }
@@ -193,15 +171,8 @@ export function loadState(state: PortalState, saved: SavedRows, kinds: Kind[]): 
     state,
     of("user.profiles").map((p) => ({ ...p, dateRegister: date(p.dateRegister), lastLogin: dateOrNull(p.lastLogin), updatedAt: date(p.updatedAt) }) as UserProfile),
   );
-  const folders = of("disk.folders").map((f) => ({ ...f, createTime: date(f.createTime) }) as DiskSnapshot["folders"][number]);
-  const files = of("disk.files").map((f) => ({ ...f, bytes: Buffer.from(String(f.bytes), "base64"), createTime: date(f.createTime), updateTime: date(f.updateTime) }) as DiskSnapshot["files"][number]);
-  const diskCounters = saved.counters("disk.files");
-  state.disk.restore({
-    folders,
-    files,
-    tickets: of("disk.upload_tickets") as DiskSnapshot["tickets"],
-    counters: { nextObjectId: nextId(diskCounters.OBJECT, [...folders, ...files].map((o) => o.id)), nextFileId: nextId(diskCounters.FILE, files.map((f) => f.fileId)) },
-  });
+  // The Drive's rows are engine stores, loaded with the others; its bytes are loaded here.
+  state.disk.loadBlobs(of("disk.blobs") as BlobRow[]);
 }
 
 // ---- who may call: webhooks, tokens, OAuth ----

@@ -159,8 +159,8 @@ export class PortalState {
   private nextAttachId = 1;
   /** Every mutation announces itself here (the web page's live updates listen). */
   readonly changes = new ChangeFeed();
-  /** Drive folders and files (chat files, uploads). */
-  readonly disk = new DiskStore(() => this.now());
+  /** Drive folders and files (chat files, uploads); its stores are engine stores of `stores`. */
+  readonly disk = new DiskStore(() => this.now(), this.stores);
   /** The notification centre. */
   readonly notifications = new NotificationStore(() => this.now(), () => this.changes.emit({ kind: "notification", action: "update" }));
   /** Chat avatars, mutes, read marks, typing and hidden history (the chat-management methods). */
