@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import type { ExtraRoute, ExtraRouteContext } from "../http/server.js";
 import { dialog, overview, type WebDeps } from "./api.js";
+import { SECTION_ASSETS, SECTIONS } from "./sections/index.js";
 import { handleAction, sendJsonAnswer } from "./actions.js";
 
 const ASSETS = new URL("./assets/", import.meta.url);
@@ -18,7 +19,7 @@ const TYPES: Record<string, string> = {
   png: "image/png",
 };
 /** The files the page may load; anything else under /ui/assets/ is 404 (no path games). */
-const SERVED = new Set(["index.html", "style.css", "app.js", "bbcode.js", "rich.js", "sample.svg"]);
+const SERVED = new Set(["index.html", "style.css", "app.js", "bbcode.js", "rich.js", "sample.svg", ...SECTION_ASSETS]);
 
 const PAGE_HEADERS = {
   "Content-Security-Policy":
@@ -69,9 +70,14 @@ export function webRoutes(deps: WebDeps): ExtraRoute[] {
         if (!loopbackHost(ctx)) return forbidden(ctx.res);
         const path = ctx.url.pathname;
         const file = /^\/ui\/assets\/([a-z0-9.-]+)$/.exec(path)?.[1];
-        if (file !== undefined) return SERVED.has(file) ? sendAsset(ctx.res, file) : notFound(ctx.res);
+        if (file !== undefined) return SERVED.has(file) ? sendAsset(ctx.res, file).catch(() => notFound(ctx.res)) : notFound(ctx.res);
         if (path === "/ui/events") return streamChanges(deps, ctx);
         if (path === "/ui/api/overview") return sendJson(ctx.res, 200, overview(deps));
+        const section = /^\/ui\/api\/section\/([a-z]+)$/.exec(path)?.[1];
+        if (section !== undefined) {
+          const known = Object.hasOwn(SECTIONS, section) ? SECTIONS[section] : undefined;
+          return known ? sendJson(ctx.res, 200, await known.data(deps, ctx.url.searchParams)) : notFound(ctx.res);
+        }
         const chatId = /^\/ui\/api\/chats\/(\d+)$/.exec(path)?.[1];
         if (chatId !== undefined) {
           const view = await dialog(deps, Number(chatId));

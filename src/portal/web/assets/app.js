@@ -303,8 +303,46 @@ function selectRoute() {
   return view.overview?.chats.find((c) => c.type !== "private")?.id ?? view.overview?.chats[0]?.id ?? null;
 }
 
+// --- sections beside the chats (#tasks, #drive, #crm, #calendar): a view module each ---
+
+const SECTION_NAMES = ["tasks", "drive", "crm", "calendar"];
+const sectionModules = new Map();
+
+/** The section the address names (`#tasks`, `#tasks/42`, …), or null for the chats. */
+function sectionRoute() {
+  const m = /^#([a-z]+)(?:\/(.*))?$/.exec(location.hash);
+  return m && SECTION_NAMES.includes(m[1]) ? { name: m[1], rest: m[2] ?? "" } : null;
+}
+
+async function renderSection(route) {
+  let module = sectionModules.get(route.name);
+  if (!module) {
+    module = await import(`./section-${route.name}.js`);
+    sectionModules.set(route.name, module);
+  }
+  const query = route.rest ? `?path=${encodeURIComponent(route.rest)}` : "";
+  const data = await getJson(`/ui/api/section/${route.name}${query}`);
+  module.render($("section-view"), data, { escapeHtml, safeUrl, safeColor, bbcodeToHtml, avatar, userName, timeOf, dayOf, getJson, notice, route });
+}
+
+function showSection(route) {
+  document.body.dataset.section = route ? route.name : "chats";
+  for (const link of document.querySelectorAll(".section-link")) link.classList.toggle("selected", link.dataset.section === (route ? route.name : "chats"));
+  $("section-view").hidden = !route;
+  document.querySelector("main.dialog").hidden = !!route;
+}
+
 async function refresh() {
+  const route = sectionRoute();
+  showSection(route);
   view.overview = await getJson("/ui/api/overview");
+  if (route) {
+    renderSidebar();
+    renderPanel();
+    await renderSection(route);
+    document.body.dataset.ready = "true";
+    return;
+  }
   if (!view.overview.users.some((u) => u.id === asUser)) asUser = view.overview.users.find((u) => u.active)?.id ?? null;
   view.chatId = selectRoute();
   view.dialog = view.chatId ? await getJson(`/ui/api/chats/${view.chatId}`).catch(() => null) : null;

@@ -1,0 +1,4 @@
+// The page's "Calendar" section (reads /ui/api/section/calendar). Filled in by the region that owns it.
+export function render(container, data, { escapeHtml }) {
+  container.innerHTML = data.ready === false ? `<p class="empty">Calendar: not shown on this page yet.</p>` : `<pre>${escapeHtml(JSON.stringify(data, null, 1))}</pre>`;
+}
