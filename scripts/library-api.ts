@@ -146,6 +146,16 @@ export function renderLibraryApi(): string {
     out.push(...comment(functionDoc(def, []), "  "), `  ${libraryName(def)}(options${optional ? "?" : ""}: ${argsTypeName(def)}): ${returns(def)};`);
   }
   out.push("}", "");
+  // What `client.call(method)` and `client.batch` answer for the methods a definition calls (the first one's type).
+  const methods = new Map<string, Definition>();
+  for (const def of defs) if (def.kind === "rest" && !def.hook && !methods.has(def.method)) methods.set(def.method, def);
+  out.push(
+    "/** The `result` of each REST method a catalogue function calls: `client.call(\"im.message.add\", …)` is typed by it. */",
+    "export interface MethodResults {",
+    ...[...methods].map(([method, def]) => `  ${JSON.stringify(method)}: ResultOf<Def<${JSON.stringify(def.name)}>>;`),
+    "}",
+    "",
+  );
   return out.join("\n");
 }
 

@@ -84,4 +84,16 @@ export function typeChecks(url: string, client: Bitrix24Client): void {
   void client.sendMessage({ chat: "chat1" });
   // @ts-expect-error the result of SendMessage is a message ID (number)
   void client.sendMessage({ chat: "chat1", text: "x" }).then((sent) => sent.result.toUpperCase());
+  // client.call is typed by the method a definition calls; other methods by the type given
+  void client.call("im.message.add", { DIALOG_ID: "chat1", MESSAGE: "x" }).then((sent) => sent.result.toFixed());
+  // @ts-expect-error im.message.add answers a number
+  void client.call("im.message.add", { DIALOG_ID: "chat1", MESSAGE: "x" }).then((sent) => sent.result.toUpperCase());
+  void client.call<{ custom: true }>("vendor.custom.method").then((answer) => answer.result.custom);
+  // batch results are typed per call
+  void client.batch([["im.message.add", { DIALOG_ID: "chat1", MESSAGE: "x" }], ["server.time"]]).then(([sent, time]) => {
+    if (sent.ok) void sent.result.toFixed();
+    if (time.ok) void time.result.toUpperCase();
+    // @ts-expect-error server.time answers text
+    if (time.ok) void time.result.toFixed();
+  });
 }

@@ -14,6 +14,8 @@ export interface AnswerReading<T> {
   redact: (text: string) => string;
   /** The answer the caller expects (a `result` envelope, a token set). */
   expected: (body: Record<string, unknown>) => boolean;
+  /** What that answer is, for the message about one that is not it. */
+  expectedName: string;
   /** Told of an error envelope before it is thrown (the client reads a 429's time block). */
   onError?: (body: ErrorEnvelope & Record<string, unknown>) => void | Promise<void>;
 }
@@ -40,9 +42,9 @@ export async function readAnswer<T>(status: number, text: string, reading: Answe
     ? "with an empty body"
     : body === undefined
       ? `with a body that is not clean JSON: ${excerpt}`
-      : `with JSON that is not the expected answer: ${excerpt}`;
+      : `with JSON that is not ${reading.expectedName}: ${excerpt}`;
   throw unusableAnswer(reading.method, status, what);
 }
 
 /** A Bitrix24 REST answer: `result` (with `time`, `total`, `next` when the method gives them). */
-export const isResultEnvelope = (body: Record<string, unknown>) => "result" in body;
+export const RESULT_ENVELOPE = { expected: (body: Record<string, unknown>) => "result" in body, expectedName: 'a Bitrix24 answer (no "result" or "error")' };

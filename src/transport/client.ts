@@ -4,8 +4,10 @@
 // live in one place: limiter (wait for a slot) -> one HTTP attempt -> classify the failure -> retry,
 // refresh or give up.
 import type { BatchCall, BatchOptions, BatchOutcome } from "./batch.js";
+import type { MethodResults } from "../library-api.js";
+
 import { resolveEndpoint, type Endpoint } from "./endpoint.js";
-import { isResultEnvelope, readAnswer } from "./answer.js";
+import { readAnswer, RESULT_ENVELOPE } from "./answer.js";
 import { TransportError, unusableAnswer, type RequestInfo } from "./errors.js";
 import type { Envelope } from "./envelope.js";
 import { httpSend, type HttpAnswer, type HttpSend } from "./http.js";
@@ -15,6 +17,9 @@ import { listItems, type ListOptions, type ListIterable } from "./paging.js";
 import { redactKnown, redactValue } from "./redact.js";
 import { classify, DEFAULT_RETRY_POLICY, guessReplay, type Replay, type RetryPolicy } from "./retry.js";
 import { VERSION } from "../version.js";
+
+/** A batch call's result type: its method's, when a catalogue function calls that method. */
+type CallResult<C> = C extends readonly [infer M, ...unknown[]] | { readonly method: infer M } ? (M extends keyof MethodResults ? MethodResults[M] : unknown) : unknown;
 
 export type HttpVerb = "GET" | "POST";
 
@@ -127,18 +132,26 @@ export class Bitrix24Client {
     this.identity = this.endpoint.mode === "webhook" ? `hook:${this.endpoint.base}` : `app:${clientId ?? "token"}`;
   }
 
-  /** Calls a REST method and returns its envelope; Bitrix24 errors are thrown as Bitrix24Error. */
-  async call<T = unknown>(method: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<Envelope<T>> {
-    return this.send<T>(await this.prepare(method, params, options.httpMethod ?? "POST", { replay: options.replay }));
+  /**
+   * Calls a REST method and returns its envelope; Bitrix24 errors are thrown as Bitrix24Error. A
+   * method a catalogue function calls is typed by its definition (`call("im.message.add", …)`
+   * answers `Envelope<number>`); any other, or `call<T>(…)`, by `T`.
+   */
+  call<M extends keyof MethodResults>(method: M, params?: Record<string, unknown>, options?: CallOptions): Promise<Envelope<MethodResults[M]>>;
+  call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<Envelope<T>>;
+  async call(method: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<Envelope<unknown>> {
+    return this.send(await this.prepare(method, params, options.httpMethod ?? "POST", { replay: options.replay }));
   }
 
   /**
    * Any number of calls, sent 50 to a request; each call's result or error in input order.
    * With `halt`, the first failure stops the rest (they come back as BATCH_HALTED errors).
    */
-  async batch<T = unknown>(calls: readonly BatchCall[], options: BatchOptions = {}): Promise<BatchOutcome<T>[]> {
+  batch<const C extends readonly BatchCall[]>(calls: C, options?: BatchOptions): Promise<{ -readonly [K in keyof C]: BatchOutcome<CallResult<C[K]>> }>;
+  batch<T = unknown>(calls: readonly BatchCall[], options?: BatchOptions): Promise<BatchOutcome<T>[]>;
+  async batch(calls: readonly BatchCall[], options: BatchOptions = {}): Promise<BatchOutcome<unknown>[]> {
     const { runBatch } = await import("./batch.js"); // loaded on first use: keeps CLI start-up fast
-    return runBatch<T>(this, calls, options);
+    return runBatch(this, calls, options);
   }
 
   /**
@@ -272,7 +285,7 @@ export class Bitrix24Client {
     return readAnswer<Envelope<T>>(response.status, text, {
       method: request.method,
       redact: (t) => this.redact(t),
-      expected: isResultEnvelope,
+      ...RESULT_ENVELOPE,
       // A 429 may carry the method's time block: the reset time to wait for.
       onError: async (body) => this.limiter.observe(await this.methodKey(request.method), (body as { time?: OperatingInfo }).time),
     });
@@ -311,7 +324,7 @@ export class Bitrix24Client {
         failure.outcomeUnknown,
       );
     }
-    return readAnswer<Envelope<T>>(response.status, text, { method, redact: (t) => this.redact(t), expected: isResultEnvelope });
+    return readAnswer<Envelope<T>>(response.status, text, { method, redact: (t) => this.redact(t), ...RESULT_ENVELOPE });
   }
 
   /** Masks this connection's secrets (and any webhook path) in a text. */

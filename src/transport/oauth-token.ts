@@ -81,7 +81,7 @@ export async function requestTokens(tokenUrl: string, grant: Record<string, stri
   }
   options.debug?.(`answer HTTP ${response.status} in ${Date.now() - started} ms`);
   // The token server's answer has no `result` wrapper: a token set, or the error envelope.
-  return readAnswer<OAuthTokens>(response.status, text, { method: OAUTH_METHOD, redact: clean, expected: (body) => typeof body.access_token === "string" });
+  return readAnswer<OAuthTokens>(response.status, text, { method: OAUTH_METHOD, redact: clean, expected: (body) => typeof body.access_token === "string", expectedName: "a token answer (no access_token or error)" });
 }
 
 /** The token URL, refused when it would send the client secret in clear text to another machine. */
