@@ -83,7 +83,7 @@ export interface DiskFileRecord {
   downloadToken: string;
 }
 
-/** What persistence.ts saves and loads (the tables of the first release; see DiskStore.snapshot). */
+/** What a file of the first release holds of the Drive (persist-schema.ts reads it; DiskStore.restore loads it). */
 export interface DiskSnapshot {
   folders: DiskFolderRecord[];
   files: DiskFileRecord[];
@@ -579,32 +579,6 @@ export class DiskStore {
   // They hold folders and files with their bytes, tickets and counters. What they have no column
   // for is rebuilt on load: storages from their root folders (fixed ids 1-4, then users' roots by
   // their creator), one version per file. Files of this release keep the stores as they are.
-
-  snapshot(): DiskSnapshot {
-    this.ready();
-    const folders: DiskFolderRecord[] = [];
-    const files: DiskFileRecord[] = [];
-    const run = this.objects.idsBetween(1, Number.MAX_SAFE_INTEGER);
-    for (let i = 0; i < run.length; i++) {
-      const r = this.objects.get(run.at(i))!;
-      const base = { id: Number(r.ID), name: String(r.NAME), storageId: Number(r.STORAGE_ID), createdBy: Number(r.CREATED_BY), createTime: new Date(String(r.CREATE_TIME)) };
-      if (r.TYPE === "folder") folders.push({ ...base, parentId: r.PARENT_ID == null ? null : Number(r.PARENT_ID), chatId: r.CHAT_ID == null ? null : Number(r.CHAT_ID) });
-      else
-        files.push({ ...base, parentId: Number(r.PARENT_ID), fileId: Number(r.FILE_ID), bytes: this.bytesOf(r), updatedBy: Number(r.UPDATED_BY), updateTime: new Date(String(r.UPDATE_TIME)), uniqueCode: String(r.UNIQUE_CODE ?? ""), downloadToken: String(r.DOWNLOAD_TOKEN ?? "") });
-    }
-    const tickets: DiskSnapshot["tickets"] = [];
-    const pending = this.uploads.idsBetween(1, Number.MAX_SAFE_INTEGER);
-    for (let i = 0; i < pending.length; i++) {
-      const u = this.uploads.get(pending.at(i))!;
-      tickets.push({ token: String(u.TOKEN), folderId: Number(u.FOLDER_ID), userId: Number(u.USER_ID), uniqueName: u.UNIQUE_NAME === true });
-    }
-    return {
-      folders,
-      files,
-      tickets,
-      counters: { nextObjectId: this.objects.peek("ID"), nextFileId: this.objects.peek("FILE_ID") },
-    };
-  }
 
   restore(saved: DiskSnapshot): void {
     const time = (d: Date) => d.toISOString();
