@@ -8,7 +8,7 @@ import { PortalLimits, type BucketSettings, type OperatingSettings, type Plan } 
 import { selfSignedCertificate, type TlsPair } from "./http/tls.js";
 import { Credentials, randomSecret, type TokenGrant } from "./http/auth.js";
 import { registerDefaultMethods } from "./methods/index.js";
-import { MethodRegistry, type MethodHandler } from "./http/registry.js";
+import { MethodRegistry, scopeList, type MethodHandler } from "./http/registry.js";
 import { createRequestListener } from "./http/server.js";
 import { DEFAULT_REQUEST_LOG, RequestLog } from "./http/request-log.js";
 import { PortalState } from "./data/state.js";
@@ -25,7 +25,7 @@ import { seedTasks } from "./data/tasks.js";
 export { Credentials, randomSecret, type TokenGrant, type TokenCheck } from "./http/auth.js";
 export { paged, PagedResult, type TimeBlock } from "./http/envelope.js";
 export { RestError, badRequest, forbidden, type ErrorEnvelope } from "./http/errors.js";
-export { MethodRegistry, type AuthInfo, type MethodContext, type MethodHandler } from "./http/registry.js";
+export { ALL_SCOPES, METHOD_SCOPES, MethodRegistry, type AuthInfo, type MethodContext, type MethodHandler } from "./http/registry.js";
 export { RequestLog, BODY_KEPT_BYTES, DEFAULT_REQUEST_LOG, type RecordedRequest } from "./http/request-log.js";
 export { MAX_BODY_BYTES } from "./http/body.js";
 export { Faults, type FaultKind, type FaultSpec } from "./limits/faults.js";
@@ -63,6 +63,12 @@ export interface PortalOptions {
   secret?: string;
   /** Owner of the webhook, the user in /rest/<id>/<secret>/ (default 1). */
   webhookUserId?: number;
+  /**
+   * Scopes (comma-separated, Bitrix24's names: "im,user,crm") of the webhook, the access token and
+   * the default OAuth app the portal makes; a method outside them answers 403 insufficient_scope.
+   * Default: every scope. More webhooks and apps: `portal.addWebhook`, `portal.oauth.registerApp`.
+   */
+  scope?: string;
   /**
    * OAuth access tokens: token -> user id, or a grant with an expiry (ms timestamp). Default: one
    * random non-expiring token for user 1.
@@ -134,6 +140,11 @@ export interface RunningPortal {
   /** The portal's methods; register extra handlers here. */
   methods: MethodRegistry;
   /**
+   * Creates another inbound webhook (default: of user 1, a random secret, every scope) and returns
+   * its URL, "http://127.0.0.1:PORT/rest/<user>/<secret>/"; `scope` as Bitrix24's webhook permissions ("crm,user").
+   */
+  addWebhook(spec?: { userId?: number; secret?: string; scope?: string }): string;
+  /**
    * The last `requestLog` requests, oldest first. `length` counts every request received,
    * `at(-1)` is the newest, `slice(mark)` the ones since `length` was `mark`, `filter`, `find`…
    */
@@ -177,14 +188,16 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
   const webhookUserId = options.webhookUserId ?? saved?.primary.webhookUserId ?? 1;
   if (!state.getUser(webhookUserId)) throw new Error(`webhook user ${webhookUserId} does not exist on the portal`);
 
+  const scopes = options.scope === undefined ? undefined : scopeList(options.scope);
   const credentials = new Credentials();
   data?.restoreCredentials(credentials);
-  credentials.addWebhook(webhookUserId, secret);
+  credentials.addWebhook(webhookUserId, secret, scopes);
   const tokenEntries = Object.entries(options.accessTokens ?? {});
   for (const [token, grant] of tokenEntries) {
     credentials.addToken(token, typeof grant === "number" ? { userId: grant } : grant);
   }
-  const accessToken = tokenEntries.length > 0 ? tokenEntries[0][0] : (data?.savedAccessToken(credentials) ?? credentials.issueToken(1));
+  const savedToken = scopes === undefined ? data?.savedAccessToken(credentials) : undefined; // asked-for scopes need a token of their own
+  const accessToken = tokenEntries.length > 0 ? tokenEntries[0][0] : (savedToken ?? credentials.issueToken(1, undefined, undefined, scopes));
 
   const methods = registerDefaultMethods(new MethodRegistry());
   if (options.methods) methods.registerAll(options.methods);
@@ -207,7 +220,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
   const requests = new RequestLog(options.requestLog ?? options.maxRecordedRequests ?? DEFAULT_REQUEST_LOG);
   let url = "";
   const commandPresses = new CommandPresses();
-  const oauth = new OAuthServer(credentials, () => url, { userId: webhookUserId, ...options.oauth });
+  const oauth = new OAuthServer(credentials, () => url, { userId: webhookUserId, defaultScope: options.scope, ...options.oauth });
   data?.restoreOAuth(oauth);
   data?.attach({ state, credentials, oauth, primary: { webhookSecret: secret, webhookUserId, accessToken } });
   const server = listenerServer(
@@ -247,6 +260,14 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
     state,
     credentials,
     methods,
+    addWebhook(spec = {}) {
+      const userId = spec.userId ?? 1;
+      const hookSecret = spec.secret ?? randomSecret();
+      if (!/^[A-Za-z0-9_-]+$/.test(hookSecret)) throw new Error("webhook secret must be letters, digits, '_' or '-'");
+      if (!state.getUser(userId)) throw new Error(`webhook user ${userId} does not exist on the portal`);
+      credentials.addWebhook(userId, hookSecret, spec.scope === undefined ? undefined : scopeList(spec.scope));
+      return `${url}/rest/${userId}/${hookSecret}/`;
+    },
     requests,
     faults,
     limits,

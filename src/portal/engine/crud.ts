@@ -1,5 +1,5 @@
 // The CRUD method builder: from an entity, its dialect, its store and its method names, the
-// handlers of add / get / list / update / delete / fields (each with the entity's scope). Writes
+// handlers of add / get / list / update / delete / fields (scopes: registry.ts METHOD_SCOPES). Writes
 // are validated from the field metadata (read-only, immutable, required, types, defaults),
 // multi-fields (PHONE, EMAIL…) keep their item IDs, derived fields are recomputed, and the access
 // hook is asked for every row a method touches.
@@ -16,8 +16,11 @@ import { allFields } from "./uf.js";
 export interface CrudBinding {
   entity: EntityDef;
   dialect: Dialect;
-  /** The OAuth scope of every method ("crm", "task", …). */
-  scope: string;
+  /**
+   * The OAuth scope of methods outside the families of registry.ts METHOD_SCOPES (which decides for
+   * crm.*, task.*, disk.*, …; a method name alone gives the scope there).
+   */
+  scope?: string;
   /** Where the portal keeps the rows; default: a store of its own per portal. */
   store?: (state: PortalState) => EntityStore;
   /** REST names of the methods to register; leave one out to not serve it. */
@@ -58,7 +61,7 @@ export function crudMethods(binding: CrudBinding): Record<string, MethodHandler>
 
   const table: Record<string, MethodHandler> = {};
   const add = (name: string | undefined, handler: (ctx: MethodContext) => unknown) => {
-    if (name) table[name] = scoped(binding.scope, handler);
+    if (name) table[name] = binding.scope ? scoped(binding.scope, handler) : handler;
   };
 
   add(methods.add, (ctx) => {

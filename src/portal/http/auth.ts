@@ -7,9 +7,17 @@ export interface TokenGrant {
   userId: number;
   /** Expiry as a Date.now() timestamp in ms; absent = never expires. */
   expiresAt?: number;
+  /** The scopes the token carries (its app's); absent = every scope. */
+  scopes?: string[];
 }
 
-export type TokenCheck = { ok: true; userId: number } | { ok: false; reason: "invalid" | "expired" };
+export type TokenCheck = { ok: true; userId: number; scopes?: readonly string[] } | { ok: false; reason: "invalid" | "expired" };
+
+/** An inbound webhook: its owner and the scopes it was created with (absent = every scope). */
+export interface WebhookGrant {
+  userId: number;
+  scopes?: string[];
+}
 
 const ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -26,13 +34,13 @@ export function randomToken(): string {
 }
 
 export interface CredentialsSnapshot {
-  webhooks: { secret: string; userId: number }[];
+  webhooks: (WebhookGrant & { secret: string })[];
   tokens: (TokenGrant & { token: string })[];
 }
 
 export class Credentials {
-  /** secret -> user id of the webhook's owner. */
-  private readonly webhooks = new Map<string, number>();
+  /** secret -> the webhook's owner and scopes. */
+  private readonly webhooks = new Map<string, WebhookGrant>();
   private readonly tokens = new Map<string, TokenGrant>();
   private readonly listeners = new Set<() => void>();
 
@@ -45,15 +53,21 @@ export class Credentials {
     for (const listener of this.listeners) listener();
   }
 
-  addWebhook(userId: number, secret: string): void {
-    this.webhooks.set(secret, userId);
+  /** Adds (or replaces) a webhook of `userId`; `scopes` as Bitrix24's webhook permissions, omitted = every scope. */
+  addWebhook(userId: number, secret: string, scopes?: readonly string[]): void {
+    this.webhooks.set(secret, scopes === undefined ? { userId } : { userId, scopes: [...scopes] });
     this.changed();
   }
 
   /** The webhook's user id when the path's user id and secret match one webhook, else null. */
   checkWebhook(userIdSegment: string, secret: string): number | null {
-    const owner = this.webhooks.get(secret);
-    return owner !== undefined && String(owner) === userIdSegment ? owner : null;
+    const webhook = this.webhooks.get(secret);
+    return webhook !== undefined && String(webhook.userId) === userIdSegment ? webhook.userId : null;
+  }
+
+  /** The scopes of the webhook with this secret (undefined = every scope, or no such webhook). */
+  webhookScopes(secret: string): readonly string[] | undefined {
+    return this.webhooks.get(secret)?.scopes;
   }
 
   addToken(token: string, grant: TokenGrant): void {
@@ -61,10 +75,14 @@ export class Credentials {
     this.changed();
   }
 
-  /** Creates a fresh token for the user; `ttlSeconds` omitted = never expires. */
-  issueToken(userId: number, ttlSeconds?: number, now: number = Date.now()): string {
+  /** Creates a fresh token for the user; `ttlSeconds` omitted = never expires, `scopes` omitted = every scope. */
+  issueToken(userId: number, ttlSeconds?: number, now: number = Date.now(), scopes?: readonly string[]): string {
     const token = randomToken();
-    this.addToken(token, ttlSeconds === undefined ? { userId } : { userId, expiresAt: now + ttlSeconds * 1000 });
+    this.addToken(token, {
+      userId,
+      ...(ttlSeconds === undefined ? {} : { expiresAt: now + ttlSeconds * 1000 }),
+      ...(scopes === undefined ? {} : { scopes: [...scopes] }),
+    });
     return token;
   }
 
@@ -90,14 +108,14 @@ export class Credentials {
   /** Webhooks and tokens, for persistence.ts (read them, do not change them). */
   snapshot(): CredentialsSnapshot {
     return {
-      webhooks: [...this.webhooks].map(([secret, userId]) => ({ secret, userId })),
+      webhooks: [...this.webhooks].map(([secret, webhook]) => ({ secret, ...webhook })),
       tokens: [...this.tokens].map(([token, grant]) => ({ token, ...grant })),
     };
   }
 
   /** Adds saved webhooks and tokens to those configured at start. */
   restore(saved: CredentialsSnapshot): void {
-    for (const { secret, userId } of saved.webhooks) this.addWebhook(userId, secret);
+    for (const { secret, userId, scopes } of saved.webhooks) this.addWebhook(userId, secret, scopes);
     for (const { token, ...grant } of saved.tokens) this.addToken(token, grant);
   }
 
@@ -105,7 +123,7 @@ export class Credentials {
     const grant = typeof token === "string" ? this.tokens.get(token) : undefined;
     if (!grant) return { ok: false, reason: "invalid" };
     if (grant.expiresAt !== undefined && grant.expiresAt <= now) return { ok: false, reason: "expired" };
-    return { ok: true, userId: grant.userId };
+    return grant.scopes === undefined ? { ok: true, userId: grant.userId } : { ok: true, userId: grant.userId, scopes: grant.scopes };
   }
 }
 

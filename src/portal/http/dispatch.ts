@@ -1,7 +1,8 @@
-// Running one REST method once the caller is authenticated: the operating-budget check, the
-// handler, the charge. Top-level calls and batch sub-commands both come through here, so a
-// sub-command meets exactly the registry, auth and budget a direct call would.
-import { methodNotFound, RestError } from "./errors.js";
+// Running one REST method once the caller is authenticated: the method's scope against the
+// caller's, the operating-budget check, the handler, the charge. Top-level calls and batch
+// sub-commands both come through here, so a sub-command meets exactly the registry, scopes, auth
+// and budget a direct call would.
+import { insufficientScope, methodNotFound } from "./errors.js";
 import type { PortalLimits, OperatingStatus } from "../limits/limits.js";
 import type { Params } from "./params.js";
 import type { AuthInfo, MethodRegistry } from "./registry.js";
@@ -35,9 +36,8 @@ export async function dispatch(deps: DispatchDeps, caller: Caller, method: strin
   const startedMs = Date.now();
   const handler = deps.registry.get(method);
   if (!handler) throw methodNotFound();
-  if (handler.scope && caller.auth.scopes && !caller.auth.scopes.includes(handler.scope)) {
-    throw new RestError("insufficient_scope", "The request requires higher privileges than provided by the webhook token", 403);
-  }
+  // Rights as data: the method family's scopes (registry.ts METHOD_SCOPES) against the caller's.
+  if (!deps.registry.allows(method, caller.auth.scopes)) throw insufficientScope();
   const name = method.toLowerCase();
   // The outer batch call is not counted; each of its commands is (§2.2).
   const limits = name === "batch" ? undefined : deps.limits;

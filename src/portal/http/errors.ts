@@ -45,6 +45,10 @@ export const invalidToken = (): RestError =>
 export const expiredToken = (): RestError =>
   new RestError("expired_token", "The access token provided has expired", 401);
 
+/** The caller's app or webhook was not granted the method's scope (bitrix24-rest.md §1.5, §7). */
+export const insufficientScope = (): RestError =>
+  new RestError("insufficient_scope", "The request requires higher privileges than provided by the webhook token", 403);
+
 export const methodNotFound = (): RestError => new RestError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404);
 
 /**

@@ -203,7 +203,7 @@ async function callMethod(
     if (owner === null) throw invalidCredentials();
     if (bodyError) throw bodyError;
     userId = owner;
-    auth = { type: "webhook" };
+    auth = { type: "webhook", scopes: deps.credentials.webhookScopes(route.secret) };
   } else {
     // The token may sit in the body we could not read, so a bad body is reported before auth.
     if (bodyError) throw bodyError;
@@ -213,7 +213,7 @@ async function callMethod(
     const check = deps.credentials.checkToken(token);
     if (!check.ok) throw check.reason === "expired" ? expiredToken() : invalidToken();
     userId = check.userId;
-    auth = { type: "oauth", token: token as string };
+    auth = { type: "oauth", token: token as string, scopes: check.scopes };
   }
 
   // The bucket counts authorised requests only: Bitrix24 keys it by portal and client IP, and a

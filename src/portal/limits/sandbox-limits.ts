@@ -1,6 +1,7 @@
-// `oint sandbox` options for limits, big lists and HTTPS. Unlike startPortal(), the sandbox runs
+// `oint sandbox` options for limits, big lists, HTTPS and the printed credentials' scopes. Unlike startPortal(), the sandbox runs
 // the standard plan by default, like a real portal, so clients meet the real limits there.
 import type { PortalOptions, RunningPortal } from "../index.js";
+import { parseScopes } from "../http/registry.js";
 
 export const LIMIT_OPTIONS = {
   plan: { type: "string" },
@@ -8,6 +9,7 @@ export const LIMIT_OPTIONS = {
   leads: { type: "string" },
   deals: { type: "string" },
   https: { type: "boolean" },
+  scope: { type: "string" },
 } as const;
 
 export const LIMIT_HELP = `  --plan PLAN       request limits: standard (bucket 50, 2/s; default), enterprise (250, 5/s) or off
@@ -15,6 +17,9 @@ export const LIMIT_HELP = `  --plan PLAN       request limits: standard (bucket 
   --leads N         seed N synthetic CRM leads for crm.lead.list paging (default 0)
   --deals N         seed N synthetic CRM deals for crm.deal.list paging (default 0)
   --https           serve HTTPS with a fresh self-signed certificate (made in-process)
+  --scope LIST      scopes of the printed webhook, access token and OAuth app, comma-separated
+                    (Bitrix24's names: im,user,crm,task,disk,…; default: all); other methods
+                    answer 403 insufficient_scope
 `;
 
 export interface LimitValues {
@@ -23,6 +28,7 @@ export interface LimitValues {
   leads?: string;
   deals?: string;
   https?: boolean;
+  scope?: string;
 }
 
 /** The startPortal options these flags ask for, or a one-line error naming the option. */
@@ -38,7 +44,14 @@ export function readLimitOptions(values: LimitValues): Partial<PortalOptions> | 
     if (given !== undefined && (!/^\d+$/.test(given.trim()) || count > 10_000_000)) return `--${name} must be a whole number from 0 to 10000000, not "${given}"`;
     counts[name] = count;
   }
-  return { plan, timeScale, ...counts, https: values.https ? true : undefined };
+  let scope: string | undefined;
+  if (values.scope !== undefined) {
+    const scopes = parseScopes(values.scope);
+    if (typeof scopes === "string") return `--scope: ${scopes}`;
+    if (scopes.length === 0) return "--scope needs at least one scope, e.g. --scope im,user";
+    scope = scopes.join(",");
+  }
+  return { plan, timeScale, ...counts, https: values.https ? true : undefined, scope };
 }
 
 /** One line for the sandbox banner. */

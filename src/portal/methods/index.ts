@@ -20,6 +20,7 @@ import { timemanMethods } from "./timeman.js";
 import { crmDealMethods } from "./crm-deal.js";
 import { departmentMethods } from "./department.js";
 import { logBlogpostMethods } from "./log-blogpost.js";
+import { scopeMethods } from "./scope.js";
 
 export function registerDefaultMethods(registry: MethodRegistry): MethodRegistry {
   return registry.registerAll(serverMethods).registerAll(imMessageMethods).registerAll(imDialogMethods).registerAll(imLikeReadMethods).registerAll(imFileMethods).registerAll(diskMethods).registerAll(imNotifyMethods).registerAll(userMethods)
@@ -30,5 +31,6 @@ export function registerDefaultMethods(registry: MethodRegistry): MethodRegistry
     .registerAll(departmentMethods)
     .registerAll(logBlogpostMethods)
     .registerAll(taskMethods).registerAll(taskItemMethods)
-    .registerAll(imChatMethods).registerAll(imChatDialogMethods).registerAll(imUserMethods);
+    .registerAll(imChatMethods).registerAll(imChatDialogMethods).registerAll(imUserMethods)
+    .registerAll(scopeMethods(registry));
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { randomToken, type Credentials } from "../http/auth.js";
+import { ALL_SCOPES, scopeList } from "../http/registry.js";
 import { parseBody, parseQuery } from "../http/body.js";
 import type { Params } from "../http/params.js";
 import type { ExtraRoute, ExtraRouteContext } from "../http/server.js";
@@ -18,7 +19,10 @@ export interface OAuthAppSpec {
   clientSecret?: string;
   /** Where /oauth/authorize/ redirects with the code; absent = the code is shown as JSON. */
   redirectUri?: string;
-  /** Comma-separated scopes reported with the tokens (default "im,user,disk"). */
+  /**
+   * The app's scopes, comma-separated ("im,user"): reported with its tokens, and its tokens may
+   * call only methods of these scopes (insufficient_scope otherwise). Default: every scope.
+   */
   scope?: string;
 }
 
@@ -27,6 +31,8 @@ export type OAuthApp = Required<Omit<OAuthAppSpec, "redirectUri">> & { redirectU
 export interface OAuthOptions {
   /** Registered applications; default: one app with random credentials and no redirect URI. */
   apps?: OAuthAppSpec[];
+  /** The default app's scopes when `apps` is not given (default: every scope); a saved default app takes them too. */
+  defaultScope?: string;
   /** Access token lifetime in seconds (default 3600, as on Bitrix24). */
   accessTokenLifetime?: number;
   /** Refresh token lifetime in seconds (default 180 days). */
@@ -74,6 +80,7 @@ export class OAuthServer {
   private portalId = randomBytes(16).toString("hex");
   /** Apps came from OAuthOptions.apps (they then win over saved ones on restore). */
   private readonly appsConfigured: boolean;
+  private readonly defaultScope?: string;
   private readonly apps = new Map<string, OAuthApp>();
   private readonly codes = new Map<string, Grant>();
   private readonly refreshTokens = new Map<string, Grant>();
@@ -102,7 +109,8 @@ export class OAuthServer {
     this.codeTtl = options.codeLifetime ?? 30;
     this.userId = options.userId ?? 1;
     this.appsConfigured = options.apps !== undefined;
-    for (const app of options.apps ?? [{}]) this.registerApp(app);
+    if (options.defaultScope !== undefined) this.defaultScope = scopeList(options.defaultScope).join(",");
+    for (const app of options.apps ?? [{ scope: this.defaultScope }]) this.registerApp(app);
   }
 
   /** The portal id, apps and refresh tokens, for persistence.ts (codes live 30 s and are not kept). */
@@ -122,6 +130,8 @@ export class OAuthServer {
       this.apps.clear();
       for (const app of [...configured, ...saved.apps]) if (!this.apps.has(app.clientId)) this.apps.set(app.clientId, app);
     }
+    // The scopes asked for at this start apply to the saved default app (the one `oint sandbox` prints).
+    if (!this.appsConfigured && this.defaultScope !== undefined && this.apps.size > 0) this.defaultApp.scope = this.defaultScope;
     this.refreshTokens.clear();
     for (const { token, ...grant } of saved.refreshTokens) this.refreshTokens.set(token, grant);
   }
@@ -130,7 +140,8 @@ export class OAuthServer {
     const app: OAuthApp = {
       clientId: spec.clientId ?? `local.${randomBytes(7).toString("hex")}.${String(randomBytes(4).readUInt32BE() % 1e8).padStart(8, "0")}`,
       clientSecret: spec.clientSecret ?? randomText(50),
-      scope: spec.scope ?? "im,user,disk",
+      // Checked here, so a misspelt scope is an error at start and not a token that can call nothing.
+      scope: spec.scope === undefined ? ALL_SCOPES.join(",") : scopeList(spec.scope).join(","),
       ...(spec.redirectUri ? { redirectUri: spec.redirectUri } : {}),
     };
     this.apps.set(app.clientId, app);
@@ -194,7 +205,8 @@ export class OAuthServer {
   }
 
   private issue(app: OAuthApp, userId: number, now: number): TokenAnswer {
-    const accessToken = this.credentials.issueToken(userId, this.accessTtl, now);
+    // The token carries the app's scopes as they are now (a refresh picks up a changed app).
+    const accessToken = this.credentials.issueToken(userId, this.accessTtl, now, grantedScopes(app));
     const refreshToken = randomToken();
     this.refreshTokens.set(refreshToken, { clientId: app.clientId, userId, expiresAt: now + this.refreshTtl * 1000 });
     this.changed();
@@ -243,6 +255,11 @@ export class OAuthServer {
     const outcome = this.exchange(params);
     sendJson(res, outcome.status, outcome.body);
   }
+}
+
+/** An app's scope text as a list (lenient: an app saved by an older release may name anything). */
+function grantedScopes(app: OAuthApp): string[] {
+  return app.scope.split(/[\s,]+/).map((name) => name.toLowerCase()).filter(Boolean);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
