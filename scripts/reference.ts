@@ -8,6 +8,7 @@ import type { Definition, ParamSpec } from "../src/catalogue/define.js";
 import { findFunction } from "../src/catalogue/index.js";
 import { mendedRegion, readOpiIndex, writeOpiIndex } from "./opi-index.js";
 import { writeLibraryApi } from "./library-api.js";
+import { writeDirectory } from "./catalogue-directory.js";
 
 export const REFERENCE_PATH = join(import.meta.dirname, "..", "docs", "bitrix24-reference.md");
 export const README_PATH = join(import.meta.dirname, "..", "README.md");
@@ -161,6 +162,7 @@ export function readmeWithTable(readme: string): string {
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   writeOpiIndex();
   writeLibraryApi();
+  await writeDirectory();
   writeFileSync(REFERENCE_PATH, renderReference());
   writeFileSync(README_PATH, readmeWithTable(readFileSync(README_PATH, "utf8")));
   console.log(`wrote ${REFERENCE_PATH} and the function table in ${README_PATH}`);

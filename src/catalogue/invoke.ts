@@ -1,8 +1,7 @@
 // Turns a definition plus argument values into a call: checks required values, coerces each value
 // by its kind, builds the payload (empty values left out) and sends it through a client.
-import { Bitrix24Client, type PreparedRequest } from "../transport/client.js";
-import { sharedClient } from "../transport/connections.js";
-import { oauthTokenUrl } from "../transport/oauth-token.js";
+// The transport loads on the first call that needs it: a function computed locally never loads it.
+import type { Bitrix24Client, PreparedRequest } from "../transport/client.js";
 import { inputError } from "../transport/errors.js";
 import { checks, normalizers, summarize } from "./checks.js";
 import { isFilled, toArray, toBinary, toBoolean, toDate, toDateTime, toFiles, toJson, toLabel, toMap, toText } from "./coerce.js";
@@ -128,13 +127,14 @@ export async function planCall(def: RestDefinition, values: ArgValues, client?: 
   const payload = await buildPayload(def, values);
   const url = toText(values.url ?? "");
   const token = toText(values.token ?? "");
-  const target = client ?? sharedClient(url, token || undefined);
+  const target = client ?? (await import("../transport/connections.js")).sharedClient(url, token || undefined);
   return { client: target, def, request: await target.prepare(def.method, payload, def.http ?? "POST", { replay: def.replay }) };
 }
 
 /** Runs a multi-step function; `client` (if given) replaces the shared client for its url/token. */
-export function runFlow(def: FlowDefinition, values: ArgValues, client?: Bitrix24Client, debug?: (line: string) => void): Promise<unknown> {
+export async function runFlow(def: FlowDefinition, values: ArgValues, client?: Bitrix24Client, debug?: (line: string) => void): Promise<unknown> {
   const full = withDefaults(def, values);
+  const [{ sharedClient }, { oauthTokenUrl }] = await Promise.all([import("../transport/connections.js"), import("../transport/oauth-token.js")]);
   const ctx: FlowContext = {
     client: () => client ?? sharedClient(toText(full.url ?? ""), toText(full.token ?? "") || undefined),
     oauthTokenUrl,

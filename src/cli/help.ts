@@ -1,5 +1,4 @@
 // Help pages, generated from the catalogue definitions.
-import { catalogue, findFunction, regions } from "../catalogue/index.js";
 import { REGIONS } from "../catalogue/opi-regions.js";
 import type { Definition, ParamSpec } from "../catalogue/define.js";
 import { EXIT } from "./exit-codes.js";
@@ -17,7 +16,8 @@ const STANDARD = `Standard options (every command):
                of its own, such as --hide, -h is that option)
 A value given as - (--text -, --blocks -, --token -) is read from stdin, for one option at most.`;
 
-export function startPage(): string {
+export async function startPage(): Promise<string> {
+  const { catalogue } = await import("../catalogue/index.js"); // help only: a command loads its own region
   return `oint ${VERSION}: the Bitrix24 REST toolkit (OpenIntegrations-compatible CLI)
 
 Usage:
@@ -48,6 +48,7 @@ Exit codes: ${EXIT.ok} success, ${EXIT.unknownLibrary} unknown library, ${EXIT.u
 /** `oint bitrix24 --help`: every function by region, and which of OpenIntegrations' are not in oint yet. */
 export async function libraryPage(): Promise<string> {
   const { OPI_FUNCTIONS } = await import("../catalogue/opi-functions.js"); // help only: not loaded by commands
+  const { catalogue, findFunction, regions } = await import("../catalogue/index.js");
   const implemented = OPI_FUNCTIONS.filter(([en]) => findFunction(en)).length;
   const lines = [
     `Library: bitrix24: ${catalogue.length} functions (${implemented} of OpenIntegrations' ${OPI_FUNCTIONS.length}, ${catalogue.length - implemented} of oint's own).`,

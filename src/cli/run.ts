@@ -1,14 +1,15 @@
 // The `oint` command: `oint bitrix24 <Method> --option value ...`, generated from the catalogue.
-import { catalogue, findFunction } from "../catalogue/index.js";
+import { loadFunction } from "../catalogue/lookup.js";
 import type { Definition } from "../catalogue/define.js";
 import { execute, maskedValues, planCall, runLocal, secretValues, withDefaults } from "../catalogue/invoke.js";
-import { Bitrix24Client } from "../transport/client.js";
+import type { Bitrix24Client } from "../transport/client.js";
 import { Bitrix24Error, InputError, TransportError } from "../transport/errors.js";
 import { redactKnown, redactValue } from "../transport/redact.js";
 import { parseCommand, UnknownOptionError, type ParsedCommand } from "./args.js";
 import { errorPrefix } from "./colour.js";
 import { EXIT } from "./exit-codes.js";
-import { libraryPage, methodPage, startPage } from "./help.js";
+// Help pages load only when shown.
+const help = () => import("./help.js");
 import { checkWritable, emit } from "./output.js";
 import { VERSION } from "../version.js";
 
@@ -23,11 +24,11 @@ const HELP_WORDS = new Set(["--help", "-h", "help"]);
 /** Runs one `oint` command line and returns its exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
   const [library, method, ...rest] = argv;
-  if (!library || library === "--help" || library === "-h") return say(startPage()), EXIT.ok;
+  if (!library || library === "--help" || library === "-h") return say(await (await help()).startPage()), EXIT.ok;
   // `oint help X Y` is `oint X Y --help`; `oint help SendMessage` is the function's page.
   if (library === "help") {
-    if (!method) return say(startPage()), EXIT.ok;
-    return run(findFunction(method) && !COMMANDS.includes(method as never) ? ["bitrix24", method, "--help"] : [method, ...(rest[0] ? [rest[0]] : []), "--help"]);
+    if (!method) return say(await (await help()).startPage()), EXIT.ok;
+    return run((await loadFunction(method)) && !COMMANDS.includes(method as never) ? ["bitrix24", method, "--help"] : [method, ...(rest[0] ? [rest[0]] : []), "--help"]);
   }
   if (library === "--version" || library === "-v") return say(VERSION), EXIT.ok;
   if (library === "completion") return (await import("./completion.js")).runCompletion(argv.slice(1));
@@ -45,19 +46,21 @@ export async function run(argv: readonly string[]): Promise<number> {
     complain(`unknown library "${library}".${close ? ` Did you mean ${close}?` : ""} Available: bitrix24 (and the profile, bulk, mcp, sandbox and completion commands). Run \`oint --help\`.`);
     return EXIT.unknownLibrary;
   }
-  if (!method || HELP_WORDS.has(method)) return say(await libraryPage()), EXIT.ok;
-  const def = findFunction(method);
+  if (!method || HELP_WORDS.has(method)) return say(await (await help()).libraryPage()), EXIT.ok;
+  // Only this function's region is loaded: a command does not pay for the whole catalogue.
+  const def = await loadFunction(method);
   if (!def) {
     complain(`unknown method "${method}" in bitrix24.${await methodSuggestion(method)} Run \`oint bitrix24 --help\` for the list.`);
     return EXIT.unknownMethod;
   }
-  if (rest.length === 1 && rest[0] === "help") return say(methodPage(def)), EXIT.ok;
+  if (rest.length === 1 && rest[0] === "help") return say((await help()).methodPage(def)), EXIT.ok;
   return runFunction(def, rest);
 }
 
 /** " Did you mean SendMessage?" over the English and Russian names and the aliases (an alias suggests the name), or "". */
 async function methodSuggestion(method: string): Promise<string> {
   const shown = new Map<string, string>();
+  const { catalogue } = await import("../catalogue/index.js");
   for (const def of catalogue as readonly Definition[]) {
     shown.set(def.name, def.name);
     shown.set(def.ru, def.ru);
@@ -86,7 +89,7 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
     // missing: a connection from OINT_URL counts (so `OINT_URL=… oint bitrix24 ServerTime` calls).
     const fromEnvironment = def.kind !== "local" && !!process.env.OINT_URL;
     const missing = def.params.some((p) => p.required && values[p.name] === undefined && !(p.kind === "url" && fromEnvironment));
-    if (global.help || (command.empty && missing)) return say(methodPage(def)), EXIT.ok;
+    if (global.help || (command.empty && missing)) return say((await help()).methodPage(def)), EXIT.ok;
     // `--text -`: that one value comes from stdin (read only now: after help, before anything is sent).
     if (command.stdin) values[command.stdin.name] = await (await import("./stdin.js")).valueFromStdin(command.stdin);
 
@@ -100,6 +103,7 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
     // --url/--token, else --profile, else OINT_URL/OINT_TOKEN (profile.ts).
     const connection = (await import("./profile.js")).connectionFor(values as Record<string, string>, global.profile);
     if (connection.url !== undefined) {
+      const { Bitrix24Client } = await import("../transport/client.js"); // not loaded for a local function
       client = new Bitrix24Client({
         ...connection,
         url: connection.url,
