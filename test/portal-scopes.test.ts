@@ -213,6 +213,7 @@ describe("startPortal({ scope }) and oint sandbox --scope", () => {
     try {
       while (!/Webhook URL: +\S+/.test(out)) await new Promise((resolve) => setImmediate(resolve));
       const webhook = /Webhook URL: +(\S+)/.exec(out)![1];
+      assert.match(out, /^Scopes: +crm,user /m);
       assert.equal((await fetch(`${webhook}crm.lead.list`)).status, 200);
       assert.equal((await fetch(`${webhook}user.current`)).status, 200);
       assert.equal((await fetch(`${webhook}im.dialog.messages.get?DIALOG_ID=chat1`)).status, 403);

@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { EXIT } from "../cli/exit-codes.js";
 import { PortalDataError, startPortal, type RunningPortal } from "./index.js";
-import { describeLimits, LIMIT_HELP, LIMIT_OPTIONS, readLimitOptions, type LimitValues } from "./limits/sandbox-limits.js";
+import { describeLimits, describeScopes, LIMIT_HELP, LIMIT_OPTIONS, readLimitOptions, type LimitValues } from "./limits/sandbox-limits.js";
 
 export const DEFAULT_SANDBOX_PORT = 3777;
 
@@ -95,6 +95,7 @@ export async function runSandbox(argv: string[], io: SandboxIo = {}): Promise<nu
       `Webhook URL:  ${portal.webhookUrl}`,
       portal.data ? `Data:         ${portal.data} (persistent)` : "Data:         in memory",
       describeLimits(portal),
+      ...[describeScopes(portal)].filter((line) => line !== null),
       `Access token: ${portal.accessToken}  (user 1; send it as "auth" to ${portal.url}/rest/<method>)`,
       `OAuth app:    client id ${portal.oauth.defaultApp.clientId}, client secret ${portal.oauth.defaultApp.clientSecret}`,
       `              authorize at ${portal.url}/oauth/authorize/?client_id=${portal.oauth.defaultApp.clientId}`,

@@ -61,3 +61,9 @@ export function describeLimits(portal: RunningPortal): string {
   const scale = l.timeScale === 1 ? "" : `, time x${l.timeScale}`;
   return `Limits:       bucket ${l.bucket.capacity}, drain ${l.bucket.drainPerSecond}/s, operating ${l.limitSeconds} s per method${scale}`;
 }
+
+/** The banner's line about the scopes --scope gave the printed credentials, or null when they have every scope. */
+export function describeScopes(portal: RunningPortal): string | null {
+  const scopes = portal.credentials.webhookScopes(portal.secret);
+  return scopes === undefined ? null : `Scopes:       ${scopes.join(",") || "(none)"}  (webhook, token and app; other methods answer 403 insufficient_scope)`;
+}
