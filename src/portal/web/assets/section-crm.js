@@ -151,7 +151,7 @@ function structure(data, helpers) {
 
 function fileList(files, { escapeHtml }) {
   if (files.length === 0) return "";
-  return `<ul class="crm-files">${files.map((f) => `<li class="crm-file">📎 ${escapeHtml(f.name)} <span class="muted">${escapeHtml(size(f.size))}</span></li>`).join("")}</ul>`;
+  return `<ul class="crm-files">${files.map((f) => `<li class="crm-file"><span class="crm-badge">file</span> ${escapeHtml(f.name)} <span class="muted">${escapeHtml(size(f.size))}</span></li>`).join("")}</ul>`;
 }
 
 function when(date, { dayOf, timeOf }) {

@@ -235,9 +235,9 @@ function destination(state: PortalState, code: string): { code: string; name: st
   return { code, name: code };
 }
 
-/** The newest posts (FEED_POSTS at most), each with its comments oldest first. */
+/** The newest posts (FEED_POSTS at most), each with its comments oldest first (every post: the page is the portal's, not one user's). */
 function feed(state: PortalState) {
-  const all = rowsOf(posts(state)).sort((a, b) => String(b.DATE_PUBLISH ?? "").localeCompare(String(a.DATE_PUBLISH ?? "")) || Number(b.ID) - Number(a.ID));
+  const all = rowsOf(posts(state)).reverse(); // newest first, as log.blogpost.get lists them
   const shown = all.slice(0, FEED_POSTS);
   const wanted = new Set(shown.map((p) => Number(p.ID)));
   const byPost = new Map<number, Row[]>();
