@@ -56,7 +56,7 @@ function when(date, { dayOf, timeOf }) {
 
 function person(user, { escapeHtml, avatar }) {
   if (!user) return `<span class="muted">—</span>`;
-  return `<span class="task-person" data-user-id="${num(user.id)}">${avatar(user.name, null, "avatar task-avatar")}<span>${escapeHtml(user.name)}</span></span>`;
+  return `<span class="task-person" data-user-id="${num(user.id)}">${avatar(user.name, null, "avatar task-avatar")}<span class="task-person-name">${escapeHtml(user.name)}</span></span>`;
 }
 
 function status(s, overdue, { escapeHtml }) {
@@ -96,7 +96,7 @@ function list(data, helpers) {
     .map(
       (t) =>
         `<tr class="task-row" data-task-id="${num(t.id)}"><td class="task-id">${num(t.id)}</td>` +
-        `<td class="task-title"><a href="#tasks/${num(t.id)}">${escapeHtml(t.title)}</a>${t.groupId ? ` <a class="task-group" href="#tasks/kanban/${num(t.groupId)}">Group ${num(t.groupId)}</a>` : ""} ${progress(t.checklist)}${t.comments ? ` <span class="task-comments" title="comments">💬 ${num(t.comments)}</span>` : ""}</td>` +
+        `<td class="task-title"><a href="#tasks/${num(t.id)}">${escapeHtml(t.title)}</a>${t.groupId ? ` <a class="task-group" href="#tasks/kanban/${num(t.groupId)}">Group ${num(t.groupId)}</a>` : ""} ${progress(t.checklist)}${t.comments ? ` <span class="task-comments">${num(t.comments)} comment${t.comments === 1 ? "" : "s"}</span>` : ""}</td>` +
         `<td>${status(t.status, t.overdue, helpers)}</td><td>${person(t.responsible, helpers)}</td><td>${deadline(t, helpers)}</td></tr>`,
     )
     .join("");
