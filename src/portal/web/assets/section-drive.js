@@ -25,7 +25,9 @@ export function render(container, data, helpers) {
   else if (data.view === "folder") body = folder(data, helpers);
   else if (data.view === "trash") body = trash(data, helpers);
   else body = `<nav class="drive-path"><a href="#drive">Drive</a></nav><p class="empty">Not found: ${escapeHtml(data.what ?? "")}</p>`;
-  container.innerHTML = `<div class="drive-section" data-view="${escapeHtml(data.view ?? "")}">${body}</div>`;
+  // What is shown, for tests and styles: the folder's or the trash's storage id.
+  const id = data.view === "folder" ? data.folder.id : data.view === "trash" ? data.storage.id : null;
+  container.innerHTML = `<div class="drive-section" data-view="${escapeHtml(data.view ?? "")}"${id ? ` data-id="${num(id)}"` : ""}>${body}</div>`;
 }
 
 function when(date, { dayOf, timeOf }) {

@@ -156,7 +156,8 @@ function trash(state: PortalState, storageId: number) {
       deletedBy: userName(state, row.DELETED_BY),
       // Where it was: the folder it would be restored into.
       from: state.disk.pathOf(state.disk.get(Number(row.PARENT_ID)) ?? row),
-      inside: row.TYPE === "folder" ? state.disk.subtree(Number(row.ID)).length - 1 : 0,
+      // What went to the trash with it (not what was trashed on its own before: that stays listed apart).
+      inside: row.TYPE === "folder" ? state.disk.subtree(Number(row.ID)).filter((r) => Number(r.DELETED_TYPE) === DELETED.CHILD).length : 0,
     })),
   };
 }
