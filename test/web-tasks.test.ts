@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { Bitrix24Client } from "../src/index.js";
+import { startPortal, type RunningPortal } from "../src/portal/index.js";
 import { usePortal, useScratchDir } from "./helpers.js";
 import { CHROMIUM, CHROMIUM_ARGS, noChromium } from "./web-browser.js";
 
@@ -204,5 +205,35 @@ describe("the Tasks section in a browser", { skip: noChromium }, () => {
   it("says so for a task that does not exist", async () => {
     await open("#tasks/999999");
     assert.equal(await page.locator(".tasks-section .empty").textContent(), "Not found: task 999999");
+  });
+});
+
+describe("the task list of a portal with many tasks, in a browser", { skip: noChromium }, () => {
+  let portal: RunningPortal;
+  let browser: Browser;
+  before(async () => {
+    portal = await startPortal({ port: 0, tasks: 120 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await portal?.close();
+  });
+
+  it("shows 50 a page, newest first, with a link to older ones; a filter counts its own matches", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${portal.url}/#tasks`);
+    await page.waitForSelector("body[data-ready=true]");
+    const ids = () => page.locator(".task-row").evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.taskId)));
+    assert.equal(await page.locator(".tasks-pager span").textContent(), "1–50 of 120");
+    assert.deepEqual((await ids()).slice(0, 2), [120, 119]);
+    await page.click(".tasks-pager a:text-is('older →')");
+    await page.locator(".tasks-pager span", { hasText: "51–100 of 120" }).waitFor();
+    assert.deepEqual((await ids()).slice(0, 1), [70]);
+    // Synthetic tasks cycle through Pending, In Progress, Completed, Pending, Deferred: 24 are Completed.
+    await page.selectOption("#tasks-status", "5");
+    await page.locator("#tasks-total", { hasText: "24 in all" }).waitFor();
+    assert.equal(await page.locator(".tasks-pager").count(), 0);
+    assert.deepEqual(new Set(await page.locator(".task-row .task-status").allTextContents()), new Set(["Completed"]));
   });
 });
