@@ -87,24 +87,13 @@ export const sections = (state: PortalState): EntityStore => storeFor(state, sec
 export const events = (state: PortalState): EntityStore => storeFor(state, eventEntity);
 const settingsStore = (state: PortalState): EntityStore => storeFor(state, calendarSettingsEntity);
 
-/** Every stored row of a store (the calendar's tables are small). */
-export function allRows(store: EntityStore): Row[] {
-  const run = store.idsBetween(1, Number.MAX_SAFE_INTEGER);
-  const rows: Row[] = [];
-  for (let i = 0; i < run.length; i++) {
-    const row = store.get(run.at(i));
-    if (row) rows.push(row);
-  }
-  return rows;
-}
-
 // ---- sections ------------------------------------------------------------------------------
 
 export const DEFAULT_SECTION_COLOR = "#9dcf00";
 
 /** The owner's sections of a type, oldest first. */
 export function sectionsOf(state: PortalState, type: string, ownerId: number): Row[] {
-  return allRows(sections(state)).filter((s) => s.CAL_TYPE === type && s.OWNER_ID === ownerId);
+  return sections(state).all().filter((s) => s.CAL_TYPE === type && s.OWNER_ID === ownerId);
 }
 
 /** A user's default calendar (meetings they are invited to land there), made on first use. */
@@ -160,13 +149,13 @@ export function defaultSettings(): Record<string, unknown> {
 }
 
 export function userSettings(state: PortalState, userId: number): Record<string, unknown> {
-  const row = allRows(settingsStore(state)).find((r) => r.USER_ID === userId);
+  const row = settingsStore(state).all().find((r) => r.USER_ID === userId);
   return { ...defaultSettings(), ...((row?.SETTINGS as Record<string, unknown>) ?? {}) };
 }
 
 export function saveUserSettings(state: PortalState, userId: number, changes: Record<string, unknown>): void {
   const store = settingsStore(state);
-  const row = allRows(store).find((r) => r.USER_ID === userId);
+  const row = store.all().find((r) => r.USER_ID === userId);
   if (row) store.replace(Number(row.ID), { ...row, SETTINGS: { ...(row.SETTINGS as Record<string, unknown>), ...changes } });
   else store.insert({ USER_ID: userId, SETTINGS: changes });
 }
@@ -209,7 +198,7 @@ export function rootOf(state: PortalState, row: Row): Row {
 /** The entries of an event: the host's first, then each attendee's copy. */
 export function chainOf(state: PortalState, root: Row): Row[] {
   const id = Number(root.ID);
-  return [root, ...allRows(events(state)).filter((r) => Number(r.PARENT_ID) === id && Number(r.ID) !== id)];
+  return [root, ...events(state).all().filter((r) => Number(r.PARENT_ID) === id && Number(r.ID) !== id)];
 }
 
 /** What an attendee's copy shares with the host's event (everything but its own calendar and answer). */

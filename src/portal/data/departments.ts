@@ -57,23 +57,13 @@ export function departmentName(state: PortalState, id: number): string {
   return typeof name === "string" ? name : "";
 }
 
-function allRows(store: EntityStore): Row[] {
-  const run = store.idsBetween(1, Number.MAX_SAFE_INTEGER);
-  const rows: Row[] = [];
-  for (let i = 0; i < run.length; i++) {
-    const row = store.get(run.at(i));
-    if (row) rows.push(row);
-  }
-  return rows;
-}
-
 function topLevel(store: EntityStore): unknown {
-  return allRows(store).find((row) => row.PARENT === undefined || !store.get(Number(row.PARENT)))?.ID;
+  return store.all().find((row) => row.PARENT === undefined || !store.get(Number(row.PARENT)))?.ID;
 }
 
 /** `id` and every department below it, parents before children. */
 export function subtree(store: EntityStore, id: number): number[] {
-  const rows = allRows(store);
+  const rows = store.all();
   const out = [id];
   for (let i = 0; i < out.length; i++) for (const row of rows) if (Number(row.PARENT) === out[i]) out.push(Number(row.ID));
   return out;

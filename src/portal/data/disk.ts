@@ -191,11 +191,7 @@ export class DiskStore {
       this.reindex();
       const refs = new Map<string, number>();
       const count = (store: EntityStore, isBlob: (row: Row) => boolean) => {
-        const run = store.idsBetween(1, Number.MAX_SAFE_INTEGER);
-        for (let i = 0; i < run.length; i++) {
-          const row = store.get(run.at(i))!;
-          if (isBlob(row)) refs.set(String(row.CONTENT), (refs.get(String(row.CONTENT)) ?? 0) + 1);
-        }
+        for (const row of store.all()) if (isBlob(row)) refs.set(String(row.CONTENT), (refs.get(String(row.CONTENT)) ?? 0) + 1);
       };
       count(this.objects, (row) => row.TYPE === "file");
       count(this.versions, () => true);
@@ -392,13 +388,7 @@ export class DiskStore {
   }
 
   versionsOf(id: number): Row[] {
-    const out: Row[] = [];
-    const run = this.versions.idsBetween(1, Number.MAX_SAFE_INTEGER);
-    for (let i = 0; i < run.length; i++) {
-      const row = this.versions.get(run.at(i));
-      if (row && Number(row.OBJECT_ID) === id) out.push(row);
-    }
-    return out;
+    return this.versions.all().filter((row) => Number(row.OBJECT_ID) === id);
   }
 
   rename(id: number, name: string, userId: number): DiskRow {
@@ -668,35 +658,21 @@ export class DiskStore {
 
   private reindex(): void {
     this.uploadsByToken = new Map();
-    const uploads = this.uploads.idsBetween(1, Number.MAX_SAFE_INTEGER);
-    for (let i = 0; i < uploads.length; i++) {
-      const u = this.uploads.get(uploads.at(i))!;
-      this.uploadsByToken.set(String(u.TOKEN), Number(u.ID));
-    }
+    for (const u of this.uploads.all()) this.uploadsByToken.set(String(u.TOKEN), Number(u.ID));
     this.children = new Map();
     this.chatFolders = new Map();
     this.downloadTokens = new Map();
     this.byExternalCode = new Map();
     this.userStorages = new Map();
-    const run = this.objects.idsBetween(1, Number.MAX_SAFE_INTEGER);
-    for (let i = 0; i < run.length; i++) {
-      const r = this.objects.get(run.at(i))!;
+    for (const r of this.objects.all()) {
       const id = Number(r.ID);
       if (r.PARENT_ID != null) this.childSet(Number(r.PARENT_ID)).add(id);
       if (r.CHAT_ID != null) this.chatFolders.set(Number(r.CHAT_ID), id);
       if (r.DOWNLOAD_TOKEN) this.downloadTokens.set(String(r.DOWNLOAD_TOKEN), id);
       if (r.EXTERNAL_CODE) this.byExternalCode.set(String(r.EXTERNAL_CODE), id);
     }
-    const versions = this.versions.idsBetween(1, Number.MAX_SAFE_INTEGER);
-    for (let i = 0; i < versions.length; i++) {
-      const v = this.versions.get(versions.at(i))!;
-      this.downloadTokens.set(String(v.DOWNLOAD_TOKEN), -Number(v.ID));
-    }
-    const storages = this.storages.idsBetween(1, Number.MAX_SAFE_INTEGER);
-    for (let i = 0; i < storages.length; i++) {
-      const s = this.storages.get(storages.at(i))!;
-      if (s.ENTITY_TYPE === "user") this.userStorages.set(Number(s.ENTITY_ID), Number(s.ID));
-    }
+    for (const v of this.versions.all()) this.downloadTokens.set(String(v.DOWNLOAD_TOKEN), -Number(v.ID));
+    for (const s of this.storages.all()) if (s.ENTITY_TYPE === "user") this.userStorages.set(Number(s.ENTITY_ID), Number(s.ID));
   }
 
   /** Whether a live object in the folder has this name (letter case aside), other than `except`. */

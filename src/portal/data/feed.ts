@@ -59,17 +59,6 @@ export const commentEntity: EntityDef = {
 export const posts = (state: PortalState): EntityStore => storeFor(state, postEntity);
 export const comments = (state: PortalState): EntityStore => storeFor(state, commentEntity);
 
-/** Every row of a store, by ascending ID. */
-export function rowsOf(store: EntityStore): Row[] {
-  const run = store.idsBetween(1, Number.MAX_SAFE_INTEGER);
-  const out: Row[] = [];
-  for (let i = 0; i < run.length; i++) {
-    const row = store.get(run.at(i));
-    if (row) out.push(row);
-  }
-  return out;
-}
-
 const DESTINATION = /^(UA|U\d+|DR\d+|D\d+|SG\d+)$/;
 
 /** Destination codes from DEST as given (an array, one code as text, or a map); null when one is not a destination. */

@@ -7,7 +7,7 @@ import { atom } from "../http/dates.js";
 import type { MethodContext } from "../http/registry.js";
 import type { FieldDef, Row } from "../engine/types.js";
 import {
-  allowedActions, allRows, attachmentEntity, checklistEntity, dependenceEntity, fullName, ids, SYSTEM_UF, STATUS, storeOf,
+  allowedActions, attachmentEntity, checklistEntity, dependenceEntity, fullName, ids, SYSTEM_UF, STATUS, storeOf,
   TASK_PRINT_ORDER, type TaskFieldMeta,
 } from "./tasks.js";
 import type { PortalState } from "./state.js";
@@ -75,7 +75,7 @@ function standardValue(ctx: MethodContext, fields: Readonly<Record<string, Field
 // ---- checklists ---------------------------------------------------------------------------
 
 export function checklistItems(state: PortalState, taskId: number): Row[] {
-  return allRows(storeOf(state, checklistEntity))
+  return storeOf(state, checklistEntity).all()
     .filter((item) => Number(item.TASK_ID) === taskId)
     .sort((a, b) => Number(a.SORT_INDEX ?? 0) - Number(b.SORT_INDEX ?? 0) || Number(a.ID) - Number(b.ID));
 }
@@ -217,8 +217,8 @@ export function renderTaskFull(ctx: MethodContext, row: Row, fields: Readonly<Re
   };
   const status = Number(row.STATUS);
   const files = ids(row.UF_TASK_WEBDAV_FILES);
-  const attachments = allRows(storeOf(state, attachmentEntity)).filter((a) => files.includes(Number(a.ID)));
-  const dependsOn = allRows(storeOf(state, dependenceEntity)).filter((d) => Number(d.TASK_ID) === Number(row.ID));
+  const attachments = storeOf(state, attachmentEntity).all().filter((a) => files.includes(Number(a.ID)));
+  const dependsOn = storeOf(state, dependenceEntity).all().filter((d) => Number(d.TASK_ID) === Number(row.ID));
   const actions = allowedActions(state, row, ctx.userId);
   return {
     id: v("ID"),

@@ -301,17 +301,6 @@ export const plannerEntity: EntityDef = {
 export const tasksOf = (state: PortalState): EntityStore => storeFor(state, taskEntity);
 export const storeOf = (state: PortalState, entity: EntityDef): EntityStore => storeFor(state, entity);
 
-/** Every row of a store (for the small per-task tables: checklist items, comments, stages…). */
-export function allRows(store: EntityStore): Row[] {
-  const run = store.idsBetween(1, Number.MAX_SAFE_INTEGER);
-  const rows: Row[] = [];
-  for (let i = 0; i < run.length; i++) {
-    const row = store.get(run.at(i));
-    if (row) rows.push(row);
-  }
-  return rows;
-}
-
 // ---- roles and the life cycle ---------------------------------------------------------------
 
 export type Role = "creator" | "responsible" | "accomplice" | "auditor" | "admin";

@@ -38,22 +38,11 @@ export const workDayEntity: EntityDef = {
 
 export const workDays = (state: PortalState): EntityStore => storeFor(state, workDayEntity);
 
-/** Every stored work day, oldest first. */
-function allDays(store: EntityStore): Row[] {
-  const run = store.idsBetween(1, Number.MAX_SAFE_INTEGER);
-  const rows: Row[] = [];
-  for (let i = 0; i < run.length; i++) {
-    const row = store.get(run.at(i));
-    if (row) rows.push(row);
-  }
-  return rows;
-}
-
 export type DayState = "OPENED" | "CLOSED" | "PAUSED" | "EXPIRED";
 
 /** The user's last work day, if they ever opened one. */
 export function lastDay(state: PortalState, userId: number): Row | undefined {
-  const rows = allDays(workDays(state)).filter((r) => r.USER_ID === userId);
+  const rows = workDays(state).all().filter((r) => r.USER_ID === userId);
   return rows.at(-1);
 }
 

@@ -94,6 +94,17 @@ export class EntityStore implements RowSource {
     return this.sequences.get(sequence) ?? 1;
   }
 
+  /** Every row, by ascending ID (virtual ones computed): for the small tables a handler reads whole. */
+  all(): Row[] {
+    const run = this.idsBetween(1, Number.MAX_SAFE_INTEGER);
+    const rows: Row[] = [];
+    for (let i = 0; i < run.length; i++) {
+      const row = this.get(run.at(i));
+      if (row) rows.push(row);
+    }
+    return rows;
+  }
+
   get(id: number): Row | undefined {
     const stored = this.rows.get(id);
     if (stored) return stored;

@@ -31,7 +31,6 @@ import {
   type Wall,
 } from "../data/calendar-time.js";
 import {
-  allRows,
   attendeeList,
   chainOf,
   DEFAULT_SECTION_COLOR,
@@ -218,7 +217,7 @@ const sectionDelete = calendar((ctx) => {
   const id = idParam(ctx, "id", calError("Section ID is not set."));
   editableSection(ctx, id, type, ownerId, "Access denied.");
   // Its events go with it (a meeting hosted there takes the attendees' copies along).
-  for (const row of allRows(events(ctx.state))) {
+  for (const row of events(ctx.state).all()) {
     if (Number(row.SECTION_ID) !== id) continue;
     for (const entry of rootOf(ctx.state, row) === row ? chainOf(ctx.state, row) : [row]) events(ctx.state).delete(Number(entry.ID));
   }
@@ -626,7 +625,7 @@ const eventGet = calendar((ctx) => {
   const hi = rangeBound(ctx, param(ctx, "to"), true, now + 90 * DAY_MS);
   const wanted = listParam(param(ctx, "section")).map((s) => toInt(s)).filter((s): s is number => s !== null);
   const items: { occurrence: Occurrence; row: Row }[] = [];
-  for (const row of allRows(events(ctx.state))) {
+  for (const row of events(ctx.state).all()) {
     if (row.CAL_TYPE !== type || row.OWNER_ID !== ownerId) continue;
     if (wanted.length > 0 && !wanted.includes(Number(row.SECTION_ID))) continue;
     for (const occurrence of occurrencesIn(row, lo, hi)) items.push({ occurrence, row });
@@ -671,7 +670,7 @@ const accessibilityGet = calendar((ctx) => {
   if (users.length === 0) throw notSet("users", ctx.method);
   const lo = rangeBound(ctx, param(ctx, "from"), false, 0);
   const hi = rangeBound(ctx, param(ctx, "to"), true, 0);
-  const rows = allRows(events(ctx.state));
+  const rows = events(ctx.state).all();
   const result: Record<string, unknown[]> = {};
   for (const userId of users) {
     const busy: { at: number; item: Record<string, unknown> }[] = [];

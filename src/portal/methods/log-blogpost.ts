@@ -12,7 +12,7 @@ import { scoped, type MethodContext, type MethodHandler } from "../http/registry
 import { PAGE_SIZE, readStart } from "../engine/query.js";
 import { toInstant } from "../engine/fields.js";
 import type { Row } from "../engine/types.js";
-import { canRead, canWrite, comments, destinationsExist, posts, readDestinations, rowsOf } from "../data/feed.js";
+import { canRead, canWrite, comments, destinationsExist, posts, readDestinations } from "../data/feed.js";
 
 const ADD_ERROR = "SONET_CONTROLLER_LIVEFEED_BLOGPOST_ADD_ERROR";
 const UPDATE_ERROR = "SONET_CONTROLLER_LIVEFEED_BLOGPOST_UPDATE_ERROR";
@@ -121,7 +121,7 @@ const remove = scoped("log", (ctx) => {
   const post = postOf(ctx, p, () => err("100", "Wrong post ID"));
   if (!canWrite(ctx.state, post, ctx.userId)) throw new RestError("403", "You do not have permission to delete this message", 400);
   const store = comments(ctx.state);
-  for (const comment of rowsOf(store)) if (comment.POST_ID === post.ID) store.delete(Number(comment.ID));
+  for (const comment of store.all()) if (comment.POST_ID === post.ID) store.delete(Number(comment.ID));
   posts(ctx.state).delete(Number(post.ID));
   return true;
 });
@@ -169,7 +169,7 @@ const commentAdd = scoped("log", (ctx) => {
   if (!text) throw err("", "Blog comment hasn't been added");
   const files = readFiles(ctx, p.FILES, [], "");
   const store = comments(ctx.state);
-  if (files.length === 0 && rowsOf(store).some((c) => c.POST_ID === post.ID && c.AUTHOR_ID === author && c.POST_TEXT === text)) throw err("", "Duplicate comment");
+  if (files.length === 0 && store.all().some((c) => c.POST_ID === post.ID && c.AUTHOR_ID === author && c.POST_TEXT === text)) throw err("", "Duplicate comment");
   const id = store.insert({ POST_ID: post.ID, AUTHOR_ID: author, POST_TEXT: text, DATE_CREATE: ctx.state.now().toISOString(), FILES: files });
   posts(ctx.state).replace(Number(post.ID), { ...post, NUM_COMMENTS: Number(post.NUM_COMMENTS ?? 0) + 1 });
   return id;
@@ -183,7 +183,7 @@ const commentAdd = scoped("log", (ctx) => {
 const get = scoped("log", (ctx) => {
   const p = upperKeys(ctx.params);
   const start = Math.max(0, readStart(p.START));
-  let rows = rowsOf(posts(ctx.state)).reverse().filter((post) => canRead(ctx.state, post, ctx.userId));
+  let rows = posts(ctx.state).all().reverse().filter((post) => canRead(ctx.state, post, ctx.userId));
   if (!isBlank(p.POST_ID)) {
     const id = toInt(p.POST_ID);
     rows = rows.filter((post) => post.ID === id);

@@ -15,7 +15,7 @@ import { scoped, type MethodContext, type MethodHandler } from "../http/registry
 import { yesNo } from "../http/params.js";
 import type { PortalState } from "../data/state.js";
 import {
-  addHistory, allowedActions, allRows, canRead, checklistEntity, commentEntity, dependenceEntity, elapsedEntity, fullName, ids, plannerEntity, resultEntity,
+  addHistory, allowedActions, canRead, checklistEntity, commentEntity, dependenceEntity, elapsedEntity, fullName, ids, plannerEntity, resultEntity,
   rolesOf, saveTask, stageEntity, storeOf, taskEntity, tasksOf, userFieldEntity,
 } from "../data/tasks.js";
 import { checklistItems } from "../data/tasks-render.js";
@@ -223,7 +223,7 @@ function renderComment(comment: Row): Record<string, unknown> {
   };
 }
 
-const commentsOf = (state: PortalState, taskId: number) => allRows(storeOf(state, commentEntity)).filter((c) => Number(c.TASK_ID) === taskId);
+const commentsOf = (state: PortalState, taskId: number) => storeOf(state, commentEntity).all().filter((c) => Number(c.TASK_ID) === taskId);
 
 /** commentsCount follows the comments (not a change of the task: no history entry). */
 function countComments(state: PortalState, taskId: number): void {
@@ -286,7 +286,7 @@ const commentDelete = (ctx: MethodContext) => {
   const row = comment(ctx, method, task);
   ownComment(ctx, row);
   storeOf(ctx.state, commentEntity).delete(Number(row.ID));
-  const result = allRows(storeOf(ctx.state, resultEntity)).find((r) => Number(r.COMMENT_ID) === Number(row.ID));
+  const result = storeOf(ctx.state, resultEntity).all().find((r) => Number(r.COMMENT_ID) === Number(row.ID));
   if (result) storeOf(ctx.state, resultEntity).delete(Number(result.ID));
   countComments(ctx.state, Number(task.ID));
   return true;
@@ -344,7 +344,7 @@ const resultAdd = (ctx: MethodContext) => {
   const roles = rolesOf(ctx.state, task, ctx.userId);
   if (Number(row.AUTHOR_ID) !== ctx.userId && !roles.has("admin") && !roles.has("creator")) throw taskError(0, "Access denied.");
   const store = storeOf(ctx.state, resultEntity);
-  if (allRows(store).some((r) => Number(r.COMMENT_ID) === Number(row.ID))) throw taskError(0, "Result already exists.");
+  if (store.all().some((r) => Number(r.COMMENT_ID) === Number(row.ID))) throw taskError(0, "Result already exists.");
   const now = ctx.state.now().toISOString();
   const id = store.insert({ TASK_ID: Number(row.TASK_ID), COMMENT_ID: Number(row.ID), CREATED_BY: ctx.userId, CREATED_AT: now, UPDATED_AT: now, STATUS: 0 });
   return renderResult(ctx.state, store.get(id)!, null);
@@ -353,7 +353,7 @@ const resultAdd = (ctx: MethodContext) => {
 const resultDelete = (ctx: MethodContext) => {
   const row = resultComment(ctx);
   const store = storeOf(ctx.state, resultEntity);
-  const result = allRows(store).find((r) => Number(r.COMMENT_ID) === Number(row.ID));
+  const result = store.all().find((r) => Number(r.COMMENT_ID) === Number(row.ID));
   if (result) store.delete(Number(result.ID));
   return null;
 };
@@ -361,7 +361,7 @@ const resultDelete = (ctx: MethodContext) => {
 const resultList = (ctx: MethodContext) => {
   const id = taskIdParam(ctx);
   readableTask(ctx, id);
-  return allRows(storeOf(ctx.state, resultEntity))
+  return storeOf(ctx.state, resultEntity).all()
     .filter((r) => Number(r.TASK_ID) === id)
     .reverse()
     .map((r) => renderResult(ctx.state, r, []));
@@ -442,7 +442,7 @@ const userFieldAdd = (ctx: MethodContext) => {
   if (!/^[A-Z0-9_]+$/.test(bare)) throw taskError("ERROR_CORE", "Invalid field name.");
   const name = bare.startsWith("UF_") ? bare : `UF_${bare}`;
   const store = userFieldStore(ctx.state);
-  if (allRows(store).some((r) => r.FIELD_NAME === name) || name in taskEntity.fields) throw taskError("ERROR_CORE", `The field ${name} for the object TASKS_TASK already exists.`);
+  if (store.all().some((r) => r.FIELD_NAME === name) || name in taskEntity.fields) throw taskError("ERROR_CORE", `The field ${name} for the object TASKS_TASK already exists.`);
   const label = typeof p.LABEL === "string" && p.LABEL ? p.LABEL : name;
   const multiple = yesNo(p.MULTIPLE, false);
   const mandatory = yesNo(p.MANDATORY, false);
@@ -493,12 +493,12 @@ const GROUP_STAGES = ["New", "In Progress", "Done"];
 /** The stages of a group (G) or of a user's "My plan" (U), made on first use, by SORT. */
 function stagesOf(state: PortalState, type: "G" | "U", entityId: number): Row[] {
   const store = storeOf(state, stageEntity);
-  let rows = allRows(store).filter((s) => s.ENTITY_TYPE === type && Number(s.ENTITY_ID) === entityId);
+  let rows = store.all().filter((s) => s.ENTITY_TYPE === type && Number(s.ENTITY_ID) === entityId);
   if (rows.length === 0) {
     (type === "U" ? PLAN_STAGES : GROUP_STAGES).forEach((title, i) =>
       store.insert({ TITLE: title, SORT: (i + 1) * 100, COLOR: STAGE_COLORS[i], SYSTEM_TYPE: i === 0 ? "NEW" : type === "G" && i === 2 ? "FINISH" : "", ENTITY_ID: entityId, ENTITY_TYPE: type }),
     );
-    rows = allRows(store).filter((s) => s.ENTITY_TYPE === type && Number(s.ENTITY_ID) === entityId);
+    rows = store.all().filter((s) => s.ENTITY_TYPE === type && Number(s.ENTITY_ID) === entityId);
   }
   return rows.sort((a, b) => Number(a.SORT) - Number(b.SORT) || Number(a.ID) - Number(b.ID));
 }
@@ -514,7 +514,7 @@ const stageError = (code: string, description: string) => taskError(code, descri
 function mayManage(ctx: MethodContext, type: "G" | "U", entityId: number): boolean {
   if (type === "U") return entityId === ctx.userId;
   if (ctx.state.getUser(ctx.userId)?.isAdmin) return true;
-  return allRows(storeOf(ctx.state, taskEntity)).some((task) => Number(task.GROUP_ID) === entityId && rolesOf(ctx.state, task, ctx.userId).size > 0);
+  return storeOf(ctx.state, taskEntity).all().some((task) => Number(task.GROUP_ID) === entityId && rolesOf(ctx.state, task, ctx.userId).size > 0);
 }
 
 /** Puts `stage` first (afterId 0) or right after `afterId`, renumbering SORT by 100s. */
@@ -593,7 +593,7 @@ const stagesDelete = (ctx: MethodContext) => {
   if (Number(stagesOf(ctx.state, type, Number(stage.ENTITY_ID))[0].ID) === Number(stage.ID)) throw stageError("CANT_DELETE_FIRST", "Cannot delete the first stage. Move the stage to delete it.");
   // Tasks in the stage go back to the first one.
   const tasks = tasksOf(ctx.state);
-  for (const task of allRows(tasks)) {
+  for (const task of tasks.all()) {
     const plan = (task.PLAN_STAGES ?? {}) as Record<string, number>;
     if (type === "G" && Number(task.STAGE_ID) === Number(stage.ID)) tasks.replace(Number(task.ID), { ...task, STAGE_ID: 0 });
     else if (type === "U" && plan[String(stage.ENTITY_ID)] === Number(stage.ID)) {
@@ -642,13 +642,13 @@ function linkParams(ctx: MethodContext): { from: number; to: number; type: numbe
 function syncDependsOn(state: PortalState, taskId: number): void {
   const task = tasksOf(state).get(taskId);
   if (!task) return;
-  const list = allRows(storeOf(state, dependenceEntity)).filter((d) => Number(d.TASK_ID) === taskId).map((d) => Number(d.DEPENDS_ON_ID));
+  const list = storeOf(state, dependenceEntity).all().filter((d) => Number(d.TASK_ID) === taskId).map((d) => Number(d.DEPENDS_ON_ID));
   tasksOf(state).replace(taskId, { ...task, DEPENDS_ON: list });
 }
 
 const dependenceAdd = (ctx: MethodContext) => {
   const { from, to, type } = linkParams(ctx);
-  const links = allRows(storeOf(ctx.state, dependenceEntity));
+  const links = storeOf(ctx.state, dependenceEntity).all();
   if (links.some((d) => Number(d.TASK_ID) === to && Number(d.DEPENDS_ON_ID) === from)) throw stageError("ILLEGAL_NEW_LINK", "A link between tasks already exists");
   // No link to itself, and no cycle: `from` must not (transitively) depend on `to`.
   const dependsOn = (task: number, seen = new Set<number>()): boolean =>
@@ -661,7 +661,7 @@ const dependenceAdd = (ctx: MethodContext) => {
 
 const dependenceDelete = (ctx: MethodContext) => {
   const { from, to } = linkParams(ctx);
-  const link = allRows(storeOf(ctx.state, dependenceEntity)).find((d) => Number(d.TASK_ID) === to && Number(d.DEPENDS_ON_ID) === from);
+  const link = storeOf(ctx.state, dependenceEntity).all().find((d) => Number(d.TASK_ID) === to && Number(d.DEPENDS_ON_ID) === from);
   if (!link) throw stageError("ACTION_NOT_ALLOWED", "Unable to delete the link between tasks");
   storeOf(ctx.state, dependenceEntity).delete(Number(link.ID));
   syncDependsOn(ctx.state, to);
@@ -671,11 +671,11 @@ const dependenceDelete = (ctx: MethodContext) => {
 /** Adds a task to a user's day plan (Bitrix24 does it from its timeman widget, which has no REST method). */
 export function addToDayPlan(state: PortalState, userId: number, taskId: number): void {
   const store = storeOf(state, plannerEntity);
-  if (!allRows(store).some((p) => Number(p.USER_ID) === userId && Number(p.TASK_ID) === taskId)) store.insert({ USER_ID: userId, TASK_ID: taskId });
+  if (!store.all().some((p) => Number(p.USER_ID) === userId && Number(p.TASK_ID) === taskId)) store.insert({ USER_ID: userId, TASK_ID: taskId });
 }
 
 const plannerList = (ctx: MethodContext) =>
-  allRows(storeOf(ctx.state, plannerEntity))
+  storeOf(ctx.state, plannerEntity).all()
     .filter((p) => Number(p.USER_ID) === ctx.userId && tasksOf(ctx.state).get(Number(p.TASK_ID)))
     .map((p) => Number(p.TASK_ID));
 
@@ -685,7 +685,7 @@ const ELAPSED = "ctaskelapseditem";
 /** Time entered by hand (REST, the task form): Bitrix24's SOURCE 2. */
 const SOURCE_MANUAL = 2;
 
-const elapsedOf = (state: PortalState, taskId: number) => allRows(storeOf(state, elapsedEntity)).filter((r) => Number(r.TASK_ID) === taskId);
+const elapsedOf = (state: PortalState, taskId: number) => storeOf(state, elapsedEntity).all().filter((r) => Number(r.TASK_ID) === taskId);
 
 function renderElapsed(row: Row, select?: Set<string>): Record<string, unknown> {
   const date = (v: unknown) => (empty(v) ? "" : atom(Date.parse(String(v))));
@@ -836,7 +836,7 @@ const elapsedList = (ctx: MethodContext) => {
   if (byTask) rows = elapsedOf(ctx.state, Number(legacyTask(ctx, method, false).ID));
   else {
     const visible = new Set<number>();
-    rows = allRows(storeOf(ctx.state, elapsedEntity)).filter((r) => {
+    rows = storeOf(ctx.state, elapsedEntity).all().filter((r) => {
       const taskId = Number(r.TASK_ID);
       if (!visible.has(taskId)) {
         const task = tasksOf(ctx.state).get(taskId);
@@ -888,7 +888,7 @@ export const taskItemMethods: Record<string, MethodHandler> = {
   "tasks.task.result.list": t(resultList),
   "tasks.task.result.addFromComment": t(resultAdd),
   "tasks.task.result.deleteFromComment": t(resultDelete),
-  "task.item.userfield.getlist": t((ctx) => paged(allRows(userFieldStore(ctx.state)).map((r) => renderUserField(r, false)), 0)),
+  "task.item.userfield.getlist": t((ctx) => paged(userFieldStore(ctx.state).all().map((r) => renderUserField(r, false)), 0)),
   "task.item.userfield.get": t((ctx) => paged(renderUserField(userFieldById(ctx), true), 0)),
   "task.item.userfield.add": t(userFieldAdd),
   "task.item.userfield.update": t(userFieldUpdate),

@@ -11,7 +11,7 @@ import { paged } from "../http/envelope.js";
 import { RestError } from "../http/errors.js";
 import { scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
 import {
-  ACCESS_KEY, addHistory, allowedActions, allRows, attachmentEntity, canRead, historyEntity, ids, LIFE_CYCLE, mayDo, recordChanges, rolesOf,
+  ACCESS_KEY, addHistory, allowedActions, attachmentEntity, canRead, historyEntity, ids, LIFE_CYCLE, mayDo, recordChanges, rolesOf,
   saveTask, STATUS, storeOf, taskEntity, tasksOf, touch, type LifeCycleAction,
 } from "../data/tasks.js";
 import { renderTask, renderTaskFull, selectedNames, taskFieldsAnswer, upperName } from "../data/tasks-render.js";
@@ -238,7 +238,7 @@ const favorite = (on: boolean) => (ctx: MethodContext) => {
 const history = (ctx: MethodContext) => {
   const id = taskIdParam(ctx);
   readableTask(ctx, id, taskError(0, "Access denied."));
-  const entries = allRows(storeOf(ctx.state, historyEntity)).filter((e) => Number(e.TASK_ID) === id);
+  const entries = storeOf(ctx.state, historyEntity).all().filter((e) => Number(e.TASK_ID) === id);
   return {
     list: entries.map((e) => {
       const user = ctx.state.getUser(Number(e.USER_ID));

@@ -13,7 +13,7 @@ import type { EntityStore } from "../../engine/store.js";
 import type { Row } from "../../engine/types.js";
 import { DEAL_STAGES, categoryOfStage, dealCategoryEntity, dealEntity, stageId } from "../../data/deals.js";
 import { departments } from "../../data/departments.js";
-import { comments, posts, rowsOf } from "../../data/feed.js";
+import { comments, posts } from "../../data/feed.js";
 import { leadEntity } from "../../data/leads.js";
 import type { PortalState } from "../../data/state.js";
 import type { WebDeps } from "../api.js";
@@ -63,15 +63,10 @@ function userName(state: PortalState, id: unknown): string {
 /** The user's avatar colour ("#rrggbb"), or "". */
 const userColor = (state: PortalState, id: unknown): string => state.getUser(Number(id))?.color ?? "";
 
-/** Every row of a store, by ascending ID (small tables: pipelines, departments). */
-function allRows(store: EntityStore): Row[] {
-  return rowsOf(store);
-}
-
 // ---- deals ------------------------------------------------------------------------------------
 
 function pipelines(state: PortalState): { id: number; name: string }[] {
-  const more = allRows(storeFor(state, dealCategoryEntity))
+  const more = storeFor(state, dealCategoryEntity).all()
     .sort((a, b) => Number(a.SORT ?? 500) - Number(b.SORT ?? 500) || Number(a.ID) - Number(b.ID))
     .map((row) => ({ id: Number(row.ID), name: String(row.NAME ?? "") }));
   return [{ id: 0, name: DEFAULT_PIPELINE }, ...more];
@@ -182,7 +177,7 @@ interface DepartmentNode {
 
 /** The departments as a tree (SORT, then ID, at each level), each with its head and its people. */
 function structure(state: PortalState) {
-  const rows = allRows(departments(state)).sort((a, b) => Number(a.SORT ?? 500) - Number(b.SORT ?? 500) || Number(a.ID) - Number(b.ID));
+  const rows = departments(state).all().sort((a, b) => Number(a.SORT ?? 500) - Number(b.SORT ?? 500) || Number(a.ID) - Number(b.ID));
   const ids = new Set(rows.map((r) => Number(r.ID)));
   const users = state.listUsers();
   const node = (row: Row): DepartmentNode => {
@@ -237,11 +232,11 @@ function destination(state: PortalState, code: string): { code: string; name: st
 
 /** The newest posts (FEED_POSTS at most), each with its comments oldest first (every post: the page is the portal's, not one user's). */
 function feed(state: PortalState) {
-  const all = rowsOf(posts(state)).reverse(); // newest first, as log.blogpost.get lists them
+  const all = posts(state).all().reverse(); // newest first, as log.blogpost.get lists them
   const shown = all.slice(0, FEED_POSTS);
   const wanted = new Set(shown.map((p) => Number(p.ID)));
   const byPost = new Map<number, Row[]>();
-  for (const comment of rowsOf(comments(state))) {
+  for (const comment of comments(state).all()) {
     const postId = Number(comment.POST_ID);
     if (!wanted.has(postId)) continue;
     byPost.set(postId, [...(byPost.get(postId) ?? []), comment]);

@@ -36,28 +36,10 @@ function sync(state: PortalState): void {
   state.disk.syncUsers(state.listUsers().map((u) => ({ id: u.id, name: `${u.firstName} ${u.lastName}`.trim() || u.email })));
 }
 
-function allStorages(state: PortalState): Row[] {
-  const store = state.disk.storages;
-  const run = store.idsBetween(1, Number.MAX_SAFE_INTEGER);
-  const out: Row[] = [];
-  for (let i = 0; i < run.length; i++) {
-    const row = store.get(run.at(i));
-    if (row) out.push(row);
-  }
-  return out;
-}
+const allStorages = (state: PortalState): Row[] => state.disk.storages.all();
 
 /** Every object of the Drive (folders and files, the trash too), in id order. */
-function allObjects(state: PortalState): DiskRow[] {
-  const store = state.disk.objects;
-  const run = store.idsBetween(1, Number.MAX_SAFE_INTEGER);
-  const out: DiskRow[] = [];
-  for (let i = 0; i < run.length; i++) {
-    const row = store.get(run.at(i));
-    if (row) out.push(row);
-  }
-  return out;
-}
+const allObjects = (state: PortalState): DiskRow[] => state.disk.objects.all() as DiskRow[];
 
 export function driveSection(deps: WebDeps, query: URLSearchParams): unknown {
   const { state } = deps;

@@ -15,7 +15,7 @@ import { downloadPath } from "../../render/disk-render.js";
 import type { PortalState } from "../../data/state.js";
 import { checklistItems, subStatus } from "../../data/tasks-render.js";
 import {
-  allRows, attachmentEntity, commentEntity, elapsedEntity, fullName, historyEntity, ids, members, resultEntity, stageEntity, STATUS, storeOf, taskEntity,
+  attachmentEntity, commentEntity, elapsedEntity, fullName, historyEntity, ids, members, resultEntity, stageEntity, STATUS, storeOf, taskEntity,
   tasksOf,
 } from "../../data/tasks.js";
 import type { WebDeps } from "../api.js";
@@ -122,7 +122,7 @@ function groupsWithTasks(state: PortalState): number[] {
     const group = Number(store.get(id)?.GROUP_ID ?? 0);
     if (group > 0) groups.add(group);
   }
-  for (const stage of allRows(storeOf(state, stageEntity))) if (stage.ENTITY_TYPE === "G") groups.add(Number(stage.ENTITY_ID));
+  for (const stage of storeOf(state, stageEntity).all()) if (stage.ENTITY_TYPE === "G") groups.add(Number(stage.ENTITY_ID));
   return [...groups].sort((a, b) => a - b);
 }
 
@@ -191,7 +191,7 @@ function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}:${p(Math.floor((s % 3600) / 60))}:${p(s % 60)}`;
 }
 
-const ofTask = (state: PortalState, entity: Parameters<typeof storeOf>[1], taskId: number) => allRows(storeOf(state, entity)).filter((r) => Number(r.TASK_ID) === taskId);
+const ofTask = (state: PortalState, entity: Parameters<typeof storeOf>[1], taskId: number) => storeOf(state, entity).all().filter((r) => Number(r.TASK_ID) === taskId);
 
 function taskDetail(deps: WebDeps, id: number) {
   const { state } = deps;
@@ -203,7 +203,7 @@ function taskDetail(deps: WebDeps, id: number) {
   const items = checklistItems(state, id);
   const elapsed = ofTask(state, elapsedEntity, id).sort((a, b) => Number(a.ID) - Number(b.ID));
   const attached = ids(row.UF_TASK_WEBDAV_FILES);
-  const files = allRows(storeOf(state, attachmentEntity))
+  const files = storeOf(state, attachmentEntity).all()
     .filter((a) => attached.includes(Number(a.ID)))
     .map((a) => {
       const file = state.disk.getFile(Number(a.OBJECT_ID));
