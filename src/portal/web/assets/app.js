@@ -319,6 +319,11 @@ async function renderSection(route) {
   if (!module) {
     module = await import(`./section-${route.name}.js`);
     sectionModules.set(route.name, module);
+    // Each section's own stylesheet, linked once beside its module.
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = `/ui/assets/section-${route.name}.css`;
+    document.head.append(link);
   }
   const query = route.rest ? `?path=${encodeURIComponent(route.rest)}` : "";
   const data = await getJson(`/ui/api/section/${route.name}${query}`);

@@ -3,15 +3,6 @@
 // with the user's answer and every attendee's), a user switcher and the previous / next week
 // (#calendar/<userId>/<yyyy-mm-dd>), and today's work day of every user. Every text is escaped.
 
-let styled = false;
-function style() {
-  if (styled) return;
-  styled = true;
-  const link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = "/ui/assets/section-calendar.css";
-  document.head.append(link);
-}
 
 /** A meeting answer as Bitrix24 words it. */
 const STATUS = { H: "host", Y: "accepted", N: "declined", Q: "no answer yet" };
@@ -21,7 +12,6 @@ const HOUR = 52;
 
 let shown = "";
 export function render(container, data, helpers) {
-  style();
   const html = data.user ? page(data, helpers) : `<p class="empty">No users on the portal.</p>`;
   if (html === shown && container.firstElementChild?.classList.contains("cal")) return;
   shown = html;

@@ -10,16 +10,6 @@ const TABS = [
   ["feed", "#crm/feed", "Feed"],
 ];
 
-let styled = false;
-/** The stylesheet, linked once. */
-function style() {
-  if (styled) return;
-  styled = true;
-  const link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = "/ui/assets/section-crm.css";
-  document.head.append(link);
-}
 
 const number = (n) => Number(n).toLocaleString("en-US", { maximumFractionDigits: 2 });
 const money = (amount, currency) => `${number(amount)}${currency ? ` ${currency}` : ""}`;
@@ -33,7 +23,6 @@ function size(bytes) {
 
 let shown = "";
 export function render(container, data, helpers) {
-  style();
   const { escapeHtml } = helpers;
   const tabs = TABS.map(([view, href, label]) => `<a class="crm-tab${data.view === view ? " selected" : ""}" href="${href}">${escapeHtml(label)}</a>`).join("");
   const body = data.view === "leads" ? leads(data, helpers) : data.view === "departments" ? structure(data, helpers) : data.view === "feed" ? feed(data, helpers) : board(data, helpers);

@@ -4,24 +4,13 @@
 // from numbers, or the files' same-origin /download/ links through safeUrl.
 import { formatSize } from "./rich.js";
 
-let styled = false;
-function addStyle() {
-  if (styled) return;
-  styled = true;
-  const link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = "/ui/assets/section-drive.css";
-  document.head.append(link);
-}
 
 const num = (value) => (Number.isFinite(Number(value)) ? Number(value) : 0);
 
 export function render(container, data, helpers) {
-  addStyle();
   const { escapeHtml } = helpers;
   let body;
-  if (data.ready === false) body = `<p class="empty">Drive: not shown on this page yet.</p>`;
-  else if (data.view === "storages") body = storages(data, helpers);
+  if (data.view === "storages") body = storages(data, helpers);
   else if (data.view === "folder") body = folder(data, helpers);
   else if (data.view === "trash") body = trash(data, helpers);
   else body = `<nav class="drive-path"><a href="#drive">Drive</a></nav><p class="empty">Not found: ${escapeHtml(data.what ?? "")}</p>`;

@@ -6,24 +6,13 @@
 // the page's own hashes built from numbers, or same-origin download links through safeUrl.
 import { formatSize } from "./rich.js";
 
-let styled = false;
-function addStyle() {
-  if (styled) return;
-  styled = true;
-  const link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = "/ui/assets/section-tasks.css";
-  document.head.append(link);
-}
 
 const num = (value) => (Number.isFinite(Number(value)) ? Number(value) : 0);
 
 export function render(container, data, helpers) {
-  addStyle();
   const { escapeHtml } = helpers;
   let body;
-  if (data.ready === false) body = `<p class="empty">Tasks: not shown on this page yet.</p>`;
-  else if (data.view === "list") body = list(data, helpers);
+  if (data.view === "list") body = list(data, helpers);
   else if (data.view === "task") body = task(data, helpers);
   else if (data.view === "kanban" || data.view === "plan") body = board(data, helpers);
   else body = `${nav(data, helpers)}<p class="empty">Not found: ${escapeHtml(data.what ?? "")}</p>`;
