@@ -5,10 +5,11 @@
 // run, alternating in batches. Messages are kept per chat in id order and counted per author, so
 // neither call looks at more than it returns (the bar: at most 1.2x).
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
+import { median, timedPost } from "./measure.js";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 10);
@@ -19,20 +20,7 @@ const PAGE = 20;
 const dir = mkdtempSync(join(tmpdir(), "oint-bench-dialog-"));
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-function post(url: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json" } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (d: string) => (text += d)).on("end", () => {
-        if (!text.includes('"result"')) reject(new Error(`${url}: ${text.slice(0, 200)}`));
-        else resolve(Number(process.hrtime.bigint() - started) / 1e6);
-      });
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const post = (url: string, body: string) => timedPost(agent, url, body);
 
 /** A portal whose chat 1 holds `count` more messages (by users 1 and 2, so unread is counted for each). */
 async function portalWith(count: number, data: boolean): Promise<RunningPortal> {
@@ -47,8 +35,6 @@ async function portalWith(count: number, data: boolean): Promise<RunningPortal> 
   await making.close(); // the last flush writes them
   return startPortal({ data: file });
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 try {
   const ratios: number[] = [];

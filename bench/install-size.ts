@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { packFromCopy } from "../scripts/pack.js";
+import { median } from "./measure.js";
 
 const ROUNDS = Number(process.env.BENCH_INSTALL_ROUNDS ?? 3);
 const ROOT = join(import.meta.dirname, "..");
@@ -54,7 +55,6 @@ async function install(spec: string, work: string, round: number, name: string):
   return result;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 const work = mkdtempSync(join(tmpdir(), "oint-bench-install-"));

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { startPortal } from "../src/portal/index.js";
+import { median } from "./measure.js";
 
 const CLI = join(import.meta.dirname, "..", "dist", "cli", "main.js");
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -51,7 +52,6 @@ function measure(webhookUrl: string): void {
     if (i % 2 === 0) bare.push(time(bareArgs)), oint.push(time(ointArgs));
     else oint.push(time(ointArgs)), bare.push(time(bareArgs));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const b = median(bare);
   const o = median(oint);
   console.log(`bare node -e, node:http POST server.time   median ${b.toFixed(1)} ms over ${RUNS} runs`);

@@ -14,13 +14,13 @@ import { Agent, request } from "node:http";
 import { createInterface } from "node:readline";
 import { Bitrix24Client } from "../src/transport/client.js";
 import { startPortal } from "../src/portal/index.js";
+import { median } from "./measure.js";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const ROUNDS = 20;
 const PER_ROUND = Math.ceil(CALLS / ROUNDS);
 const STUB_CALLS = Number(process.env.BENCH_STUB_CALLS ?? 50_000);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (process.argv[2] === "--portal") {
   const portal = await startPortal({ maxRecordedRequests: 10 }); // no limits unless asked

@@ -4,10 +4,11 @@
 // same run, alternating in batches. A flush writes only the rows a request changed, so the stored
 // rows must not show in the time of a request (the bar: at most 1.2x).
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
+import { median, timedPost } from "./measure.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 10);
@@ -17,20 +18,7 @@ const BAR = 1.2;
 const dir = mkdtempSync(join(tmpdir(), "oint-bench-persist-"));
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-function post(url: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json" } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (d: string) => (text += d)).on("end", () => {
-        if (!text.includes('"result"')) reject(new Error(`${url}: ${text}`));
-        else resolve(Number(process.hrtime.bigint() - started) / 1e6);
-      });
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const post = (url: string, body: string) => timedPost(agent, url, body);
 
 /** A portal file with `rows` stored rows, opened again so they come from the file. */
 async function portalWith(rows: number): Promise<RunningPortal> {
@@ -42,8 +30,6 @@ async function portalWith(rows: number): Promise<RunningPortal> {
   await making.close(); // the last flush writes them
   return startPortal({ data: file });
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 try {
   const empty = await portalWith(0);

@@ -2,6 +2,7 @@
 // `node -e 0`, measured alternately in the same run; prints medians and their ratio (the bar: 1.3x).
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { median } from "./measure.js";
 
 const CLI = join(import.meta.dirname, "..", "dist", "cli", "main.js");
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -15,7 +16,6 @@ function time(args: string[]): number {
   return elapsed;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const bare: number[] = [];
 const oint: number[] = [];
