@@ -6,12 +6,13 @@
 // attendee, MEETING_STATUS Q / Y / N), so each attendee's calendar holds the meeting and their
 // answer. The methods (methods/calendar.ts) read and write through the functions here.
 import { storeFor } from "../engine/crud.js";
-import type { EntityDef, FieldDef, FieldType, Row } from "../engine/types.js";
+import type { EntityDef, Row } from "../engine/types.js";
+
 import type { EntityStore } from "../engine/store.js";
 import type { PortalState } from "./state.js";
 import { instantOf, wallAt, wallFromMs, wallMs, type Rrule, type Wall } from "./calendar-time.js";
+import { field as f } from "../engine/fields.js";
 
-const f = (type: FieldType, title: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type, title, ...extra });
 
 export const sectionEntity: EntityDef = {
   name: "calendar.section",

@@ -7,11 +7,11 @@ import { RestError } from "../http/errors.js";
 import type { MethodContext } from "../http/registry.js";
 import { storeFor } from "../engine/crud.js";
 import { toNumber } from "../engine/fields.js";
-import type { EntityDef, FieldDef, FieldType, Row } from "../engine/types.js";
-import type { PortalState } from "./state.js";
+import type { EntityDef, Row } from "../engine/types.js";
 
-const f = (type: FieldType, title: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type, title, ...extra });
-const readOnly = { readOnly: true } as const;
+import type { PortalState } from "./state.js";
+import { field as f, readOnly } from "../engine/fields.js";
+
 
 /** The stages every pipeline has, in order, with their semantics (P in progress, S success, F failure). */
 export const DEAL_STAGES: readonly { code: string; name: string; semantic: "P" | "S" | "F" }[] = [

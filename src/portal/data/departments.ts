@@ -6,11 +6,12 @@
 import { storeFor } from "../engine/crud.js";
 import { toNumber } from "../engine/fields.js";
 import type { EntityStore } from "../engine/store.js";
-import type { EntityDef, FieldDef, FieldType, Row } from "../engine/types.js";
+import type { EntityDef, Row } from "../engine/types.js";
+
 import { RestError } from "../http/errors.js";
 import type { PortalState } from "./state.js";
+import { field as f } from "../engine/fields.js";
 
-const f = (type: FieldType, title: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type, title, ...extra });
 export const departmentError = (description: string) => new RestError("ERROR_CORE", description, 400);
 
 export const departmentEntity: EntityDef = {

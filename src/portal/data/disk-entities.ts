@@ -5,7 +5,8 @@
 // (the chat a folder belongs to, the content's hash, link codes), kept in the row, never printed.
 import type { EntityDef, FieldDef, FieldType } from "../engine/types.js";
 
-const f = (type: FieldType, title: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type, title, ...extra });
+import { field as f } from "../engine/fields.js";
+
 const noFilter = { filterable: false } as const;
 const internal = (type: FieldType): FieldDef => ({ type, title: "", unlisted: true, filterable: false, sortable: false });
 

@@ -6,11 +6,12 @@
 // and administrators.
 import { storeFor } from "../engine/crud.js";
 import type { EntityStore } from "../engine/store.js";
-import type { EntityDef, FieldDef, FieldType, Row } from "../engine/types.js";
+import type { EntityDef, Row } from "../engine/types.js";
+
 import { departments } from "./departments.js";
 import type { PortalState } from "./state.js";
+import { field as f } from "../engine/fields.js";
 
-const f = (type: FieldType, title: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type, title, ...extra });
 
 export const postEntity: EntityDef = {
   name: "log.blogpost",

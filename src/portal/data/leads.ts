@@ -4,10 +4,10 @@
 // them cost nothing at start and no memory); leads added later get IDs above N and are stored as
 // REST-named rows, as is a synthetic lead once it is changed.
 import { EntityStore, type StoreSnapshot } from "../engine/store.js";
-import type { EntityDef, FieldDef, FieldType, Row } from "../engine/types.js";
+import type { EntityDef, Row } from "../engine/types.js";
 
-const f = (type: FieldType, title: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type, title, ...extra });
-const readOnly = { readOnly: true } as const;
+import { field as f, readOnly } from "../engine/fields.js";
+
 const multi = (title: string) => f("crm_multifield", title, { multiple: true });
 const has = (name: string) => (row: Row) => (Array.isArray(row[name]) && (row[name] as unknown[]).length > 0 ? "Y" : "N");
 

@@ -4,11 +4,12 @@
 // PAUSED, and OPENED / PAUSED from a day before today = EXPIRED. Times are instants (ISO) plus the
 // offset the day was opened in (TZ_OFFSET, seconds), which every time of the day is shown in.
 import { storeFor } from "../engine/crud.js";
-import type { EntityDef, FieldDef, FieldType, Row } from "../engine/types.js";
+import type { EntityDef, Row } from "../engine/types.js";
+
 import type { EntityStore } from "../engine/store.js";
 import type { PortalState } from "./state.js";
+import { field as f } from "../engine/fields.js";
 
-const f = (type: FieldType, title: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type, title, ...extra });
 
 export const workDayEntity: EntityDef = {
   name: "timeman.day",

@@ -134,3 +134,9 @@ export function compareScalars(a: unknown, b: unknown): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
+
+/** A field declaration: `field("string", "Lead Title", { required: true })`. */
+export const field = (type: FieldType, title: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type, title, ...extra });
+
+/** The most common extra: a field clients cannot set. */
+export const readOnly = { readOnly: true } as const;
