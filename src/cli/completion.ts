@@ -9,6 +9,7 @@ import { InputError } from "../transport/errors.js";
 import { BULK_OPTIONS } from "./bulk.js";
 import { EXIT } from "./exit-codes.js";
 import { PROFILE_ADD_OPTIONS } from "./profile.js";
+import { START_OPTIONS as MCP_START_OPTIONS } from "../mcp/cli.js";
 
 interface Option {
   long: string;
@@ -66,19 +67,8 @@ function commands(): Command[] {
         { name: "start", description: "run the MCP server" },
         { name: "config", description: "print a configuration template" },
       ],
-      // As src/mcp/cli.ts reads them.
-      options: fromParseArgs({
-        config: { type: "string", short: "c" },
-        log: { type: "string", short: "l" },
-        tools: { type: "string" },
-        "read-only": { type: "boolean" },
-        regions: { type: "string" },
-        functions: { type: "string" },
-        profile: { type: "string" },
-        http: { type: "string" },
-        "allow-remote": { type: "boolean" },
-        empty: { type: "string", short: "e" },
-      }),
+      // start's options as src/mcp/cli.ts reads them, and config's --empty.
+      options: fromParseArgs({ ...MCP_START_OPTIONS, empty: { type: "string", short: "e" } }),
     },
     {
       name: "sandbox",

@@ -55,6 +55,19 @@ start   Runs an MCP server for AI assistants (server name oint-mcp-server), on s
   --allow-remote  allow --http on an address other than loopback (no authentication: trusted networks only)
 config  Prints a configuration template: -e true (default) empty, -e false with a described example.`;
 
+/** `oint mcp start`'s options (shell completion reads them too). */
+export const START_OPTIONS = {
+  config: { type: "string", short: "c" },
+  log: { type: "string", short: "l" },
+  tools: { type: "string" },
+  "read-only": { type: "boolean" },
+  regions: { type: "string" },
+  functions: { type: "string" },
+  profile: { type: "string" },
+  http: { type: "string" },
+  "allow-remote": { type: "boolean" },
+} as const;
+
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const complain = (text: string) => process.stderr.write(`oint mcp: ${text}\n`);
 
@@ -100,17 +113,7 @@ async function start(argv: readonly string[]): Promise<number> {
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        config: { type: "string", short: "c" },
-        log: { type: "string", short: "l" },
-        tools: { type: "string" },
-        "read-only": { type: "boolean" },
-        regions: { type: "string" },
-        functions: { type: "string" },
-        profile: { type: "string" },
-        http: { type: "string" },
-        "allow-remote": { type: "boolean" },
-      },
+      options: START_OPTIONS,
     }).values;
   } catch (error) {
     const unknown = /Unknown option '([^']+)'/.exec((error as Error).message);
