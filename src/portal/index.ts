@@ -219,7 +219,7 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
 
   const requests = new RequestLog(options.requestLog ?? options.maxRecordedRequests ?? DEFAULT_REQUEST_LOG);
   let url = "";
-  const commandPresses = new CommandPresses();
+  const commandPresses = new CommandPresses(state);
   const oauth = new OAuthServer(credentials, () => url, { userId: webhookUserId, defaultScope: options.scope, ...options.oauth });
   data?.restoreOAuth(oauth);
   data?.attach({ state, credentials, oauth, primary: { webhookSecret: secret, webhookUserId, accessToken } });

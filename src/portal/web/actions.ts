@@ -134,9 +134,12 @@ function press(deps: WebDeps, input: Record<string, unknown>): Answer {
     commandParams: b.COMMAND_PARAMS === undefined || b.COMMAND_PARAMS === null ? "" : String(b.COMMAND_PARAMS),
     context,
     botId: Number.isInteger(botId) && botId > 0 ? botId : null,
-  });
-  // BLOCK is documented for keyboard COMMAND buttons only.
-  if (context === "KEYBOARD" && String(b.BLOCK ?? "").toUpperCase() === "Y") presses.block(message.id, index, button);
+  }, {
+    index,
+    button,
+    // BLOCK is documented for keyboard COMMAND buttons only.
+    blocks: context === "KEYBOARD" && String(b.BLOCK ?? "").toUpperCase() === "Y",
+  }, state.now());
   state.changes.emit({
     kind: "command",
     action: "add",
