@@ -75,8 +75,7 @@ function standardValue(ctx: MethodContext, fields: Readonly<Record<string, Field
 // ---- checklists ---------------------------------------------------------------------------
 
 export function checklistItems(state: PortalState, taskId: number): Row[] {
-  return storeOf(state, checklistEntity).all()
-    .filter((item) => Number(item.TASK_ID) === taskId)
+  return storeOf(state, checklistEntity).where("TASK_ID", taskId)
     .sort((a, b) => Number(a.SORT_INDEX ?? 0) - Number(b.SORT_INDEX ?? 0) || Number(a.ID) - Number(b.ID));
 }
 
@@ -218,7 +217,7 @@ export function renderTaskFull(ctx: MethodContext, row: Row, fields: Readonly<Re
   const status = Number(row.STATUS);
   const files = ids(row.UF_TASK_WEBDAV_FILES);
   const attachments = storeOf(state, attachmentEntity).all().filter((a) => files.includes(Number(a.ID)));
-  const dependsOn = storeOf(state, dependenceEntity).all().filter((d) => Number(d.TASK_ID) === Number(row.ID));
+  const dependsOn = storeOf(state, dependenceEntity).where("TASK_ID", Number(row.ID));
   const actions = allowedActions(state, row, ctx.userId);
   return {
     id: v("ID"),

@@ -43,6 +43,9 @@ export const taskEntity: EntityDef = {
   version: 1,
   // Synthetic tasks (seedTasks) are computed again from their ID after a restart with --data.
   virtualRow: (id) => syntheticTask(id),
+  // A group's kanban and a user's "My plan" read their tasks from these (built on the first board
+  // view, synthetic tasks included).
+  indexes: ["GROUP_ID", "CREATED_BY", "RESPONSIBLE_ID", "ACCOMPLICES", "AUDITORS"],
   // In tasks.task.getFields' order; the answer's order of a task is TASK_PRINT_ORDER.
   fields: {
     ID: f("integer", "ID", { primary: true }, readOnly),
@@ -151,6 +154,7 @@ const plain = (type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({ t
 export const checklistEntity: EntityDef = {
   name: "task.checklistitem",
   version: 1,
+  indexes: ["TASK_ID"],
   fields: {
     ID: plain("integer", readOnly),
     TASK_ID: plain("integer", readOnly),
@@ -171,6 +175,7 @@ export const checklistEntity: EntityDef = {
 export const commentEntity: EntityDef = {
   name: "task.commentitem",
   version: 1,
+  indexes: ["TASK_ID"],
   fields: {
     POST_MESSAGE_HTML: plain("string", readOnly),
     ID: plain("integer", readOnly),
@@ -187,6 +192,7 @@ export const commentEntity: EntityDef = {
 export const resultEntity: EntityDef = {
   name: "tasks.task.result",
   version: 1,
+  indexes: ["TASK_ID", "COMMENT_ID"],
   fields: {
     ID: plain("integer", readOnly),
     TASK_ID: plain("integer"),
@@ -202,6 +208,7 @@ export const resultEntity: EntityDef = {
 export const historyEntity: EntityDef = {
   name: "tasks.task.history",
   version: 1,
+  indexes: ["TASK_ID"],
   fields: {
     ID: plain("integer", readOnly),
     TASK_ID: plain("integer"),
@@ -217,6 +224,7 @@ export const historyEntity: EntityDef = {
 export const stageEntity: EntityDef = {
   name: "task.stages",
   version: 1,
+  indexes: ["ENTITY_ID"],
   fields: {
     ID: plain("integer", readOnly),
     TITLE: plain("string", { required: true }),
@@ -232,6 +240,7 @@ export const stageEntity: EntityDef = {
 export const dependenceEntity: EntityDef = {
   name: "task.dependence",
   version: 1,
+  indexes: ["TASK_ID"],
   fields: { ID: plain("integer", readOnly), TASK_ID: plain("integer"), DEPENDS_ON_ID: plain("integer"), TYPE: plain("integer") },
 };
 
@@ -239,6 +248,7 @@ export const dependenceEntity: EntityDef = {
 export const attachmentEntity: EntityDef = {
   name: "tasks.task.attachment",
   version: 1,
+  indexes: ["TASK_ID"],
   fields: { ID: plain("integer", readOnly), TASK_ID: plain("integer"), OBJECT_ID: plain("integer"), CREATED_BY: plain("user") },
 };
 
@@ -277,6 +287,7 @@ export const userFieldEntity: EntityDef = {
 export const elapsedEntity: EntityDef = {
   name: "task.elapseditem",
   version: 1,
+  indexes: ["TASK_ID"],
   fields: {
     ID: plain("integer", readOnly),
     TASK_ID: plain("integer", readOnly),
@@ -295,6 +306,7 @@ export const elapsedEntity: EntityDef = {
 export const plannerEntity: EntityDef = {
   name: "task.planner",
   version: 1,
+  indexes: ["USER_ID"],
   fields: { ID: plain("integer", readOnly), USER_ID: plain("user"), TASK_ID: plain("integer") },
 };
 

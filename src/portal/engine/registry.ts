@@ -37,6 +37,7 @@ export class StoreRegistry {
       if (known.store !== store) throw new Error(`a store for ${entity.name} is registered already`);
       return store;
     }
+    store.declareIndexes(entity.indexes ?? []);
     const registered = { store, entity };
     this.byName.set(entity.name, registered);
     for (const hook of this.hooks) hook(registered);

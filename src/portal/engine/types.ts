@@ -83,6 +83,11 @@ export interface EntityDef {
   readonly virtualRow?: (id: number) => Row;
   /** Standard fields in Bitrix24's order. */
   readonly fields: Readonly<Record<string, FieldDef>>;
+  /**
+   * Fields the store indexes by exact value (EntityStore.where): a task's comments by TASK_ID read
+   * without a scan. Built on first use, virtual rows included; kept up to date on every write.
+   */
+  readonly indexes?: readonly string[];
   /** Fields usable only in filters, computed from the row (user.get's NAME_SEARCH…). */
   readonly filterOnly?: Readonly<Record<string, { type: FieldType; value: (row: Row) => unknown }>>;
   readonly access?: AccessHook;

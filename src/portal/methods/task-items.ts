@@ -223,7 +223,7 @@ function renderComment(comment: Row): Record<string, unknown> {
   };
 }
 
-const commentsOf = (state: PortalState, taskId: number) => storeOf(state, commentEntity).all().filter((c) => Number(c.TASK_ID) === taskId);
+const commentsOf = (state: PortalState, taskId: number) => storeOf(state, commentEntity).where("TASK_ID", taskId);
 
 /** commentsCount follows the comments (not a change of the task: no history entry). */
 function countComments(state: PortalState, taskId: number): void {
@@ -286,7 +286,7 @@ const commentDelete = (ctx: MethodContext) => {
   const row = comment(ctx, method, task);
   ownComment(ctx, row);
   storeOf(ctx.state, commentEntity).delete(Number(row.ID));
-  const result = storeOf(ctx.state, resultEntity).all().find((r) => Number(r.COMMENT_ID) === Number(row.ID));
+  const [result] = storeOf(ctx.state, resultEntity).where("COMMENT_ID", Number(row.ID));
   if (result) storeOf(ctx.state, resultEntity).delete(Number(result.ID));
   countComments(ctx.state, Number(task.ID));
   return true;
@@ -344,7 +344,7 @@ const resultAdd = (ctx: MethodContext) => {
   const roles = rolesOf(ctx.state, task, ctx.userId);
   if (Number(row.AUTHOR_ID) !== ctx.userId && !roles.has("admin") && !roles.has("creator")) throw taskError(0, "Access denied.");
   const store = storeOf(ctx.state, resultEntity);
-  if (store.all().some((r) => Number(r.COMMENT_ID) === Number(row.ID))) throw taskError(0, "Result already exists.");
+  if (store.where("COMMENT_ID", Number(row.ID)).length > 0) throw taskError(0, "Result already exists.");
   const now = ctx.state.now().toISOString();
   const id = store.insert({ TASK_ID: Number(row.TASK_ID), COMMENT_ID: Number(row.ID), CREATED_BY: ctx.userId, CREATED_AT: now, UPDATED_AT: now, STATUS: 0 });
   return renderResult(ctx.state, store.get(id)!, null);
@@ -353,7 +353,7 @@ const resultAdd = (ctx: MethodContext) => {
 const resultDelete = (ctx: MethodContext) => {
   const row = resultComment(ctx);
   const store = storeOf(ctx.state, resultEntity);
-  const result = store.all().find((r) => Number(r.COMMENT_ID) === Number(row.ID));
+  const [result] = store.where("COMMENT_ID", Number(row.ID));
   if (result) store.delete(Number(result.ID));
   return null;
 };
@@ -361,8 +361,7 @@ const resultDelete = (ctx: MethodContext) => {
 const resultList = (ctx: MethodContext) => {
   const id = taskIdParam(ctx);
   readableTask(ctx, id);
-  return storeOf(ctx.state, resultEntity).all()
-    .filter((r) => Number(r.TASK_ID) === id)
+  return storeOf(ctx.state, resultEntity).where("TASK_ID", id)
     .reverse()
     .map((r) => renderResult(ctx.state, r, []));
 };
@@ -493,12 +492,13 @@ const GROUP_STAGES = ["New", "In Progress", "Done"];
 /** The stages of a group (G) or of a user's "My plan" (U), made on first use, by SORT. */
 function stagesOf(state: PortalState, type: "G" | "U", entityId: number): Row[] {
   const store = storeOf(state, stageEntity);
-  let rows = store.all().filter((s) => s.ENTITY_TYPE === type && Number(s.ENTITY_ID) === entityId);
+  const own = () => store.where("ENTITY_ID", entityId).filter((s) => s.ENTITY_TYPE === type);
+  let rows = own();
   if (rows.length === 0) {
     (type === "U" ? PLAN_STAGES : GROUP_STAGES).forEach((title, i) =>
       store.insert({ TITLE: title, SORT: (i + 1) * 100, COLOR: STAGE_COLORS[i], SYSTEM_TYPE: i === 0 ? "NEW" : type === "G" && i === 2 ? "FINISH" : "", ENTITY_ID: entityId, ENTITY_TYPE: type }),
     );
-    rows = store.all().filter((s) => s.ENTITY_TYPE === type && Number(s.ENTITY_ID) === entityId);
+    rows = own();
   }
   return rows.sort((a, b) => Number(a.SORT) - Number(b.SORT) || Number(a.ID) - Number(b.ID));
 }
@@ -514,7 +514,7 @@ const stageError = (code: string, description: string) => taskError(code, descri
 function mayManage(ctx: MethodContext, type: "G" | "U", entityId: number): boolean {
   if (type === "U") return entityId === ctx.userId;
   if (ctx.state.getUser(ctx.userId)?.isAdmin) return true;
-  return storeOf(ctx.state, taskEntity).all().some((task) => Number(task.GROUP_ID) === entityId && rolesOf(ctx.state, task, ctx.userId).size > 0);
+  return storeOf(ctx.state, taskEntity).where("GROUP_ID", entityId).some((task) => rolesOf(ctx.state, task, ctx.userId).size > 0);
 }
 
 /** Puts `stage` first (afterId 0) or right after `afterId`, renumbering SORT by 100s. */
@@ -642,17 +642,17 @@ function linkParams(ctx: MethodContext): { from: number; to: number; type: numbe
 function syncDependsOn(state: PortalState, taskId: number): void {
   const task = tasksOf(state).get(taskId);
   if (!task) return;
-  const list = storeOf(state, dependenceEntity).all().filter((d) => Number(d.TASK_ID) === taskId).map((d) => Number(d.DEPENDS_ON_ID));
+  const list = storeOf(state, dependenceEntity).where("TASK_ID", taskId).map((d) => Number(d.DEPENDS_ON_ID));
   tasksOf(state).replace(taskId, { ...task, DEPENDS_ON: list });
 }
 
 const dependenceAdd = (ctx: MethodContext) => {
   const { from, to, type } = linkParams(ctx);
-  const links = storeOf(ctx.state, dependenceEntity).all();
-  if (links.some((d) => Number(d.TASK_ID) === to && Number(d.DEPENDS_ON_ID) === from)) throw stageError("ILLEGAL_NEW_LINK", "A link between tasks already exists");
+  const links = storeOf(ctx.state, dependenceEntity);
+  if (links.where("TASK_ID", to).some((d) => Number(d.DEPENDS_ON_ID) === from)) throw stageError("ILLEGAL_NEW_LINK", "A link between tasks already exists");
   // No link to itself, and no cycle: `from` must not (transitively) depend on `to`.
   const dependsOn = (task: number, seen = new Set<number>()): boolean =>
-    links.filter((d) => Number(d.TASK_ID) === task).some((d) => Number(d.DEPENDS_ON_ID) === to || (!seen.has(task) && dependsOn(Number(d.DEPENDS_ON_ID), seen.add(task))));
+    links.where("TASK_ID", task).some((d) => Number(d.DEPENDS_ON_ID) === to || (!seen.has(task) && dependsOn(Number(d.DEPENDS_ON_ID), seen.add(task))));
   if (from === to || dependsOn(from)) throw stageError("ACTION_NOT_ALLOWED", "Unable to add a link between tasks");
   storeOf(ctx.state, dependenceEntity).insert({ TASK_ID: to, DEPENDS_ON_ID: from, TYPE: type });
   syncDependsOn(ctx.state, to);
@@ -661,7 +661,7 @@ const dependenceAdd = (ctx: MethodContext) => {
 
 const dependenceDelete = (ctx: MethodContext) => {
   const { from, to } = linkParams(ctx);
-  const link = storeOf(ctx.state, dependenceEntity).all().find((d) => Number(d.TASK_ID) === to && Number(d.DEPENDS_ON_ID) === from);
+  const link = storeOf(ctx.state, dependenceEntity).where("TASK_ID", to).find((d) => Number(d.DEPENDS_ON_ID) === from);
   if (!link) throw stageError("ACTION_NOT_ALLOWED", "Unable to delete the link between tasks");
   storeOf(ctx.state, dependenceEntity).delete(Number(link.ID));
   syncDependsOn(ctx.state, to);
@@ -671,12 +671,12 @@ const dependenceDelete = (ctx: MethodContext) => {
 /** Adds a task to a user's day plan (Bitrix24 does it from its timeman widget, which has no REST method). */
 export function addToDayPlan(state: PortalState, userId: number, taskId: number): void {
   const store = storeOf(state, plannerEntity);
-  if (!store.all().some((p) => Number(p.USER_ID) === userId && Number(p.TASK_ID) === taskId)) store.insert({ USER_ID: userId, TASK_ID: taskId });
+  if (!store.where("USER_ID", userId).some((p) => Number(p.TASK_ID) === taskId)) store.insert({ USER_ID: userId, TASK_ID: taskId });
 }
 
 const plannerList = (ctx: MethodContext) =>
-  storeOf(ctx.state, plannerEntity).all()
-    .filter((p) => Number(p.USER_ID) === ctx.userId && tasksOf(ctx.state).get(Number(p.TASK_ID)))
+  storeOf(ctx.state, plannerEntity).where("USER_ID", ctx.userId)
+    .filter((p) => tasksOf(ctx.state).get(Number(p.TASK_ID)))
     .map((p) => Number(p.TASK_ID));
 
 // ---- elapsed time (task.elapseditem.*) -------------------------------------------------------
@@ -685,7 +685,7 @@ const ELAPSED = "ctaskelapseditem";
 /** Time entered by hand (REST, the task form): Bitrix24's SOURCE 2. */
 const SOURCE_MANUAL = 2;
 
-const elapsedOf = (state: PortalState, taskId: number) => storeOf(state, elapsedEntity).all().filter((r) => Number(r.TASK_ID) === taskId);
+const elapsedOf = (state: PortalState, taskId: number) => storeOf(state, elapsedEntity).where("TASK_ID", taskId);
 
 function renderElapsed(row: Row, select?: Set<string>): Record<string, unknown> {
   const date = (v: unknown) => (empty(v) ? "" : atom(Date.parse(String(v))));

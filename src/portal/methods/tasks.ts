@@ -238,7 +238,7 @@ const favorite = (on: boolean) => (ctx: MethodContext) => {
 const history = (ctx: MethodContext) => {
   const id = taskIdParam(ctx);
   readableTask(ctx, id, taskError(0, "Access denied."));
-  const entries = storeOf(ctx.state, historyEntity).all().filter((e) => Number(e.TASK_ID) === id);
+  const entries = storeOf(ctx.state, historyEntity).where("TASK_ID", id);
   return {
     list: entries.map((e) => {
       const user = ctx.state.getUser(Number(e.USER_ID));

@@ -15,7 +15,7 @@ import { downloadPath } from "../../render/disk-render.js";
 import type { PortalState } from "../../data/state.js";
 import { checklistItems, subStatus } from "../../data/tasks-render.js";
 import {
-  attachmentEntity, commentEntity, elapsedEntity, fullName, historyEntity, ids, members, resultEntity, stageEntity, STATUS, storeOf, taskEntity,
+  attachmentEntity, commentEntity, elapsedEntity, fullName, historyEntity, ids, resultEntity, stageEntity, STATUS, storeOf, taskEntity,
   tasksOf,
 } from "../../data/tasks.js";
 import type { WebDeps } from "../api.js";
@@ -191,20 +191,23 @@ function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}:${p(Math.floor((s % 3600) / 60))}:${p(s % 60)}`;
 }
 
-const ofTask = (state: PortalState, entity: Parameters<typeof storeOf>[1], taskId: number) => storeOf(state, entity).all().filter((r) => Number(r.TASK_ID) === taskId);
+/** A task's rows of a child table, by ascending ID (its TASK_ID index). */
+const ofTask = (state: PortalState, entity: Parameters<typeof storeOf>[1], taskId: number) => storeOf(state, entity).where("TASK_ID", taskId);
 
 function taskDetail(deps: WebDeps, id: number) {
   const { state } = deps;
   const row = tasksOf(state).get(id);
   if (!row) return { ready: true, view: "missing", what: `task ${id}` };
-  const comments = ofTask(state, commentEntity, id).sort((a, b) => Number(a.ID) - Number(b.ID));
+  const comments = ofTask(state, commentEntity, id);
   const commentText = new Map(comments.map((c) => [Number(c.ID), String(c.POST_MESSAGE ?? "")]));
-  const results = ofTask(state, resultEntity, id).sort((a, b) => Number(a.ID) - Number(b.ID));
+  const results = ofTask(state, resultEntity, id);
   const items = checklistItems(state, id);
-  const elapsed = ofTask(state, elapsedEntity, id).sort((a, b) => Number(a.ID) - Number(b.ID));
+  const elapsed = ofTask(state, elapsedEntity, id);
   const attached = ids(row.UF_TASK_WEBDAV_FILES);
-  const files = storeOf(state, attachmentEntity).all()
-    .filter((a) => attached.includes(Number(a.ID)))
+  const attachments = storeOf(state, attachmentEntity);
+  const files = [...new Set(attached)].sort((a, b) => a - b)
+    .map((a) => attachments.get(a))
+    .filter((a): a is Row => a !== undefined)
     .map((a) => {
       const file = state.disk.getFile(Number(a.OBJECT_ID));
       return file ? { id: Number(file.ID), name: String(file.NAME), size: Number(file.SIZE ?? 0), url: downloadPath(file) } : { id: Number(a.OBJECT_ID), name: `File ${String(a.OBJECT_ID)}`, size: null, url: null };
@@ -242,7 +245,6 @@ function taskDetail(deps: WebDeps, id: number) {
     comments: comments.map((c) => ({ id: Number(c.ID), author: person(state, c.AUTHOR_ID), date: when(c.POST_DATE), text: String(c.POST_MESSAGE ?? "") })),
     results: results.map((r) => ({ id: Number(r.ID), commentId: Number(r.COMMENT_ID), author: person(state, r.CREATED_BY), date: when(r.CREATED_AT), text: commentText.get(Number(r.COMMENT_ID)) ?? "" })),
     history: ofTask(state, historyEntity, id)
-      .sort((a, b) => Number(a.ID) - Number(b.ID))
       .map((h) => {
         const field = String(h.FIELD ?? "");
         return {
@@ -283,6 +285,26 @@ async function stagesOf(deps: WebDeps, type: "G" | "U", entityId: number): Promi
   return Object.values(answer ?? {});
 }
 
+/** The IDs of the tasks a user takes part in, ascending: the union of the tasks' role indexes. */
+function memberTaskIds(state: PortalState, userId: number): number[] {
+  const store = tasksOf(state);
+  const lists = ["CREATED_BY", "RESPONSIBLE_ID", "ACCOMPLICES", "AUDITORS"].map((field) => store.indexedIds(field, userId) ?? []);
+  return mergeAscending(lists);
+}
+
+/** Ascending ID lists merged into one, without repeats. */
+function mergeAscending(lists: readonly (readonly number[])[]): number[] {
+  const out: number[] = [];
+  const at = lists.map(() => 0);
+  for (;;) {
+    let min = Infinity;
+    for (let k = 0; k < lists.length; k++) if (at[k] < lists[k].length && lists[k][at[k]] < min) min = lists[k][at[k]];
+    if (min === Infinity) return out;
+    out.push(min);
+    for (let k = 0; k < lists.length; k++) if (lists[k][at[k]] === min) at[k]++;
+  }
+}
+
 const adminId = (state: PortalState) => state.listUsers().find((u) => u.isAdmin)?.id ?? 1;
 
 async function board(deps: WebDeps, type: "G" | "U", entityId: number) {
@@ -292,15 +314,12 @@ async function board(deps: WebDeps, type: "G" | "U", entityId: number) {
   const columns = stages.map((s) => ({ id: Number(s.ID), title: String(s.TITLE), color: /^[0-9a-f]{6}$/i.test(String(s.COLOR)) ? `#${s.COLOR}` : null, total: 0, cards: [] as ReturnType<typeof brief>[] }));
   const byId = new Map(columns.map((c) => [c.id, c]));
   const store = tasksOf(state);
-  // A group's tasks are stored ones (synthetic tasks have no group); a plan holds every task the user takes part in.
-  const candidates = type === "G" ? store.savedIds() : null;
-  const run = candidates ?? [];
-  const all = candidates ? null : store.idsBetween(1, Number.MAX_SAFE_INTEGER);
-  const count = all ? all.length : run.length;
-  for (let i = count - 1; i >= 0; i--) {
-    const row = store.get(all ? all.at(i) : run[i]);
+  // A group's tasks, or every task the user takes part in (creator, responsible, accomplice,
+  // auditor: members()), from the tasks' indexes; newest first.
+  const candidates = type === "G" ? store.indexedIds("GROUP_ID", entityId) ?? [] : memberTaskIds(state, entityId);
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const row = store.get(candidates[i]);
     if (!row) continue;
-    if (type === "G" ? Number(row.GROUP_ID ?? 0) !== entityId : !members(row).includes(entityId)) continue;
     const stageId = type === "G" ? Number(row.STAGE_ID ?? 0) : Number(((row.PLAN_STAGES ?? {}) as Record<string, unknown>)[String(entityId)] ?? 0);
     const column = byId.get(stageId) ?? columns[0];
     if (!column) continue;
