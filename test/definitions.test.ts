@@ -119,6 +119,10 @@ describe("dates and date-times", () => {
   it("text that is no date is refused before anything is sent, naming the parameter", async () => {
     const before = portal.requests.length;
     await assert.rejects(received(dated(), { day: "next tuesday" }), (error: unknown) => error instanceof InputError && error.parameter === "day");
+    // The right shape but no such moment: month 13, the 30th of February, 25 o'clock, an offset past ±14:00.
+    for (const at of ["2024-13-45T10:00:00", "2024-02-30T10:00:00", "2024-01-01T25:00:00", "2024-01-01T10:00:00+15:00"]) {
+      await assert.rejects(received(dated("offset"), { at }), (error: unknown) => error instanceof InputError && error.parameter === "at", at);
+    }
     assert.equal(portal.requests.length, before);
   });
 });

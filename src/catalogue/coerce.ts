@@ -206,6 +206,21 @@ const DOTTED = /^(\d{2})\.(\d{2})\.(\d{4})(?:\s+(\d{2}:\d{2})(:\d{2})?)?$/;
 
 /** A date or date-time as its parts: the local date, time and zone as written (or of a Date, in local time). */
 function dateParts(value: unknown, param: ParamSpec): { date: string; time: string; zone?: string; instant?: Date } {
+  const parts = readDateParts(value, param);
+  if (!realDate(parts.date, parts.time, parts.zone)) throw inputError(`${showInput(value)} is not a real date and time (month 1-12, a day the month has, hours 0-23, minutes and seconds 0-59, offsets up to ±14:00)`, param.name);
+  return parts;
+}
+
+/** True when the written date, time and zone name a moment that exists (no month 13, no 25:00, no Feb 30). */
+function realDate(date: string, time: string, zone: string | undefined): boolean {
+  const [y, mo, d] = date.split("-").map(Number);
+  const [h, mi, se] = time.split(":").map(Number);
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate(); // the month's last day
+  const zoneOk = !zone || zone === "Z" || (/^[+-](\d{2}):(\d{2})$/.test(zone) && Number(zone.slice(1, 3)) <= 14 && Number(zone.slice(4, 6)) < 60);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= days && h <= 23 && mi <= 59 && se <= 59 && zoneOk;
+}
+
+function readDateParts(value: unknown, param: ParamSpec): { date: string; time: string; zone?: string; instant?: Date } {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw inputError("is an invalid Date", param.name);
     return { date: localDate(value), time: localTime(value), zone: offsetOf(value), instant: value };
