@@ -184,6 +184,12 @@ describe("no secret in any output", () => {
     await refused(["bitrix24", "ServerTime", "--url", hook(), "--colour", "red"], /^oint: unknown option --colour\./);
   });
 
+  it("invalid JSON is described by where it goes wrong, never quoted (it may hold a token)", async () => {
+    const run = await refused(["bitrix24", "CreateUser", "--url", hook(), "--fields", `{"NAME": ${token()}}`], /^oint: --fields: the value is not valid JSON \((an unexpected character|something is missing)/); // which depends on the token's first character
+    clean(run, token(), token().slice(0, 8));
+    await refused(["bitrix24", "CreateUser", "--url", hook(), "--fields", '{"NAME": "x"'], /^oint: --fields: the value is not valid JSON \(something is missing at line 1, column 13\)/);
+  });
+
   it("a token typed as another option's value is not echoed in the complaint", async () => {
     const chat = await refused(["bitrix24", "SendMessage", "--url", hook(), "--chat", token(), "--text", "x"], /^oint: --chat: the value \(\d+ characters, not shown in case it is a secret\) is not a dialog ID/);
     clean(chat, token());

@@ -97,10 +97,22 @@ async function parseJson(text: string, param: ParamSpec, source: string): Promis
     try {
       return json5.parse(text);
     } catch {
-      const reason = (strictError as Error).message.replace(/^JSON\.parse: /, "");
-      throw inputError(`${source} is not valid JSON (${reason})`, param.name);
+      throw inputError(`${source} is not valid JSON (${jsonProblem(text, strictError as Error)})`, param.name);
     }
   }
+}
+
+/**
+ * Where JSON text goes wrong, without quoting it (it may hold a token): Node's message names the
+ * unexpected character and quotes the text around it, so only the kind of problem and its line and
+ * column are kept.
+ */
+function jsonProblem(text: string, error: Error): string {
+  const at = /position (\d+)/.exec(error.message)?.[1];
+  const kind = /^Unexpected end|^Expected/.test(error.message) ? "something is missing" : /^Unexpected non-whitespace/.test(error.message) ? "there is more after it" : "an unexpected character";
+  if (at === undefined) return kind;
+  const before = text.slice(0, Number(at)).split("\n");
+  return `${kind} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
 /** A structure from an object, JSON text or a path to a .json file; `undefined` when the text is neither. */
