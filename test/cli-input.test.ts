@@ -184,6 +184,16 @@ describe("no secret in any output", () => {
     await refused(["bitrix24", "ServerTime", "--url", hook(), "--colour", "red"], /^oint: unknown option --colour\./);
   });
 
+  it("GetToken --debug masks the authorisation code, also where the URL carries it encoded", async () => {
+    const code = "abc+def/ghi=1234567";
+    const run = await runCli(["bitrix24", "GetToken", "--clientid", "app.id", "--clientsecret", "s3cr3t+value", "--code", code, "--debug"], {
+      env: { OINT_OAUTH_URL: `${ctx.portal.url}/oauth/token/` },
+    });
+    assert.equal(run.code, 3, run.stderr); // the portal does not know the code: invalid_grant
+    assert.match(run.stderr, /debug: GET .*code=\*\*\*/);
+    clean(run, code, encodeURIComponent(code), "s3cr3t+value", encodeURIComponent("s3cr3t+value"));
+  });
+
   it("invalid JSON is described by where it goes wrong, never quoted (it may hold a token)", async () => {
     const run = await refused(["bitrix24", "CreateUser", "--url", hook(), "--fields", `{"NAME": ${token()}}`], /^oint: --fields: the value is not valid JSON \((an unexpected character|something is missing)/); // which depends on the token's first character
     clean(run, token(), token().slice(0, 8));

@@ -15,11 +15,11 @@ const SECRET_KEYS = new Set([
   "refresh",
 ]);
 
-/** `/rest/1/abcdef/` -> `/rest/1/***` and `auth=…` query values -> `auth=***`. */
+/** `/rest/1/abcdef/` -> `/rest/1/***` and `auth=…` query values (and the OAuth grant's `code=…`) -> `auth=***`. */
 export function redactUrl(text: string): string {
   return text
     .replace(/(\/rest\/\d+\/)[^/?#\s"']+/g, `$1${MASK}`)
-    .replace(/([?&](?:auth|access_token|refresh_token|client_secret)=)[^&#\s"']*/gi, `$1${MASK}`);
+    .replace(/([?&](?:auth|access_token|refresh_token|client_secret|code)=)[^&#\s"']*/gi, `$1${MASK}`);
 }
 
 /** A deep copy of a request body or envelope with secret-bearing keys masked. */
@@ -40,11 +40,12 @@ function walk(value: unknown): unknown {
   return value;
 }
 
-/** Masks known secret strings (a token given on the command line, say) wherever they occur. */
+/** Masks known secret strings (a token given on the command line, say) wherever they occur, as typed or URL-encoded. */
 export function redactKnown(text: string, secrets: readonly (string | undefined)[]): string {
   let out = redactUrl(text);
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join(MASK);
+    if (!secret || secret.length < 4) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(MASK);
   }
   return out;
 }
