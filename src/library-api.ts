@@ -5662,7 +5662,7 @@ export interface Bitrix24Library {
   /**
    * Changes a calendar event (type and ownerId are required among the fields); the result is its ID.
    *
-   * REST: `calendar.event.update` (safe to replay). CLI: `oint bitrix24 UpdateCalendarEvent`; Russian name: `ИзменитьСобытиеКалендаря`.
+   * REST: `calendar.event.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdateCalendarEvent`; Russian name: `ИзменитьСобытиеКалендаря`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param eventId Event ID. CLI: `--event` / `-e`.
    * @param fields Event fields (see GetCalendarEventsStructure): JSON object, e.g. {"type":"user","ownerId":"1","section":"5","name":"Meeting","from":"2026-01-07 10:00","to":"2026-01-07 11:00"}, or a path to a .json file. CLI: `--fields` / `-f`.
@@ -5672,7 +5672,7 @@ export interface Bitrix24Library {
   /**
    * Changes a calendar event (type and ownerId are required among the fields); the result is its ID.
    *
-   * REST: `calendar.event.update` (safe to replay). CLI: `oint bitrix24 UpdateCalendarEvent`; Russian name: `ИзменитьСобытиеКалендаря`.
+   * REST: `calendar.event.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdateCalendarEvent`; Russian name: `ИзменитьСобытиеКалендаря`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param eventId Event ID. CLI: `--event` / `-e`.
    * @param fields Event fields (see GetCalendarEventsStructure): JSON object, e.g. {"type":"user","ownerId":"1","section":"5","name":"Meeting","from":"2026-01-07 10:00","to":"2026-01-07 11:00"}, or a path to a .json file. CLI: `--fields` / `-f`.
@@ -6842,7 +6842,7 @@ export interface Bitrix24Functions {
   /**
    * Changes a calendar event (type and ownerId are required among the fields); the result is its ID.
    *
-   * REST: `calendar.event.update` (safe to replay). CLI: `oint bitrix24 UpdateCalendarEvent`; Russian name: `ИзменитьСобытиеКалендаря`.
+   * REST: `calendar.event.update` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 UpdateCalendarEvent`; Russian name: `ИзменитьСобытиеКалендаря`.
    */
   updateCalendarEvent(options: UpdateCalendarEventArgs): Promise<Envelope<ResultOf<Def<"UpdateCalendarEvent">>>>;
   /**

@@ -22,7 +22,6 @@ export const CALENDAR_SAMPLES: Record<string, SafeSample> = {
   GetCustomCalendarSettings: { values: () => ({}) },
   SetCustomCalendarSettings: { values: () => ({ settings: { view: "week", showDeclined: "Y" } }), write: true },
   GetCalendarSettingsStructure: { values: () => ({}) },
-  UpdateCalendarEvent: { values: async (c) => ({ eventId: await meeting(c), fields: { type: "user", ownerId: "1", name: "Moved meeting", importance: "low" } }), write: true },
   GetCalendarEvent: { values: async (c) => ({ eventId: await meeting(c) }) },
   GetCalendarEvents: { values: () => ({ owner: 1, type: "user", filter: { from: "2026-02-01", to: "2026-02-28" } }) },
   GetUserParticipationStatus: { values: async (c) => ({ eventId: await meeting(c, 2) }) },

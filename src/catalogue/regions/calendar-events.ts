@@ -40,7 +40,7 @@ export const updateCalendarEvent = rest<number>()({
   region,
   summary: "Changes a calendar event (type and ownerId are required among the fields); the result is its ID",
   method: "calendar.event.update",
-  replay: "safe",
+  replay: "unsafe", // with attendees or meeting settings a second run invites and notifies again
   params: [urlParam, { ...eventId, kind: "string", required: true }, eventFieldsParam, tokenParam()],
 });
 
