@@ -118,6 +118,7 @@ describe("did you mean", () => {
     await refused(["--verison"], 1, /Did you mean --version\?/);
     await refused(["bitrix24", "SendMesage", "--url", hook()], 2, /unknown method "SendMesage" in bitrix24\. Did you mean SendMessage\?/);
     await refused(["bitrix24", "sendmesage"], 2, /Did you mean SendMessage\?/);
+    await refused(["help", "SendMesage"], 2, /unknown method "SendMesage" in bitrix24\. Did you mean SendMessage\?/);
     await refused(["bitrix24", "ОтправитьСообщенье"], 2, /Did you mean ОтправитьСообщение\?/);
     await refused(["bitrix24", "SendMessage", "--url", hook(), "--chat", "chat1", "--txet", "Hi"], 4, /^oint: unknown option --txet \(did you mean --text\?\)\./);
     await refused(["bitrix24", "SendMessage", "--url", hook(), "-chat", "chat1", "--text", "Hi"], 4, /unknown option -chat \(did you mean --chat\?\)/);

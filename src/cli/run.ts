@@ -28,7 +28,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   // `oint help X Y` is `oint X Y --help`; `oint help SendMessage` is the function's page.
   if (library === "help") {
     if (!method) return say(await (await help()).startPage()), EXIT.ok;
-    return run((await loadFunction(method)) && !COMMANDS.includes(method as never) ? ["bitrix24", method, "--help"] : [method, ...(rest[0] ? [rest[0]] : []), "--help"]);
+    // Not a command: a function's name (a misspelt one gets bitrix24's "did you mean").
+    return run(!COMMANDS.includes(method as never) && method.toLowerCase() !== "bitrix24" ? ["bitrix24", method, "--help"] : [method, ...(rest[0] ? [rest[0]] : []), "--help"]);
   }
   if (library === "--version" || library === "-v") return say(VERSION), EXIT.ok;
   if (library === "completion") return (await import("./completion.js")).runCompletion(argv.slice(1));
