@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { Bitrix24Client } from "../src/index.js";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
 import { StoreRegistry } from "../src/portal/engine/registry.js";
+import { parseFilter, parseOrder, runQuery } from "../src/portal/engine/query.js";
 import { EntityStore } from "../src/portal/engine/store.js";
 import type { Row } from "../src/portal/engine/types.js";
 import { commentEntity, taskEntity } from "../src/portal/data/tasks.js";
@@ -144,6 +145,28 @@ describe("a task's rows among thousands of other tasks' rows, over HTTP", () => 
     assert.ok(!plan3After.columns.some((c: any) => c.cards.some((card: any) => card.id === target)), "no longer the target's auditor");
   });
 
+  it("tasks.task.list: RESPONSIBLE_ID=N (read from the index) answers as @RESPONSIBLE_ID=[N] (a scan), page by page", async () => {
+    const list = async (filter: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+      const answer = await clients.get(1)!.call<any>("tasks.task.list", { filter, select: ["ID", "RESPONSIBLE_ID"], ...extra });
+      return { ids: answer.result.tasks.map((t: any) => Number(t.id)), total: answer.total, next: answer.next };
+    };
+    for (const [filter, extra] of [
+      [{}, {}],
+      [{ ">ID": 120, "<=ID": 390 }, {}],
+      [{}, { start: 50 }],
+      [{}, { order: { TITLE: "DESC" }, start: 20 }],
+      [{ REAL_STATUS: 2 }, {}],
+      [{}, { order: { ID: "DESC" }, start: -1 }],
+    ] as const) {
+      for (const user of [2, 4]) {
+        const viaIndex = await list({ ...filter, RESPONSIBLE_ID: user }, extra);
+        assert.ok(viaIndex.ids.length > 0);
+        assert.deepEqual(viaIndex, await list({ ...filter, "@RESPONSIBLE_ID": [user] }, extra), JSON.stringify({ filter, extra, user }));
+      }
+    }
+    assert.deepEqual((await list({ RESPONSIBLE_ID: 77 })).ids, []);
+  });
+
   it("a group's kanban holds the group's tasks as tasks move between groups", async () => {
     const ids: number[] = [];
     for (let k = 0; k < 4; k++) ids.push(Number((await call("tasks.task.add", { fields: { TITLE: `G ${k}`, GROUP_ID: 17 } })).task.id));
@@ -248,6 +271,29 @@ describe("EntityStore indexes", () => {
     copy.setVirtualMaker((id) => ({ ID: id, K: id % 2 }));
     assert.deepEqual(idsOf(copy.where("K", 1)), [...before, 12]);
     assert.deepEqual(idsOf(copy.where("K", 0)), scan(store, "K", 0));
+  });
+
+  it("the query engine: an `=` on an indexed numeric field answers as the same query on an unindexed store", () => {
+    const indexed = new EntityStore("q", { indexes: ["OWNER", "TAGS", "NAME"] });
+    const plain = new EntityStore("q");
+    for (const store of [indexed, plain]) {
+      store.seedVirtual(300, (id) => ({ ID: id, OWNER: id % 6, NAME: `n${id % 4}`, TAGS: [id % 5] }));
+      for (let i = 0; i < 200; i++) store.insert({ OWNER: i % 6, NAME: i % 2 ? "N1" : "n1", TAGS: [i % 5, 9] });
+      for (let id = 1; id < 500; id += 7) store.replace(id, { ...store.get(id), OWNER: (id * 13) % 6 });
+      for (let id = 3; id < 500; id += 11) store.delete(id);
+    }
+    const fields = { fields: { ID: { type: "integer", title: "" }, OWNER: { type: "integer", title: "" }, NAME: { type: "string", title: "" }, TAGS: { type: "integer", title: "", multiple: true } } } as const;
+    const filters = [
+      { OWNER: 2 }, { OWNER: "3" }, { OWNER: 2, ">ID": 250, "<ID": 450 }, { OWNER: 4, NAME: "N1" }, { TAGS: 9 }, { TAGS: 0, OWNER: 0 }, { NAME: "n1" },
+      { OWNER: 7 }, { OWNER: [1, 2] }, { "!OWNER": 2 }, { LOGIC: "OR", OWNER: 1, NAME: "n2" },
+    ];
+    for (const filter of filters) {
+      for (const [order, start] of [[{}, 0], [{}, 50], [{ ID: "DESC" }, -1], [{ NAME: "ASC" }, 10]] as const) {
+        const query = (store: EntityStore) => runQuery(store, fields, { filter: parseFilter(filter, fields), order: parseOrder(order, fields), start });
+        const page = query(indexed);
+        assert.deepEqual({ ...page, rows: idsOf(page.rows) }, { ...query(plain), rows: idsOf(query(plain).rows) }, JSON.stringify({ filter, order, start }));
+      }
+    }
   });
 
   it("an entity's declared indexes are its store's (the task child tables by TASK_ID)", () => {

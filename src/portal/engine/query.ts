@@ -2,9 +2,10 @@
 // sub-filters), multi-key order, select with `*` and `UF_*`, and paging (50 a page, `start`,
 // `next`, `total`, `start=-1` without a count). Conditions on ID narrow the ID index first, so
 // the keyset walk (`order[ID]=ASC`, `filter[>ID]=last`, `start=-1`) costs O(page) whatever the
-// table's size; other conditions scan the narrowed run.
+// table's size; a plain `=` on a numeric field the store indexes (EntityDef.indexes) narrows the
+// scan to that value's rows; other conditions scan the narrowed run.
 import { comparable, compareScalars, isEmpty, kindOf, toNumber } from "./fields.js";
-import type { IdRun, RowSource } from "./store.js";
+import { lowerBound, type IdRun, type RowSource } from "./store.js";
 import type { FieldDef, FieldType, Row } from "./types.js";
 
 export const PAGE_SIZE = 50;
@@ -223,6 +224,8 @@ export function runQuery(source: RowSource, fields: QueryFields, query: ListQuer
   let lo = 1;
   let hi = Number.MAX_SAFE_INTEGER;
   const rest: Node[] = [];
+  /** The IDs an indexed condition allows (the condition is still tested on each row). */
+  let indexed: readonly number[] | undefined;
   if (query.filter.logic === "AND") {
     for (const node of query.filter.items) {
       // A comparison with a value that is no value of the field's type matches nothing (an
@@ -230,6 +233,7 @@ export function runQuery(source: RowSource, fields: QueryFields, query: ListQuer
       if ("op" in node && [">", ">=", "<", "<=", "><"].includes(node.op) && node.expected.slice(0, node.op === "><" ? 2 : 1).some((e) => e === null || e === undefined)) {
         return page([], offset, 0, noCount);
       }
+      if (!indexed) indexed = indexedCandidates(source, fields, node);
       const bound = "op" in node && node.field === "ID" && node.expected.length === 1 ? toNumber(node.expected[0]) : null;
       if (bound === null || !("op" in node) || !["=", ">", ">=", "<", "<="].includes(node.op)) {
         rest.push(node);
@@ -241,7 +245,7 @@ export function runQuery(source: RowSource, fields: QueryFields, query: ListQuer
       if (node.op === "<") hi = Math.min(hi, Math.ceil(bound) - 1);
     }
   } else rest.push(query.filter);
-  const run: IdRun = lo > hi ? { length: 0, at: () => 0 } : source.idsBetween(lo, hi);
+  const run: IdRun = lo > hi ? { length: 0, at: () => 0 } : indexed ? slice(indexed, lo, hi) : source.idsBetween(lo, hi);
   const rowAt = (i: number) => source.get(run.at(idDesc ? run.length - 1 - i : i));
   const residual: Group = { logic: "AND", items: rest };
   const passes = (row: Row) => matches(residual, row) && (query.visible?.(row) ?? true);
@@ -284,6 +288,25 @@ export function runQuery(source: RowSource, fields: QueryFields, query: ListQuer
     return Number(a.row.ID) - Number(b.row.ID);
   });
   return page(kept.slice(offset, offset + PAGE_SIZE).map((k) => k.row), offset, noCount ? 0 : kept.length, noCount);
+}
+
+/**
+ * The IDs a condition `=value` (one number) on an indexed numeric field allows, or undefined. The
+ * index keys stored values by their string form; numeric fields are stored as numbers (coerce), so
+ * the rows it names are those the condition can match (it is still tested on each).
+ */
+function indexedCandidates(source: RowSource, fields: QueryFields, node: Node): readonly number[] | undefined {
+  if (!("op" in node) || node.op !== "=" || node.field === "ID" || node.expected.length !== 1 || typeof node.expected[0] !== "number") return undefined;
+  const def = fields.fields[node.field];
+  if (!def || kindOf(def.type) !== "number") return undefined;
+  return source.indexedIds?.(node.field, node.expected[0]);
+}
+
+/** The IDs of an ascending list within [lo, hi], as a run. */
+function slice(ids: readonly number[], lo: number, hi: number): IdRun {
+  const from = lowerBound(ids as number[], lo);
+  const to = lowerBound(ids as number[], hi + 1);
+  return { length: Math.max(0, to - from), at: (index) => ids[from + index] };
 }
 
 function sortKey(fields: QueryFields, name: string, row: Row): unknown {

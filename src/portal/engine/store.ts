@@ -34,6 +34,8 @@ export interface RowSource {
   /** The IDs in [lo, hi], ascending. */
   idsBetween(lo: number, hi: number): IdRun;
   get(id: number): Row | undefined;
+  /** The ascending IDs of rows whose `field` holds `value`, from a declared index; undefined without one. */
+  indexedIds?(field: string, value: unknown): readonly number[] | undefined;
 }
 
 /** Everything a store holds, as plain JSON (rows with their ID field). */
