@@ -264,3 +264,33 @@ describe("https", () => {
     });
   });
 });
+
+describe("redirects never downgrade to plain http on another machine", () => {
+  let server: import("node:https").Server;
+  let url = "";
+  before(async () => {
+    const { createServer: createHttpsServer } = await import("node:https");
+    const { selfSignedCertificate } = await import("../src/portal/http/tls.js");
+    const tls = selfSignedCertificate("127.0.0.1");
+    writeFileSync(join(scratch.path, "redirecting.pem"), tls.cert);
+    // Answers every request with a 307 to plain http on a name that is never looked up.
+    server = createHttpsServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+      req.resume();
+      res.writeHead(307, { location: `http://downgrade.invalid${req.url}` }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `https://127.0.0.1:${(server.address() as { port: number }).port}/rest/1/redirectsecret1/`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("a 307 from https to http://elsewhere is refused before anything is sent there, the secret not shown", { timeout: 30_000 }, async () => {
+    const script = `
+      import { Bitrix24Client } from ${clientModule};
+      const client = new Bitrix24Client({ url: ${JSON.stringify(url)}, plan: "off", maxRetries: 0 });
+      try { await client.call("server.time"); console.log("followed"); } catch (error) { console.log(error.code, error.message); }`;
+    const { code, out } = await runScript(script, { NODE_EXTRA_CA_CERTS: join(scratch.path, "redirecting.pem") });
+    assert.equal(code, 0, out);
+    assert.match(out, /refused a redirect from https to plain http:\/\/downgrade\.invalid/);
+    assert.doesNotMatch(out, /redirectsecret1/);
+  });
+});

@@ -11,6 +11,7 @@
 // and a CLI process exits as soon as it is done. Nothing loads before the first request, and
 // node:https only for an https URL.
 import type { Agent, IncomingMessage, RequestOptions } from "node:http";
+import { isLoopbackHost } from "./endpoint.js";
 
 export interface HttpRequest {
   method: string;
@@ -63,10 +64,15 @@ export async function httpSend(url: string, request: HttpRequest): Promise<HttpA
     if (![301, 302, 303, 307, 308].includes(status) || location === undefined) return answer(res, request.signal);
     res.resume(); // a redirect's own body is not read: the socket goes back to the pool
     if (redirects === MAX_REDIRECTS) throw failed(new Error("redirect count exceeded"));
+    const from = target;
     try {
       target = new URL(location, target);
     } catch (error) {
       throw failed(error);
+    }
+    // A redirect must not move secrets (a token in the body, a webhook path) to plain http on another machine.
+    if (from.protocol === "https:" && target.protocol === "http:" && !isLoopbackHost(target.hostname) && process.env.OINT_ALLOW_HTTP !== "1") {
+      throw failed(Object.assign(new Error(`refused a redirect from https to plain http://${target.host} (it would carry the request in clear text; OINT_ALLOW_HTTP=1 allows it)`), { code: "ERR_REDIRECT_TO_HTTP" }));
     }
     // As fetch does: 303, and 301/302 after a POST, become a GET without the body.
     if (status === 303 ? method !== "GET" && method !== "HEAD" : (status === 301 || status === 302) && method === "POST") {
