@@ -9,7 +9,7 @@ import { isExistingFile, isFilled, toBinary, toText } from "../coerce.js";
 import type { Bitrix24Client } from "../../transport/client.js";
 import { isLoopbackHost } from "../../transport/endpoint.js";
 import type { Envelope } from "../../transport/envelope.js";
-import { inputError, OintError } from "../../transport/errors.js";
+import { inputError, OintError, TransportError } from "../../transport/errors.js";
 
 /** A Drive file as disk.* methods and the upload answer print it (fixtures UploadFileToFolder.json). */
 export interface DiskFile {
@@ -119,10 +119,10 @@ function checkUploadUrl(link: string, method: string): void {
   try {
     parsed = new URL(link);
   } catch {
-    throw new OintError("UNEXPECTED_ANSWER", `${method}: the portal's upload link is not a URL`);
+    throw new TransportError("UNUSABLE_UPLOAD_LINK", `${method}: the portal's upload link is not a URL; nothing was uploaded`, method, false);
   }
   const secure = parsed.protocol === "https:" || (parsed.protocol === "http:" && (isLoopbackHost(parsed.hostname) || process.env.OINT_ALLOW_HTTP === "1"));
-  if (!secure) throw new OintError("UNEXPECTED_ANSWER", `${method}: the portal's upload link is not https; nothing was uploaded (set OINT_ALLOW_HTTP=1 to allow plain http)`);
+  if (!secure) throw new TransportError("UNUSABLE_UPLOAD_LINK", `${method}: the portal's upload link is not https; nothing was uploaded (set OINT_ALLOW_HTTP=1 to allow plain http)`, method, false);
 }
 
 export const uploadFileToFolder = flow()({
@@ -303,7 +303,15 @@ export const sendFileToChat = flow()({
     // generateUniqueName: a second "report.pdf" in the chat becomes "report (1).pdf" instead of failing.
     const uploaded = await uploadToFolder(client, String(folder.result.ID), title, bytes, { generateUniqueName: "true" });
     const fileId = (uploaded.result as Partial<DiskFile> | undefined)?.ID;
-    if (!fileId) throw new OintError("UNEXPECTED_ANSWER", "disk.folder.uploadFile: the portal gave no upload link; nothing was sent to the chat");
+    if (!fileId) {
+      // Either no upload link came (nothing uploaded) or the upload's answer named no file (it may be in the folder).
+      throw new TransportError(
+        "UNEXPECTED_ANSWER",
+        "disk.folder.uploadFile: the portal's answer names no uploaded file, so nothing was posted to the chat; the file may or may not be in the chat's folder",
+        "disk.folder.uploadFile",
+        true,
+      );
+    }
     const payload: Record<string, unknown> = { CHAT_ID: chat, UPLOAD_ID: String(fileId) };
     if (isFilled(values.description)) payload.MESSAGE = toText(values.description);
     return client.call<SendFileResult>("im.disk.file.commit", payload);
