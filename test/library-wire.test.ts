@@ -146,3 +146,15 @@ describe("errors", () => {
     await assert.rejects(bitrix24.serverTime("http://portal.example.com/rest/1/abc/"), (e: unknown) => e instanceof InputError && /https/.test(e.message));
   });
 });
+
+describe("the library's shared connections", () => {
+  it("keep at most POOL_SIZE URL and token pairs (one per fresh token would otherwise hold every token ever seen); an evicted one still works", async () => {
+    const { POOL_SIZE, pooledConnections, sharedClient } = await import("../src/transport/connections.js");
+    const first = sharedClient(ctx.portal.url, "fresh-token-0");
+    for (let i = 1; i < POOL_SIZE + 20; i++) sharedClient(ctx.portal.url, `fresh-token-${i}`);
+    assert.equal(pooledConnections(), POOL_SIZE);
+    assert.notEqual(sharedClient(ctx.portal.url, "fresh-token-0"), first, "the oldest was let go and is made anew");
+    ctx.portal.credentials.addToken("fresh-token-0", { userId: 1 });
+    assert.equal(typeof (await bitrix24.serverTime(ctx.portal.url, "fresh-token-0")).result, "string");
+  });
+});
