@@ -63,6 +63,23 @@ describe("batch", () => {
     assert.equal(ctx.portal.state.getMessage(outcomes[0].result as number)?.text, "after");
   });
 
+  it("$total[key] and $next[key] references reach the portal as written and resolve there", async () => {
+    const portal = await startPortal({ leads: 120 });
+    try {
+      const outcomes = await new Bitrix24Client({ url: portal.webhookUrl }).batch([
+        { key: "page", method: "crm.lead.list", params: { order: { ID: "ASC" }, select: ["ID"] } },
+        { key: "count", method: "im.message.add", params: { DIALOG_ID: "chat1", MESSAGE: "$total[page] leads, next page at $next[page]" } },
+      ]);
+      assert.ok(outcomes[1].ok);
+      assert.equal(portal.state.getMessage(outcomes[1].result as number)?.text, "120 leads, next page at 50");
+      // Bitrix24 substitutes references in the command's raw text: on the wire they are not percent-encoded.
+      const sent = JSON.stringify(portal.requests.at(-1)?.params);
+      assert.match(sent, /\$total\[page\]\+leads%2C\+next\+page\+at\+\$next\[page\]|\$total\[page\]%20leads%2C%20next%20page%20at%20\$next\[page\]/);
+    } finally {
+      await portal.close();
+    }
+  });
+
   it("list calls bring their total and next", async () => {
     const portal = await startPortal({ leads: 120 });
     try {

@@ -203,6 +203,18 @@ function plan(commands: readonly Command[]): Request[] {
 
 const REFERENCE = /\$(?:result|error|total|next|time)\[([^\][]*)\]/g;
 
+/** A value encoded for the query string with its references (`$result[key][field]…`, anywhere in it) left as written. */
+function keepReferences(text: string, encode: (part: string) => string): string {
+  const whole = /\$(?:result|error|total|next|time)(?:\[[^\][]*\])+/g;
+  let out = "";
+  let from = 0;
+  for (const m of text.matchAll(whole)) {
+    out += encode(text.slice(from, m.index)) + m[0];
+    from = m.index! + m[0].length;
+  }
+  return out + encode(text.slice(from));
+}
+
 function referencedKeys(value: unknown): string[] {
   if (typeof value === "string") return [...value.matchAll(REFERENCE)].map((m) => m[1]);
   if (Array.isArray(value)) return value.flatMap(referencedKeys);
@@ -231,8 +243,9 @@ async function encodeCommands(chunk: readonly Command[]): Promise<Record<string,
   const cmd: Record<string, string> = {};
   for (const c of chunk) {
     const query = qs.stringify(c.query, {
-      // `$result[key][...]` references must reach the portal as written: it substitutes them in the raw text.
-      encoder: (text, encode, charset, type) => (type === "value" && typeof text === "string" && text.startsWith("$result[") ? text : encode(text, encode, charset)),
+      // `$result[key][...]` (and $error, $total, $next, $time) references must reach the portal as written: it substitutes them in the raw text.
+      encoder: (text, encode, charset, type) =>
+        type === "value" && typeof text === "string" ? keepReferences(text, (part) => encode(part, encode, charset)) : encode(text, encode, charset),
     });
     cmd[c.key] = query ? `${c.method}?${query}` : c.method;
   }
