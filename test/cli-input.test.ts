@@ -48,6 +48,15 @@ describe("--out is checked before anything is sent", () => {
   });
 });
 
+describe("--out that fails after the call went through", () => {
+  it("exit 6 (not 99): the result on stdout, a line saying the call was carried out", { skip: !existsSync("/dev/full") && "needs /dev/full" }, async () => {
+    const run = await runCli(["bitrix24", "ServerTime", "--url", hook(), "--out", "/dev/full"]);
+    assert.equal(run.code, 6, run.stderr);
+    assert.match(JSON.parse(run.stdout).result, /^\d{4}-/);
+    assert.match(run.stderr, /--out: cannot write \/dev\/full \(ENOSPC\).*the call itself was carried out: do not repeat it/);
+  });
+});
+
 describe("an option given twice is refused, in either form", () => {
   it("--text twice, --chat with -c, --out twice, --test twice", async () => {
     const text = await refused(["bitrix24", "SendMessage", "--url", hook(), "--chat", "chat1", "--text", "a", "--text", "b"], /^oint: --text: is given more than once \(--text twice\); give it once\./);

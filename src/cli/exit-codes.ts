@@ -1,4 +1,4 @@
-// Exit codes: OpenIntegrations' 0/1/2/99, plus 3, 4 and 5 where OpenIntegrations exits 0 or 99.
+// Exit codes: OpenIntegrations' 0/1/2/99, plus 3, 4, 5 and 6 where OpenIntegrations exits 0 or 99.
 export const EXIT = {
   ok: 0,
   unknownLibrary: 1,
@@ -9,5 +9,7 @@ export const EXIT = {
   badInput: 4,
   /** No answer: the portal could not be reached, or the connection failed mid-request. */
   noAnswer: 5,
+  /** The call was carried out, but its result could not be written to --out (it is printed on stdout instead). */
+  outputFailed: 6,
   unexpected: 99,
 } as const;

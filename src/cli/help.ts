@@ -42,7 +42,8 @@ Environment: OINT_URL and OINT_TOKEN connect every function given no --url or --
 help); NO_COLOR=1 turns colour off (it is used only on a terminal).
 
 Exit codes: ${EXIT.ok} success, ${EXIT.unknownLibrary} unknown library, ${EXIT.unknownMethod} unknown method, ${EXIT.bitrix24Error} Bitrix24 answered with an error
-(its JSON is printed on stdout), ${EXIT.badInput} bad input (nothing sent), ${EXIT.noAnswer} no answer from the portal, ${EXIT.unexpected} unexpected error.`;
+(its JSON is printed on stdout), ${EXIT.badInput} bad input (nothing sent), ${EXIT.noAnswer} no answer from the portal, ${EXIT.outputFailed} the call
+was carried out but --out could not be written (the result is on stdout), ${EXIT.unexpected} unexpected error.`;
 }
 
 /** `oint bitrix24 --help`: every function by region, and which of OpenIntegrations' are not in oint yet. */

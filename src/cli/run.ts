@@ -3,7 +3,7 @@ import { loadFunction } from "../catalogue/lookup.js";
 import type { Definition } from "../catalogue/define.js";
 import { execute, maskedValues, planCall, runLocal, secretValues, withDefaults } from "../catalogue/invoke.js";
 import type { Bitrix24Client } from "../transport/client.js";
-import { Bitrix24Error, InputError, TransportError } from "../transport/errors.js";
+import { Bitrix24Error, InputError, OintError, TransportError } from "../transport/errors.js";
 import { redactKnown, redactValue } from "../transport/redact.js";
 import { parseCommand, UnknownOptionError, type ParsedCommand } from "./args.js";
 import { errorPrefix } from "./colour.js";
@@ -168,6 +168,11 @@ function report(error: unknown, def: Definition, command: ParsedCommand | undefi
   if (error instanceof TransportError) {
     complain(clean(error.message));
     return EXIT.noAnswer;
+  }
+  // The call went through; only the file failed. Not 99: a script must not take it for a failed call and send it again.
+  if (error instanceof OintError && error.code === "OUTPUT") {
+    complain(`${clean(error.message)} (the call itself was carried out: do not repeat it)`);
+    return EXIT.outputFailed;
   }
   complain(`unexpected error: ${clean(String((error as Error)?.message ?? error))}`);
   if (command?.global.debug && error instanceof Error && error.stack) complain(clean(error.stack));
