@@ -56,11 +56,15 @@ export function toFlag(value: unknown): "Y" | "N" | null {
 /** An instant (ms) from ISO 8601 ("2026-01-06", "2026-01-06T14:24:16+03:00") or the site format ("06.01.2026 14:24:16"). */
 export function toInstant(value: unknown): number | null {
   if (value instanceof Date) return value.getTime();
-  if (typeof value === "number") return value;
+  // JavaScript dates end at ±8.64e15 ms: anything beyond (or not a number at all) is unreadable, like other bad input.
+  if (typeof value === "number") return Number.isFinite(value) && Math.abs(value) <= 8.64e15 ? value : null;
   if (typeof value !== "string" || value.trim() === "") return null;
   const text = value.trim();
   const site = /^(\d\d)\.(\d\d)\.(\d{4})(?:\s+(\d\d):(\d\d)(?::(\d\d))?)?$/.exec(text);
-  if (site) return Date.UTC(+site[3], +site[2] - 1, +site[1], +(site[4] ?? 0), +(site[5] ?? 0), +(site[6] ?? 0));
+  if (site) {
+    const ms = Date.UTC(+site[3], +site[2] - 1, +site[1], +(site[4] ?? 0), +(site[5] ?? 0), +(site[6] ?? 0));
+    return Number.isNaN(ms) ? null : ms;
+  }
   if (!/^\d{4}-\d\d-\d\d/.test(text)) return null;
   // A date or a local time without an offset is read in the portal's zone (UTC).
   const withZone = /T.*([+-]\d\d:?\d\d|Z)$/.test(text) ? text : /T/.test(text) ? `${text}Z` : `${text}T00:00:00Z`;

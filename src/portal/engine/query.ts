@@ -49,7 +49,10 @@ export function parseFilter(filter: unknown, fields: QueryFields, options: Filte
   return parseGroup(filter, fields, options, "AND");
 }
 
-function parseGroup(filter: unknown, fields: QueryFields, options: FilterOptions, logic: "AND" | "OR"): Group {
+/** Sub-filters nested deeper than this are ignored (a hostile filter must not exhaust the stack). */
+const MAX_DEPTH = 20;
+
+function parseGroup(filter: unknown, fields: QueryFields, options: FilterOptions, logic: "AND" | "OR", depth = 0): Group {
   const group: Group = { logic, items: [] };
   if (typeof filter !== "object" || filter === null) return group;
   const entries = Array.isArray(filter) ? filter.map((v, i) => [String(i), v] as const) : Object.entries(filter);
@@ -60,7 +63,7 @@ function parseGroup(filter: unknown, fields: QueryFields, options: FilterOptions
     if (key.toUpperCase() === "LOGIC") continue;
     // A sub-filter: a numbered entry (filter[0][LOGIC]=OR…) or any object naming no field.
     if (value && typeof value === "object" && !Array.isArray(value) && (/^\d+$/.test(key) || !resolve(fields, PREFIX.exec(key)![2].toUpperCase()))) {
-      group.items.push(parseGroup(value, fields, options, "AND"));
+      if (depth < MAX_DEPTH) group.items.push(parseGroup(value, fields, options, "AND", depth + 1));
       continue;
     }
     const [, rawOp = "=", name] = PREFIX.exec(key)!;
@@ -121,7 +124,7 @@ function test(op: Op, c: Condition, row: Row): boolean {
     case "%":
       return values.some((v) => expected.some((e) => typeof v === "string" && v.includes(String(e))));
     case "=%":
-      return values.some((v) => expected.some((e) => typeof v === "string" && likePattern(String(e)).test(v)));
+      return values.some((v) => expected.some((e) => typeof v === "string" && likeMatch(likePattern(String(e)), v)));
     default:
       return false;
   }
@@ -132,18 +135,70 @@ function likeText(raw: unknown, type: FieldType): string | string[] {
   return raw === null || raw === undefined ? "" : String(raw).toLowerCase();
 }
 
-const patterns = new Map<string, RegExp>();
+/** A LIKE pattern as its runs between `%` signs; `_` in a run is any one character. */
+interface Like {
+  runs: string[];
+  anchoredStart: boolean;
+  anchoredEnd: boolean;
+}
 
-/** SQL LIKE: `%` any run, `_` one character. */
-function likePattern(pattern: string): RegExp {
-  let re = patterns.get(pattern);
-  if (!re) {
-    const body = [...pattern].map((ch) => (ch === "%" ? ".*" : ch === "_" ? "." : ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("");
-    re = new RegExp(`^${body}$`, "s");
+const patterns = new Map<string, Like>();
+
+function likePattern(pattern: string): Like {
+  let like = patterns.get(pattern);
+  if (!like) {
+    like = { runs: pattern.split("%"), anchoredStart: !pattern.startsWith("%"), anchoredEnd: !pattern.endsWith("%") };
     if (patterns.size > 1000) patterns.clear();
-    patterns.set(pattern, re);
+    patterns.set(pattern, like);
   }
-  return re;
+  return like;
+}
+
+/** Where `run` (with `_` as any one character) first occurs in `text` at or after `from`, or -1. */
+function findRun(text: string, run: string, from: number): number {
+  if (!run.includes("_")) return text.indexOf(run, from);
+  outer: for (let i = from; i + run.length <= text.length; i++) {
+    for (let j = 0; j < run.length; j++) if (run[j] !== "_" && run[j] !== text[i + j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+const runAt = (text: string, run: string, at: number) => at >= 0 && at + run.length <= text.length && findRun(text.slice(at, at + run.length), run, 0) === 0;
+
+/**
+ * SQL LIKE (`%` any run, `_` one character) without backtracking: the first run at the start, the
+ * last at the end, the others each at their leftmost place after the one before (leftmost is always
+ * the best choice), so a hostile pattern costs text × pattern, never more.
+ */
+export function likeMatches(pattern: string, text: string): boolean {
+  return likeMatch(likePattern(pattern), text);
+}
+
+function likeMatch(like: Like, text: string): boolean {
+  const { runs, anchoredStart, anchoredEnd } = like;
+  if (runs.length === 1) return text.length === runs[0].length && runAt(text, runs[0], 0);
+  let from = 0;
+  let last = runs.length - 1;
+  if (anchoredStart) {
+    if (!runAt(text, runs[0], 0)) return false;
+    from = runs[0].length;
+  }
+  let end = text.length;
+  if (anchoredEnd) {
+    const tail = runs[last];
+    if (text.length - tail.length < from || !runAt(text, tail, text.length - tail.length)) return false;
+    end = text.length - tail.length;
+    last--;
+  }
+  for (let i = anchoredStart ? 1 : 0; i <= last; i++) {
+    const run = runs[i];
+    if (!run) continue;
+    const at = findRun(text.slice(0, end), run, from);
+    if (at < 0) return false;
+    from = at + run.length;
+  }
+  return true;
 }
 
 // ---- order ----------------------------------------------------------------------------------
