@@ -118,6 +118,8 @@ describe("the Calendar section in a browser", { skip: noChromium }, () => {
     assert.equal(await event("2026-03-17", "Retro").locator(".cal-event-time").textContent(), "16:00–17:00");
     assert.equal(await page.locator(".cal-day-head.today").count(), 0);
     await page.locator(".cal-prev").click();
+    // Wait for the redraw: a second click on the old week's link would go to the same week again.
+    await page.locator(".cal-title", { hasText: "9 – 15 March 2026" }).waitFor();
     await page.locator(".cal-prev").click();
     await page.locator(".cal-title", { hasText: "2 – 8 March 2026" }).waitFor();
     assert.equal(await page.locator(".cal-day .cal-event", { hasText: "Standup" }).count(), 4, "Thursday to Sunday of the week before");
