@@ -10,11 +10,10 @@ import { copyFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { Bitrix24Client } from "../src/index.js";
 import { PortalState } from "../src/portal/data/state.js";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
 import { useScratchDir } from "./helpers.js";
-import { CHROMIUM, CHROMIUM_ARGS, noChromium } from "./web-browser.js";
+import { callAs, CHROMIUM, CHROMIUM_ARGS, noChromium, openPage } from "./web-browser.js";
 
 const README_SCREENSHOT = join(import.meta.dirname, "..", "docs", "portal-calendar.png");
 
@@ -27,17 +26,9 @@ describe("the Calendar section in a browser", { skip: noChromium }, () => {
   let portal: RunningPortal;
   let browser: Browser;
   let page: Page;
-  const call = async (method: string, params: Record<string, unknown>, userId = 1): Promise<any> => {
-    const client = userId === 1 ? new Bitrix24Client({ url: portal.webhookUrl }) : new Bitrix24Client({ url: portal.url, token: portal.credentials.issueToken(userId) });
-    return (await client.call(method, params)).result;
-  };
+  const call = (method: string, params: Record<string, unknown>, userId = 1) => callAs(portal, method, params, userId);
   /** A fresh load of the page at `hash` (not just a hash change of the page already open). */
-  const open = async (hash: string) => {
-    await page.goto("about:blank");
-    await page.goto(`${portal.url}/${hash}`);
-    await page.waitForSelector("body[data-ready=true]");
-    await page.waitForSelector("#live[data-state=live]");
-  };
+  const open = (hash: string) => openPage(page, portal, hash);
   const event = (date: string, name: string) => page.locator(`.cal-day[data-date="${date}"] .cal-event`, { has: page.locator(".cal-event-name", { hasText: name }) });
 
   before(async () => {

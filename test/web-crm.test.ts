@@ -9,10 +9,9 @@ import { copyFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { Bitrix24Client } from "../src/index.js";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
 import { useScratchDir } from "./helpers.js";
-import { CHROMIUM, CHROMIUM_ARGS, noChromium } from "./web-browser.js";
+import { callAs, CHROMIUM, CHROMIUM_ARGS, noChromium, openPage } from "./web-browser.js";
 
 const README_SCREENSHOT = join(import.meta.dirname, "..", "docs", "portal-crm.png");
 const XSS = `<img src=x onerror="window.__xss=1">`;
@@ -22,17 +21,9 @@ describe("the CRM section in a browser", { skip: noChromium }, () => {
   let portal: RunningPortal;
   let browser: Browser;
   let page: Page;
-  const call = async (method: string, params: Record<string, unknown>, userId = 1): Promise<any> => {
-    const client = userId === 1 ? new Bitrix24Client({ url: portal.webhookUrl }) : new Bitrix24Client({ url: portal.url, token: portal.credentials.issueToken(userId) });
-    return (await client.call(method, params)).result;
-  };
+  const call = (method: string, params: Record<string, unknown>, userId = 1) => callAs(portal, method, params, userId);
   /** A fresh load of the page at `hash` on `on` (the CRM portal unless told). */
-  const open = async (hash: string, on: RunningPortal = portal) => {
-    await page.goto("about:blank");
-    await page.goto(`${on.url}/${hash}`);
-    await page.waitForSelector("body[data-ready=true]");
-    await page.waitForSelector("#live[data-state=live]");
-  };
+  const open = (hash: string, on: RunningPortal = portal) => openPage(page, on, hash);
   const stage = (id: string) => page.locator(`.crm-stage[data-stage-id="${id}"]`);
   const card = (title: string) => page.locator(".crm-card", { has: page.locator(".crm-card-title", { hasText: title }) });
 

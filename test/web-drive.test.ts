@@ -10,9 +10,8 @@ import { copyFileSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { Bitrix24Client } from "../src/index.js";
 import { usePortal, useScratchDir } from "./helpers.js";
-import { CHROMIUM, CHROMIUM_ARGS, noChromium } from "./web-browser.js";
+import { callAs, CHROMIUM, CHROMIUM_ARGS, noChromium, openPage } from "./web-browser.js";
 
 const README_SCREENSHOT = join(import.meta.dirname, "..", "docs", "portal-drive.png");
 
@@ -27,19 +26,10 @@ describe("the Drive section in a browser", { skip: noChromium }, () => {
   const scratch = useScratchDir();
   let browser: Browser;
   let page: Page;
-  const call = async (method: string, params: Record<string, unknown>, userId = 1): Promise<any> => {
-    const { portal } = ctx;
-    const client = userId === 1 ? new Bitrix24Client({ url: portal.webhookUrl }) : new Bitrix24Client({ url: portal.url, token: portal.credentials.issueToken(userId) });
-    return (await client.call(method, params)).result;
-  };
+  const call = (method: string, params: Record<string, unknown>, userId = 1) => callAs(ctx.portal, method, params, userId);
   const upload = (folderId: string | number, name: string, bytes: Buffer, userId = 1): Promise<DiskObject> =>
     call("disk.folder.uploadfile", { id: Number(folderId), data: { NAME: name }, fileContent: [name, bytes.toString("base64")] }, userId);
-  const open = async (hash: string) => {
-    await page.goto("about:blank");
-    await page.goto(`${ctx.portal.url}/${hash}`);
-    await page.waitForSelector("body[data-ready=true]");
-    await page.waitForSelector("#live[data-state=live]");
-  };
+  const open = (hash: string) => openPage(page, ctx.portal, hash);
   const entry = (id: string | number) => page.locator(`.drive-row[data-object-id="${id}"]`);
 
   before(async () => {

@@ -9,10 +9,9 @@ import { copyFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { Bitrix24Client } from "../src/index.js";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
 import { usePortal, useScratchDir } from "./helpers.js";
-import { CHROMIUM, CHROMIUM_ARGS, noChromium } from "./web-browser.js";
+import { callAs, CHROMIUM, CHROMIUM_ARGS, noChromium, openPage } from "./web-browser.js";
 
 const README_SCREENSHOT = join(import.meta.dirname, "..", "docs", "portal-tasks.png");
 
@@ -21,19 +20,10 @@ describe("the Tasks section in a browser", { skip: noChromium }, () => {
   const scratch = useScratchDir();
   let browser: Browser;
   let page: Page;
-  const call = async (method: string, params: Record<string, unknown>, userId = 1): Promise<any> => {
-    const { portal } = ctx;
-    const client = userId === 1 ? new Bitrix24Client({ url: portal.webhookUrl }) : new Bitrix24Client({ url: portal.url, token: portal.credentials.issueToken(userId) });
-    return (await client.call(method, params)).result;
-  };
+  const call = (method: string, params: Record<string, unknown>, userId = 1) => callAs(ctx.portal, method, params, userId);
   const addTask = async (fields: Record<string, unknown>, userId = 1): Promise<number> => Number((await call("tasks.task.add", { fields }, userId)).task.id);
   /** A fresh load of the page at `hash`. */
-  const open = async (hash: string) => {
-    await page.goto("about:blank");
-    await page.goto(`${ctx.portal.url}/${hash}`);
-    await page.waitForSelector("body[data-ready=true]");
-    await page.waitForSelector("#live[data-state=live]");
-  };
+  const open = (hash: string) => openPage(page, ctx.portal, hash);
   const row = (id: number) => page.locator(`.task-row[data-task-id="${id}"]`);
 
   before(async () => {
