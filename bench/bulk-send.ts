@@ -11,13 +11,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isWorker, runWorker, serveWorker } from "./worker.js";
-import { startPortal, type RunningPortal } from "../src/portal/index.js";
+import { startPortal } from "../src/portal/index.js";
+import { CAPACITY, DRAIN, countRefusals, minimumMs } from "./measure.js";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 5000);
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 10);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const CAPACITY = 50;
-const DRAIN = 2;
 
 interface WorkerResult {
   ms?: number;
@@ -103,11 +102,6 @@ interface Measured extends WorkerResult {
   minimumMs: number;
 }
 
-/** The bucket's minimum for N messages: batches beyond the burst go at the drain rate. */
-function minimumMs(count: number, scale: number): number {
-  const requests = Math.ceil(count / 50);
-  return (Math.max(0, requests - CAPACITY) / (DRAIN * scale)) * 1000;
-}
 
 async function measure(name: string, scale: number, dir: string): Promise<Measured> {
   const portal = await startPortal({ plan: "standard", timeScale: scale, https: true, maxRecordedRequests: 10 });
@@ -141,20 +135,6 @@ async function measure(name: string, scale: number, dir: string): Promise<Measur
   }
 }
 
-/** Counts the 503 QUERY_LIMIT_EXCEEDED answers the portal's bucket gives. */
-function countRefusals(portal: RunningPortal): () => number {
-  let refused = 0;
-  const admit = portal.limits.admit.bind(portal.limits);
-  portal.limits.admit = (client: string) => {
-    try {
-      admit(client);
-    } catch (error) {
-      refused++;
-      throw error;
-    }
-  };
-  return () => refused;
-}
 
 
 async function main(): Promise<void> {

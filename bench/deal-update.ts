@@ -11,15 +11,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isWorker, runWorker, serveWorker } from "./worker.js";
-import { startPortal, type RunningPortal } from "../src/portal/index.js";
+import { startPortal } from "../src/portal/index.js";
 import { storeFor } from "../src/portal/engine/crud.js";
 import { dealEntity } from "../src/portal/data/deals.js";
+import { CAPACITY, DRAIN, countRefusals, minimumMs } from "./measure.js";
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 5000);
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 10);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const CAPACITY = 50;
-const DRAIN = 2;
 
 interface WorkerResult {
   ms?: number;
@@ -84,11 +83,6 @@ interface Measured extends WorkerResult {
   minimumMs: number;
 }
 
-/** The bucket's minimum for N updates: batches beyond the burst go at the drain rate. */
-function minimumMs(count: number, scale: number): number {
-  const requests = Math.ceil(count / 50);
-  return (Math.max(0, requests - CAPACITY) / (DRAIN * scale)) * 1000;
-}
 
 async function measure(name: string, scale: number, dir: string): Promise<Measured> {
   const portal = await startPortal({ plan: "standard", timeScale: scale, https: true, deals: DEALS, maxRecordedRequests: 10 });
@@ -118,20 +112,6 @@ async function measure(name: string, scale: number, dir: string): Promise<Measur
   }
 }
 
-/** Counts the 503 QUERY_LIMIT_EXCEEDED answers the portal's bucket gives. */
-function countRefusals(portal: RunningPortal): () => number {
-  let refused = 0;
-  const admit = portal.limits.admit.bind(portal.limits);
-  portal.limits.admit = (client: string) => {
-    try {
-      admit(client);
-    } catch (error) {
-      refused++;
-      throw error;
-    }
-  };
-  return () => refused;
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "oint-bench-ca-"));

@@ -12,11 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isWorker, runWorker, serveWorker } from "./worker.js";
 import { startPortal, type PortalOptions } from "../src/portal/index.js";
+import { CAPACITY, DRAIN } from "./measure.js";
 
 const COUNT = Number(process.env.BENCH_LEADS ?? process.env.BENCH_ITEMS ?? 100_000);
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 10);
-const CAPACITY = 50;
-const DRAIN = 2;
 
 /** What each list is and how b24jssdk's fetchList must be told about it (oint knows from LIST_QUIRKS). */
 const LISTS = {

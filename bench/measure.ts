@@ -1,6 +1,7 @@
 // What the benches share for timing: the median of a sample, and one timed keep-alive POST to a
 // portal (the answer must be a Bitrix24 result, or the run stops).
 import { request, type Agent } from "node:http";
+import type { RunningPortal } from "../src/portal/index.js";
 
 export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -18,4 +19,29 @@ export function timedPost(agent: Agent, url: string, body: string): Promise<numb
     req.on("error", reject);
     req.end(body);
   });
+}
+
+/** Bitrix24's standard bucket, as the benches set the portal and the clients: 50 requests, draining 2/s. */
+export const CAPACITY = 50;
+export const DRAIN = 2;
+
+/** The bucket's minimum for `count` calls sent 50 to a batch: batches beyond the burst go at the drain rate. */
+export function minimumMs(count: number, scale: number): number {
+  const requests = Math.ceil(count / 50);
+  return (Math.max(0, requests - CAPACITY) / (DRAIN * scale)) * 1000;
+}
+
+/** Counts the 503 QUERY_LIMIT_EXCEEDED answers the portal's bucket gives. */
+export function countRefusals(portal: RunningPortal): () => number {
+  let refused = 0;
+  const admit = portal.limits.admit.bind(portal.limits);
+  portal.limits.admit = (client: string) => {
+    try {
+      admit(client);
+    } catch (error) {
+      refused++;
+      throw error;
+    }
+  };
+  return () => refused;
 }
