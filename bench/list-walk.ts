@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isWorker, runWorker, serveWorker } from "./worker.js";
 import { startPortal, type PortalOptions } from "../src/portal/index.js";
-import { CAPACITY, DRAIN } from "./measure.js";
+import { CAPACITY, countRefusals, DRAIN } from "./measure.js";
 
 const COUNT = Number(process.env.BENCH_LEADS ?? process.env.BENCH_ITEMS ?? 100_000);
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 10);
@@ -79,26 +79,17 @@ interface Measured extends WorkerResult {
 async function measure(name: string, list: ListName, dir: string): Promise<Measured> {
   const portal = await startPortal({ plan: "standard", timeScale: TIME_SCALE, https: true, [LISTS[list].seed]: COUNT, maxRecordedRequests: 10 });
   let requests = 0;
-  let refused = 0;
+  const refused = countRefusals(portal);
   const push = portal.requests.push.bind(portal.requests);
   portal.requests.push = (...items) => {
     requests += items.filter((r) => r.restMethod).length;
     return push(...items);
   };
-  const admit = portal.limits.admit.bind(portal.limits);
-  portal.limits.admit = (client: string) => {
-    try {
-      admit(client);
-    } catch (error) {
-      refused++;
-      throw error;
-    }
-  };
   const ca = join(dir, `ca-${portal.port}.pem`);
   writeFileSync(ca, portal.certificate!);
   try {
     const result = await runWorker<WorkerResult>(import.meta.filename, [name, list, portal.webhookUrl, String(TIME_SCALE)], ca, 300_000);
-    return { name, ...result, requests, refused };
+    return { name, ...result, requests, refused: refused() };
   } finally {
     await portal.close();
   }
