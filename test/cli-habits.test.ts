@@ -2,36 +2,24 @@
 // `-` for stdin, shell completion, OINT_URL/profiles for every function, colour only on a terminal.
 // Through the built CLI (or src/ with OINT_CLI_SOURCE=1), calls against the local portal.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { Definition } from "../src/catalogue/define.js";
 import { catalogue } from "../src/catalogue/index.js";
 import { Bitrix24Client } from "../src/index.js";
-import { CLI, runCli, usePortal, useScratchDir, type CliRun } from "./helpers.js";
+import { CLI_ARGS, runCli, usePortal, useScratchDir, type CliRun } from "./helpers.js";
 
 const ctx = usePortal();
 const scratch = useScratchDir();
 const hook = () => ctx.portal.webhookUrl;
-const CLI_ARGS = process.env.OINT_CLI_SOURCE === "1" ? ["--import", "tsx", join(import.meta.dirname, "..", "src", "cli", "main.ts")] : [CLI];
 const VERSION = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")).version as string;
 const CONNECTION = ["OINT_URL", "OINT_TOKEN", "OINT_CONFIG_DIR", "NO_COLOR"];
 
-/** The CLI with `input` on its stdin and a clean environment for the connection (plus `env`). */
+/** The CLI with `input` on its stdin (empty unless given) and a clean environment for the connection (plus `env`). */
 function runWith(args: readonly string[], options: { input?: string | Buffer; env?: Record<string, string> } = {}): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  for (const name of CONNECTION) if (!options.env?.[name]) delete env[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI_ARGS, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
+  return runCli(args, { env: options.env, input: options.input ?? "", unset: CONNECTION.filter((name) => !options.env?.[name]) });
 }
 
 /** The last messages of a dialog, newest first, as the portal stores them. */

@@ -11,7 +11,7 @@ import { startPortal, type RunningPortal } from "../src/portal/index.js";
 
 export const CLI = join(import.meta.dirname, "..", "dist", "cli", "main.js");
 // OINT_CLI_SOURCE=1 runs the CLI from src/ through tsx (no build needed while developing).
-const CLI_ARGS = process.env.OINT_CLI_SOURCE === "1" ? ["--import", "tsx", join(import.meta.dirname, "..", "src", "cli", "main.ts")] : [CLI];
+export const CLI_ARGS = process.env.OINT_CLI_SOURCE === "1" ? ["--import", "tsx", join(import.meta.dirname, "..", "src", "cli", "main.ts")] : [CLI];
 
 export interface CliRun {
   code: number;
@@ -19,20 +19,30 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `node dist/cli/main.js ...args` asynchronously (the in-process portal keeps answering). */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
+/**
+ * Runs `node dist/cli/main.js ...args` asynchronously (the in-process portal keeps answering).
+ * `input` is written to its stdin (otherwise stdin is closed); `unset` names variables of this
+ * process's environment the CLI must not see.
+ */
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; input?: string | Buffer; unset?: readonly string[] } = {},
+): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  for (const name of options.unset ?? []) delete env[name];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      env,
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    if (options.input !== undefined) child.stdin!.end(options.input);
   });
 }
 
