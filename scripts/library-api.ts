@@ -6,12 +6,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { catalogue } from "../src/catalogue/index.js";
-import type { Definition, ParamSpec } from "../src/catalogue/define.js";
+import { libraryName, type Definition, type ParamSpec } from "../src/catalogue/define.js";
 import { hooks } from "../src/catalogue/hooks.js";
 
 export const LIBRARY_API_TS = join(import.meta.dirname, "..", "src", "library-api.ts");
-
-export const libraryName = (def: Definition) => def.name.charAt(0).toLowerCase() + def.name.slice(1);
 
 /** The TypeScript type of a parameter's library value: its `type`, else what its check or kind says. */
 export function typeOf(p: ParamSpec): string {

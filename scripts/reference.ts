@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import JSON5 from "json5";
 import { join } from "node:path";
 import { catalogue, regions } from "../src/catalogue/index.js";
-import type { Definition, ParamSpec } from "../src/catalogue/define.js";
+import { libraryName, type Definition, type ParamSpec } from "../src/catalogue/define.js";
 import { findFunction } from "../src/catalogue/index.js";
 import { mendedRegion, readOpiIndex, writeOpiIndex } from "./opi-index.js";
 import { writeLibraryApi } from "./library-api.js";
@@ -15,7 +15,6 @@ export const README_PATH = join(import.meta.dirname, "..", "README.md");
 const START = "<!-- generated:functions:start (npm run reference) -->";
 const END = "<!-- generated:functions:end -->";
 
-const libraryName = (def: Definition) => def.name.charAt(0).toLowerCase() + def.name.slice(1);
 
 function optionCell(p: ParamSpec): string {
   const value = p.required ? "required" : `default \`${JSON.stringify(p.default ?? "")}\``;

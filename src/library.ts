@@ -3,7 +3,7 @@
 // to a Bitrix24Client with named options (`client.sendMessage({ chat, text })`). Their types, with
 // parameter names and docs, are generated into library-api.ts from the same definitions.
 import { catalogue } from "./catalogue/index.js";
-import type { Definition } from "./catalogue/define.js";
+import { libraryName, type Definition } from "./catalogue/define.js";
 import { bindPositional, execute, runLocal, type ArgValues } from "./catalogue/invoke.js";
 import type { Bitrix24Functions, Bitrix24Library } from "./library-api.js";
 import { Bitrix24Client } from "./transport/client.js";
@@ -16,7 +16,6 @@ declare module "./transport/client.js" {
   interface Bitrix24Client extends Bitrix24Functions {}
 }
 
-const libraryName = (def: Definition) => def.name.charAt(0).toLowerCase() + def.name.slice(1);
 
 function libraryFunction(def: Definition) {
   return def.kind === "local"

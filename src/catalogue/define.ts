@@ -236,6 +236,9 @@ export type LibraryFunction<D> = D extends { readonly kind: "rest"; readonly par
       ? (...args: ArgsOf<P>) => Promise<ResultOf<D>>
       : never;
 
+/** A function's library name: `SendMessage` -> `sendMessage` (bitrix24.sendMessage, client.sendMessage). */
+export const libraryName = (def: { readonly name: string }): string => def.name.charAt(0).toLowerCase() + def.name.slice(1);
+
 // ---- Shorthands --------------------------------------------------------------------------------
 
 /** What an id-only function says: everything but its parameters, which are url, the ID and token. */
