@@ -5,13 +5,10 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Definition } from "../src/catalogue/define.js";
+import { isDefinition } from "../src/catalogue/define.js";
 
 export const DIRECTORY_TS = join(import.meta.dirname, "..", "src", "catalogue", "directory.ts");
 const REGIONS_DIR = join(import.meta.dirname, "..", "src", "catalogue", "regions");
-
-const isDefinition = (value: unknown): value is Definition =>
-  !!value && typeof value === "object" && !Array.isArray(value) && typeof (value as Definition).name === "string" && ["rest", "local", "flow"].includes((value as Definition).kind);
 
 export async function renderDirectory(): Promise<string> {
   const entries: [string, string][] = [];

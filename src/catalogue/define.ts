@@ -236,6 +236,10 @@ export type LibraryFunction<D> = D extends { readonly kind: "rest"; readonly par
       ? (...args: ArgsOf<P>) => Promise<ResultOf<D>>
       : never;
 
+/** Whether a module's export is a function definition (the directory and the lookup read region modules' exports). */
+export const isDefinition = (value: unknown): value is Definition =>
+  !!value && typeof value === "object" && !Array.isArray(value) && typeof (value as Definition).name === "string" && ["rest", "local", "flow"].includes((value as Definition).kind);
+
 /** A function's library name: `SendMessage` -> `sendMessage` (bitrix24.sendMessage, client.sendMessage). */
 export const libraryName = (def: { readonly name: string }): string => def.name.charAt(0).toLowerCase() + def.name.slice(1);
 
