@@ -22,16 +22,16 @@ export interface CliRun {
 /**
  * Runs `node dist/cli/main.js ...args` asynchronously (the in-process portal keeps answering).
  * `input` is written to its stdin (otherwise stdin is closed); `unset` names variables of this
- * process's environment the CLI must not see.
+ * process's environment the CLI must not see; `nodeArgs` go to node before the CLI's path.
  */
 export function runCli(
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; input?: string | Buffer; unset?: readonly string[] } = {},
+  options: { env?: Record<string, string>; cwd?: string; input?: string | Buffer; unset?: readonly string[]; nodeArgs?: readonly string[] } = {},
 ): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   for (const name of options.unset ?? []) delete env[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...CLI_ARGS, ...args], {
       cwd: options.cwd,
       env,
       stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
