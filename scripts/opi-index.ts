@@ -36,6 +36,18 @@ export function readOpiIndex(): OpiIndexEntry[] {
   return JSON.parse(readFileSync(INDEX_PATH, "utf8")) as OpiIndexEntry[];
 }
 
+/**
+ * The REST method OpenIntegrations' code calls ("local", "oauth", or a method name). Its code, not the
+ * index's `restMethod`, which comes from doc comments and is wrong for a few (ChangeChatColor cites
+ * im.chat.updateTitle, FindUsers user.update).
+ */
+export function opiMethod(f: OpiIndexEntry): string {
+  const code = f.restMethodCode ?? "";
+  if (/oauth\.bitrix\.info/.test(code)) return "oauth";
+  const named = /^([a-z][\w]*(?:\.[\w]+)+)/.exec(code)?.[1] ?? f.restMethod;
+  return named ?? "local";
+}
+
 // OpenIntegrations' region titles with their typos mended for oint's help and docs (the parity
 // test maps them back).
 const MENDED: Record<string, string> = {

@@ -9,18 +9,10 @@ import type { Definition, ParamSpec } from "../src/catalogue/define.js";
 import { REGIONS } from "../src/catalogue/opi-regions.js";
 import { Bitrix24Client, Bitrix24Error } from "../src/index.js";
 import { usePortal } from "./helpers.js";
-import { mendedRegion, readOpiIndex, type OpiIndexEntry, type OpiOption } from "../scripts/opi-index.js";
+import { mendedRegion, opiMethod, readOpiIndex, type OpiIndexEntry, type OpiOption } from "../scripts/opi-index.js";
 
 const index = readOpiIndex();
 const defs = catalogue as readonly Definition[];
-
-/** The REST method OpenIntegrations' code calls ("local", "oauth", or a method name). */
-function opiMethod(f: OpiIndexEntry): string {
-  const code = f.restMethodCode ?? "";
-  if (/oauth\.bitrix\.info/.test(code)) return "oauth";
-  const named = /^([a-z][\w]*(?:\.[\w]+)+)/.exec(code)?.[1] ?? f.restMethod;
-  return named ?? "local";
-}
 
 /** A definition's default as the index writes it: null when required, "Пустое значение" when empty. */
 function indexDefault(p: ParamSpec): string | null {
