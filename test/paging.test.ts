@@ -47,6 +47,30 @@ describe("list paging", () => {
     assert.deepEqual(await ids(client.list("crm.lead.list", { filter: { "<=ID": 120 } }, { mode: "keyset" })), all.slice(0, 120));
   });
 
+  it("keyset and batched keyset start above the caller's own >ID, and go on above the last ID seen", async () => {
+    const client = new Bitrix24Client({ url: portal.webhookUrl, plan: "off" });
+    for (const mode of ["keyset", "batched-keyset"] as const) {
+      assert.deepEqual(await ids(client.list("crm.lead.list", { filter: { ">ID": 1100 } }, { mode })), all.slice(1100), mode);
+      assert.deepEqual(await ids(client.list("crm.lead.list", { FILTER: { ">ID": 1100, "<=ID": 1180 } }, { mode })), all.slice(1100, 1180), mode);
+    }
+  });
+
+  it("keyset refuses an order it cannot keep (anything but ID ascending), before sending; ID ascending is accepted", async () => {
+    const from = listRequests().length;
+    const client = new Bitrix24Client({ url: portal.webhookUrl, plan: "off" });
+    for (const mode of ["keyset", "batched-keyset"] as const) {
+      for (const order of [{ ID: "DESC" }, { TITLE: "ASC" }, { ID: "ASC", TITLE: "ASC" }]) {
+        await assert.rejects(ids(client.list("crm.lead.list", { order }, { mode })), (error: Error) => {
+          assert.equal(error.name, "InputError");
+          assert.match(error.message, new RegExp(`${mode} paging walks the list by ID ascending, so order .* cannot be kept: leave order out, or use mode "offset"`));
+          return true;
+        });
+      }
+    }
+    assert.equal(listRequests().length, from, "nothing sent");
+    assert.deepEqual(await ids(client.list("crm.lead.list", { order: { id: "asc" }, filter: { "<=ID": 60 } }, { mode: "keyset" })), all.slice(0, 60));
+  });
+
   it("batched keyset: a counted first page, then up to 50 chained pages per request (2 requests for 1234 leads)", async () => {
     const from = listRequests().length;
     const client = new Bitrix24Client({ url: portal.webhookUrl, plan: "off" });

@@ -78,6 +78,7 @@ export function listItems<T>(client: Bitrix24Client, method: string, params: Rec
     const mode = options.mode ?? "offset";
     const shape = shapeOf(method, options);
     if (mode === "offset") return offsetPages<T>(client, method, params, shape);
+    if (mode === "keyset" || mode === "batched-keyset") checkKeysetOrder(params, shape, mode);
     if (mode === "keyset") return keysetPages<T>(client, method, params, shape);
     if (mode === "batched-keyset") return batchedKeysetPages<T>(client, method, params, shape, options);
     throw new InputError(`unknown paging mode "${String(mode)}" (offset, keyset or batched-keyset)`, "mode");
@@ -101,7 +102,7 @@ async function* offsetPages<T>(client: Bitrix24Client, method: string, params: R
 }
 
 async function* keysetPages<T>(client: Bitrix24Client, method: string, params: Record<string, unknown>, shape: Shape): AsyncGenerator<T[]> {
-  let lastId: number | string = 0;
+  let lastId: number | string | undefined;
   for (;;) {
     const envelope: { result?: unknown } = await client.call(method, keysetParams(params, shape, lastId), { replay: "safe" });
     const page: T[] = itemsOf<T>(envelope.result, shape, method).items;
@@ -115,7 +116,7 @@ async function* batchedKeysetPages<T>(client: Bitrix24Client, method: string, pa
   const perRequest = Math.max(1, Math.min(50, Math.floor(options.pagesPerRequest ?? 50)));
   // The first page is counted (start=0), so we know how many pages to chain. It also shows where the
   // items are and how their ID is spelt, which the chained references must name exactly.
-  const first = await client.call(method, { ...keysetParams(params, shape, 0), start: 0 }, { replay: "safe" });
+  const first = await client.call(method, { ...keysetParams(params, shape, undefined), start: 0 }, { replay: "safe" });
   const read = itemsOf<T>(first.result, shape, method);
   const pageShape = { ...shape, itemsKey: read.key };
   let page = read.items;
@@ -152,12 +153,37 @@ function reference(index: number, itemsKey: string | undefined, idKey: string): 
   return `$result[p${index}]${items}[${PAGE_SIZE - 1}][${idKey}]`;
 }
 
-/** The caller's parameters with order by ID ascending, `>ID` above `after`, the ID selected, and no totals. */
-function keysetParams(params: Record<string, unknown>, shape: Shape, after: number | string): Record<string, unknown> {
-  const key = (name: string) => (name.toUpperCase() in params && !(name in params) ? name.toUpperCase() : name);
-  const [filterKey, orderKey, selectKey] = [key("filter"), key("order"), key("select")];
+/** `filter`, `order`, `select` as the caller spelt them (`FILTER` …), or in lower case. */
+function paramKey(params: Record<string, unknown>, name: string): string {
+  return name.toUpperCase() in params && !(name in params) ? name.toUpperCase() : name;
+}
+
+/**
+ * Keyset paging walks by ID ascending: a caller's order by anything else cannot be kept, and would
+ * silently come back in ID order. Refused before anything is sent.
+ */
+function checkKeysetOrder(params: Record<string, unknown>, shape: Shape, mode: ListMode): void {
+  const order = params[paramKey(params, "order")];
+  if (order === undefined || order === null || (typeof order === "object" && Object.keys(order).length === 0)) return;
+  const entries = typeof order === "object" && !Array.isArray(order) ? Object.entries(order) : [];
+  const byIdAscending = entries.length === 1 && entries[0]![0].toUpperCase() === shape.filterField.toUpperCase() && String(entries[0]![1]).toUpperCase() === "ASC";
+  if (!byIdAscending) {
+    throw new InputError(`${mode} paging walks the list by ${shape.filterField} ascending, so order ${JSON.stringify(order)} cannot be kept: leave order out, or use mode "offset"`, "order");
+  }
+}
+
+/**
+ * The caller's parameters with order by ID ascending, the ID selected and no totals, and its filter
+ * kept: `>ID` above `after`, the last ID seen (on the first page the caller's own `>ID`, if any).
+ */
+function keysetParams(params: Record<string, unknown>, shape: Shape, after: number | string | undefined): Record<string, unknown> {
+  const [filterKey, orderKey, selectKey] = [paramKey(params, "filter"), paramKey(params, "order"), paramKey(params, "select")];
   const field = shape.filterField;
-  const filter = { ...((params[filterKey] as Record<string, unknown> | undefined) ?? {}), [`>${field}`]: after };
+  const given = (params[filterKey] as Record<string, unknown> | undefined) ?? {};
+  const bound = `>${field}`;
+  // Later pages are above an ID the caller's filter already let through, so `>last` is the stricter bound.
+  const ownBound = Object.keys(given).some((name) => name.toUpperCase() === bound.toUpperCase());
+  const filter = after === undefined && ownBound ? { ...given } : { ...given, [bound]: after ?? 0 };
   const out: Record<string, unknown> = { ...params, [orderKey]: { [field]: "ASC" }, [filterKey]: filter, start: -1 };
   // A select that leaves the ID out would leave the keyset nothing to go on.
   const select = params[selectKey];
