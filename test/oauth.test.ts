@@ -4,7 +4,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { bitrix24, Bitrix24Error, InputError, setOAuthServer } from "../src/index.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
+import { bitrix24, Bitrix24Error, InputError, setOAuthServer, TransportError } from "../src/index.js";
 import { startPortal, type RunningPortal } from "../src/portal/index.js";
 import { runSandbox } from "../src/portal/cli.js";
 import { runCli } from "./helpers.js";
@@ -150,6 +153,34 @@ describe("the whole OAuth dance (library)", () => {
     });
     assert.equal(response.status, 200);
     assert.equal(typeof (await response.json()).access_token, "string");
+  });
+});
+
+describe("a token answer that is not clean JSON", () => {
+  it("is an unusable answer whose text, stack, JSON and inspection mask the new tokens it carries", async () => {
+    const fresh = { access_token: "at-7c1f0e9b2a5d4c3e", refresh_token: "rt-4b8a2f6d1e0c9a7b" };
+    // A PHP notice printed before the JSON: the tokens were issued (the old refresh token is spent),
+    // but the answer cannot be read as one.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(`<b>Notice</b>: Undefined index: x in /oauth/token.php on line 3\n${JSON.stringify({ ...fresh, expires_in: 3600, escaped: JSON.stringify(fresh) })}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    setOAuthServer(`http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth/token/`);
+    try {
+      await assert.rejects(bitrix24.refreshToken(APP.clientId, APP.clientSecret, "rt-old-0a1b2c3d4e5f"), (e: unknown) => {
+        assert.ok(e instanceof TransportError);
+        assert.match(e.message, /not clean JSON/);
+        assert.match(e.message, /"access_token":"\*\*\*"/);
+        for (const shown of [e.message, String(e.stack), JSON.stringify(e), inspect(e)]) {
+          for (const secret of [...Object.values(fresh), APP.clientSecret, "rt-old-0a1b2c3d4e5f"]) assert.ok(!shown.includes(secret), `${secret} shown`);
+        }
+        return true;
+      });
+    } finally {
+      setOAuthServer(tokenUrl);
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

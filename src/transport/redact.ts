@@ -15,11 +15,16 @@ const SECRET_KEYS = new Set([
   "refresh",
 ]);
 
-/** `/rest/1/abcdef/` -> `/rest/1/***` and `auth=…` query values (and the OAuth grant's `code=…`) -> `auth=***`. */
+/**
+ * `/rest/1/abcdef/` -> `/rest/1/***`, `auth=…` query values (and the OAuth grant's `code=…`) -> `auth=***`,
+ * and secret-bearing JSON pairs in a text (`"access_token":"…"`, also inside an escaped JSON string) ->
+ * `"access_token":"***"`: a token server's page that is not clean JSON still carries the new tokens.
+ */
 export function redactUrl(text: string): string {
   return text
     .replace(/(\/rest\/\d+\/)[^/?#\s"']+/g, `$1${MASK}`)
-    .replace(/([?&](?:auth|access_token|refresh_token|client_secret|code)=)[^&#\s"']*/gi, `$1${MASK}`);
+    .replace(/([?&](?:auth|access_token|refresh_token|client_secret|code)=)[^&#\s"']*/gi, `$1${MASK}`)
+    .replace(/(\\?"(?:auth|access_token|refresh_token|client_secret|application_token|password)\\?"\s*:\s*\\?")(?:[^"\\]|\\(?!"))*/gi, `$1${MASK}`);
 }
 
 /** A deep copy of a request body or envelope with secret-bearing keys masked. */
