@@ -178,7 +178,7 @@ describe("im.message.add", () => {
   });
 
   it("answers with Bitrix24's validation errors", async () => {
-    await fails("im.message.add", { MESSAGE: "no dialog" }, 400, "DIALOG_ID_EMPTY", "Dialog ID can't be empty");
+    await fails("im.message.add", { MESSAGE: "no dialog" }, 400, "USER_ID_EMPTY", "User ID can't be empty"); // im-message-add.md: no DIALOG_ID_EMPTY
     await fails("im.message.add", { DIALOG_ID: "chat1" }, 400, "MESSAGE_EMPTY", "Message can't be empty");
     await fails("im.message.add", { DIALOG_ID: "chat1", MESSAGE: "   " }, 400, "MESSAGE_EMPTY", "Message can't be empty");
     await fails("im.message.add", { DIALOG_ID: "chat999", MESSAGE: "x" }, 400, "CHAT_ID", "Error creating message");

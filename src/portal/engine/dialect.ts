@@ -50,10 +50,28 @@ export function anyCase(params: Record<string, unknown>, name: string): unknown 
 
 const crmError = (description: string) => new RestError("", description, 400);
 
+/**
+ * The list parameters CRM's generic REST list (CCrmRestProxyBase, every crm.*.list) checks, in its
+ * order: one given but not an array/object is 400 with an empty code (crm-deal-list.md, "Possible
+ * Error Codes"). Left out or null is an empty one.
+ */
+const CRM_LIST_ARRAYS = ["order", "filter"] as const;
+
+/** CRM's parameters: any letter case; reading `order` or `filter` checks both, as a list does. */
+function crmParam(params: Record<string, unknown>, name: string): unknown {
+  if ((CRM_LIST_ARRAYS as readonly string[]).includes(name)) {
+    for (const listName of CRM_LIST_ARRAYS) {
+      const value = anyCase(params, listName);
+      if (value !== undefined && value !== null && typeof value !== "object") throw crmError(`Parameter '${listName}' must be array.`);
+    }
+  }
+  return anyCase(params, name);
+}
+
 /** CRM (crm.lead.*, crm.deal.*, …): values as strings, dates in ATOM, empty code + reason in errors. */
 export const crmDialect: Dialect = {
   name: "crm",
-  param: anyCase,
+  param: crmParam,
   value(def, value) {
     if (def.type === "crm_multifield") {
       if (!Array.isArray(value) || value.length === 0) return undefined;

@@ -50,10 +50,53 @@ export function canUse(ctx: MethodContext, row: DiskRow): boolean {
 
 // ---- parameters ----
 
-/** A positive integer parameter: missing = ERROR_ARGUMENT naming it, not a number = invalid value. */
+const PARAMETER_0 = "Invalid value of parameter {Parameter #0}";
+const PARAMETER_1 = "Invalid value of parameter {Parameter #1}";
+
+/**
+ * A required parameter left out, as each method's page words it ("Possible Error Codes" of
+ * api-reference/disk/<area>/disk-<area>-<action>.md): the pages disagree (#0, #1, `id`), so each
+ * method states its own. A method or parameter its page does not name keeps the binder's
+ * "Could not find value for parameter {name}" (errors.missing).
+ */
+const MISSING_PARAMETER: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "disk.storage.getchildren": { id: PARAMETER_0 },
+  "disk.storage.addfolder": { "data[NAME]": PARAMETER_1 },
+  "disk.storage.uploadfile": { id: PARAMETER_0 },
+  "disk.folder.get": { id: PARAMETER_1 },
+  "disk.folder.getchildren": { id: PARAMETER_1 },
+  "disk.folder.addsubfolder": { "data[NAME]": PARAMETER_1 },
+  "disk.folder.uploadfile": { id: PARAMETER_0 },
+  "disk.folder.copyto": { id: PARAMETER_1, targetFolderId: PARAMETER_1 },
+  "disk.folder.moveto": { id: PARAMETER_1, targetFolderId: PARAMETER_1 },
+  "disk.folder.rename": { id: PARAMETER_1, newName: PARAMETER_1 },
+  "disk.folder.markdeleted": { id: PARAMETER_1 },
+  "disk.folder.restore": { id: PARAMETER_1 },
+  "disk.folder.deletetree": { id: PARAMETER_1 },
+  "disk.folder.getexternallink": { id: PARAMETER_1 },
+  "disk.file.get": { id: PARAMETER_0 },
+  "disk.file.copyto": { id: PARAMETER_0, targetFolderId: PARAMETER_0 },
+  "disk.file.moveto": { id: PARAMETER_0, targetFolderId: PARAMETER_0 },
+  "disk.file.rename": { id: PARAMETER_0, newName: PARAMETER_0 },
+  "disk.file.markdeleted": { id: PARAMETER_0 },
+  "disk.file.restore": { id: PARAMETER_0 },
+  "disk.file.delete": { id: PARAMETER_0 },
+  "disk.file.uploadversion": { id: PARAMETER_0, fileContent: PARAMETER_0 },
+  "disk.file.getversions": { id: PARAMETER_0 },
+  "disk.file.restorefromversion": { id: PARAMETER_0, versionId: PARAMETER_0 },
+  "disk.version.get": { id: "Invalid value of parameter `id`" },
+};
+
+/** ERROR_ARGUMENT for a required parameter left out, worded as the method's page says. */
+function missing(ctx: MethodContext, name: string) {
+  const documented = MISSING_PARAMETER[ctx.method]?.[name];
+  return documented === undefined ? errors.missing(name) : badRequest("ERROR_ARGUMENT", documented);
+}
+
+/** A positive integer parameter: missing = ERROR_ARGUMENT (missing()), not a number = invalid value. */
 function intParam(ctx: MethodContext, name: string): number {
   const raw = diskDialect.param(ctx.params, name);
-  if (isBlank(raw)) throw errors.missing(name);
+  if (isBlank(raw)) throw missing(ctx, name);
   const id = toInt(raw);
   if (id === null || id <= 0) throw errors.badId();
   return id;
@@ -61,7 +104,7 @@ function intParam(ctx: MethodContext, name: string): number {
 
 function textArg(ctx: MethodContext, name: string): string {
   const value = textParam(diskDialect.param(ctx.params, name));
-  if (!value) throw errors.missing(name);
+  if (!value) throw missing(ctx, name);
   return value;
 }
 
@@ -164,7 +207,7 @@ function uploadInto(ctx: MethodContext, folder: DiskRow) {
 
 function addFolderInto(ctx: MethodContext, parent: DiskRow) {
   const name = dataName(ctx);
-  if (!name) throw errors.missing("data[NAME]");
+  if (!name) throw missing(ctx, "data[NAME]");
   return show(ctx, change(() => disk(ctx).addFolder(Number(parent.ID), name, ctx.userId)), { made: true });
 }
 
@@ -257,7 +300,7 @@ export const diskMethods: Record<string, MethodHandler> = {
   "disk.file.uploadversion": d((ctx) => {
     const file = fileArg(ctx);
     const content = fileContent(ctx);
-    if (!content) throw errors.missing("fileContent");
+    if (!content) throw missing(ctx, "fileContent");
     return show(ctx, disk(ctx).uploadVersion(Number(file.ID), disk(ctx).bytes.put(content.bytes), ctx.userId), { numbers: ["GLOBAL_CONTENT_VERSION"] });
   }),
   "disk.file.getversions": d((ctx) => {

@@ -21,8 +21,10 @@ const MAX_LIMIT = 50;
  */
 const dialogMessagesGet: MethodHandler = (ctx) => {
   const p = upperKeys(ctx.params);
+  // Missing, empty or malformed ("abc", "0"): 400 DIALOG_ID_EMPTY, as
+  // api-reference/chats/messages/im-dialog-messages-get.md's error table says.
   const dialog = parseDialogId(p.DIALOG_ID);
-  if (!dialog) throw badRequest("DIALOG_ID_EMPTY", "Dialog ID can't be empty");
+  if (!dialog || dialog.kind === "invalid") throw badRequest("DIALOG_ID_EMPTY", "Dialog ID can't be empty");
 
   const lastId = idParam(p.LAST_ID, "LAST_ID_STRING", "Last ID can't be string");
   const firstId = idParam(p.FIRST_ID, "FIRST_ID_STRING", "First ID can't be string");

@@ -12,9 +12,10 @@ const cantEdit = () => badRequest("CANT_EDIT_MESSAGE", "Time has expired for mod
 /** im.message.add -> the new message id. */
 const messageAdd: MethodHandler = (ctx) => {
   const p = upperKeys(ctx.params);
+  // Missing or malformed DIALOG_ID alike: the page lists USER_ID_EMPTY for both and no
+  // DIALOG_ID_EMPTY (api-reference/chats/messages/im-message-add.md, "Possible Error Codes").
   const dialog = parseDialogId(p.DIALOG_ID);
-  if (!dialog) throw badRequest("DIALOG_ID_EMPTY", "Dialog ID can't be empty");
-  if (dialog.kind === "invalid") throw badRequest("USER_ID_EMPTY", "User ID can't be empty");
+  if (!dialog || dialog.kind === "invalid") throw badRequest("USER_ID_EMPTY", "User ID can't be empty");
 
   const text = limitMessageText(textParam(p.MESSAGE));
   const attach = parseAttach(p.ATTACH, () => ctx.state.newAttachId());
