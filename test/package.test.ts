@@ -51,6 +51,7 @@ import { Redis } from "ioredis";
 
 export const shared = (redis: Redis) => new Bitrix24Client({ url: "portal.bitrix24.ru", limiterStore: new RedisLimiterStore(redis) });
 export type Portal = RunningPortal;
+export const serverTime = async (client: Bitrix24Client): Promise<string> => (await client.call("server.time")).result;
 
 const sent = await bitrix24.sendMessage(process.argv[2]!, "chat1", "from an ESM TypeScript project", [bitrix24.getPictureBlock("P", "https://example.com/p.png")]);
 const id: number = sent.result;
@@ -98,7 +99,8 @@ before(async () => {
     sh("npm", ["install", tarball, ...QUIET], cjs),
   ]);
 
-  writeFileSync(join(esm, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...TSCONFIG, outDir: "out" }, files: ["main.ts"] }));
+  // The ESM project compiles as strictly as TypeScript can (a result stays `number`, not `number | undefined`).
+  writeFileSync(join(esm, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...TSCONFIG, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, outDir: "out" }, files: ["main.ts"] }));
   writeFileSync(join(esm, "main.ts"), ESM_MAIN);
   writeFileSync(join(cjs, "tsconfig.json"), JSON.stringify({ compilerOptions: TSCONFIG, files: ["main.cts"] }));
   writeFileSync(join(cjs, "main.cts"), CJS_MAIN);

@@ -226,7 +226,9 @@ export type ArgsOf<P extends readonly ParamSpec[]> = P extends readonly [infer H
     : OptionalArgs<P>
   : [];
 
-export type ResultOf<D> = D extends { readonly __result?: infer R } ? R : unknown;
+// `Exclude<…, undefined>`: the phantom key is optional, so a project compiled with
+// exactOptionalPropertyTypes would otherwise infer `R | undefined` for every result.
+export type ResultOf<D> = D extends { readonly __result?: infer R } ? Exclude<R, undefined> : unknown;
 
 export type LibraryFunction<D> = D extends { readonly kind: "rest"; readonly params: infer P extends readonly ParamSpec[] }
   ? (...args: ArgsOf<P>) => Promise<Envelope<ResultOf<D>>>
