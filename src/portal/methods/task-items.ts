@@ -4,14 +4,14 @@
 // (task.planner.getlist) and time spent (task.elapseditem.*, summed into the task's
 // TIME_SPENT_IN_LOGS and DURATION_FACT). The task.*item.* methods are Bitrix24's older family: parameters TASKID /
 // ITEMID / FIELDS (any case, or by position), rows printed with UPPER keys and string values,
-// errors as ERROR_CORE with the TASKS_ERROR_EXCEPTION text.
+// errors as ERROR_CORE with the TASKS_ERROR_EXCEPTION text, each method's refusal as its page writes it (REFUSALS).
 import { anyCase } from "../engine/dialect.js";
 import { toInstant, toNumber } from "../engine/fields.js";
 import type { Row } from "../engine/types.js";
 import { defineUserField, removeUserField, USER_FIELD_TYPES } from "../engine/uf.js";
 import { atom } from "../http/dates.js";
 import { paged } from "../http/envelope.js";
-import { scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
+import type { MethodContext, MethodHandler } from "../http/registry.js";
 import { yesNo } from "../http/params.js";
 import type { PortalState } from "../data/state.js";
 import {
@@ -20,9 +20,7 @@ import {
 } from "../data/tasks.js";
 import { checklistItems } from "../data/tasks-render.js";
 import { allFields } from "../engine/uf.js";
-import { readableTask, taskError, taskIdParam } from "./tasks.js";
-
-const t = (handler: (ctx: MethodContext) => unknown) => scoped("task", handler);
+import { readableTask, t, taskError, taskIdParam, typeError } from "./tasks.js";
 const empty = (v: unknown) => v === undefined || v === null || v === "";
 
 // ---- the older task.*item.* family -----------------------------------------------------------
@@ -31,13 +29,74 @@ const empty = (v: unknown) => v === undefined || v === null || v === "";
 const legacyParam = (ctx: MethodContext, name: string, position: number): unknown => anyCase(ctx.params, name) ?? ctx.params[String(position)];
 
 const coreError = (text: string) => taskError("ERROR_CORE", `${text}<br>`);
+/** The tag Bitrix24 ends a TasksException's text with, by its code. */
+const EXCEPTION_TAGS = { 4: "ACTION_NOT_ALLOWED", 8: "ACTION_FAILED_TO_BE_PROCESSED", 256: "WRONG_ARGUMENTS", 512: "ITEM_NOT_FOUND_OR_NOT_ACCESSIBLE" } as const;
+/** "TASKS_ERROR_EXCEPTION_#8; Action failed; 8/TE/ACTION_FAILED_TO_BE_PROCESSED". */
+const exception = (code: keyof typeof EXCEPTION_TAGS, text: string) => `TASKS_ERROR_EXCEPTION_#${code}; ${text}; ${code}/TE/${EXCEPTION_TAGS[code]}`;
 const argError = (method: string, position: number, name: string, missing: boolean) =>
   coreError(
-    missing
-      ? `TASKS_ERROR_EXCEPTION_#256; Param #${position} (${name}) expected by method ${method}(), but not given.; 256/TE/WRONG_ARGUMENTS`
-      : `TASKS_ERROR_EXCEPTION_#256; Param #${position} (${name}) for method ${method}() expected to be of type "integer", but given something else.; 256/TE/WRONG_ARGUMENTS`,
+    exception(256, missing
+      ? `Param #${position} (${name}) expected by method ${method}(), but not given.`
+      : `Param #${position} (${name}) for method ${method}() expected to be of type "integer", but given something else.`),
   );
-const notAllowed = (what = "Action not allowed") => coreError(`TASKS_ERROR_EXCEPTION_#8; ${what}; 8/TE/ACTION_FAILED_TO_BE_PROCESSED`);
+/** A key an ORDER or FILTER may not hold (task-checklist-item-get-list.md, task-comment-item-get-list.md). */
+const keyError = (method: string, position: number, name: string, key: string) =>
+  coreError(exception(256, `Param #${position} (${name}) for method ${method}() must not contain key "${key}".`));
+const notAllowed = (what = "Action not allowed") => coreError(exception(8, what));
+
+/**
+ * What a task.*item.* method answers, by its page (api-reference/tasks/checklist-item/…,
+ * comment-item/…, "Error Handling"), when the task is missing or not the caller's (`task`) and when
+ * the item is missing or another task's (`item`, when it differs). Not listed: #8 "Action not allowed".
+ */
+const REFUSALS: Readonly<Record<string, { task: string; item?: string }>> = {
+  "task.checklistitem.add": { task: exception(8, "Adding item: action not allowed") },
+  "task.checklistitem.update": { task: exception(4, "No access to edit the task"), item: exception(8, "Action not allowed") },
+  "task.checklistitem.delete": { task: exception(8, "Deleting item: action not allowed") },
+  "task.checklistitem.get": { task: exception(512, "Check listitem not found or not accessible") },
+  "task.checklistitem.getlist": { task: exception(8, "Action failed") },
+  "task.commentitem.get": { task: exception(512, "Check listitem not found or not accessible") },
+  // Also another user's comment, unless the caller is an administrator.
+  "task.commentitem.update": { task: exception(4, "Action is not allowed") },
+  "task.commentitem.delete": { task: exception(4, "Action is not allowed") },
+  "task.commentitem.getlist": { task: exception(8, "Action failed") },
+};
+const refused = (ctx: MethodContext, of: "task" | "item" = "task") => {
+  const refusal = REFUSALS[ctx.method];
+  return refusal ? coreError((of === "item" && refusal.item) || refusal.task) : notAllowed();
+};
+
+/**
+ * The ORDER and FILTER keys a getlist accepts (its page's lists): any other is refused with keyError.
+ * FILTER keys may have an operator first (! < <= > >=).
+ */
+const LIST_KEYS = {
+  checklist: { order: ["ID", "PARENT_ID", "CREATED_BY", "TITLE", "SORT_INDEX", "IS_COMPLETE", "IS_IMPORTANT", "TOGGLED_BY", "TOGGLED_DATE"] },
+  comment: { order: ["ID", "AUTHOR_ID", "AUTHOR_NAME", "AUTHOR_EMAIL", "POST_DATE"], filter: ["ID", "AUTHOR_ID", "AUTHOR_NAME", "POST_DATE"] },
+} as const;
+
+/** ORDER as [KEY, 1 | -1] pairs, every key one of `allowed` (any case). */
+function listOrder(given: unknown, allowed: readonly string[], method: string, position: number): (readonly [string, 1 | -1])[] {
+  if (!given || typeof given !== "object" || Array.isArray(given)) return [];
+  return Object.entries(given).map(([key, direction]) => {
+    if (!allowed.includes(key.toUpperCase())) throw keyError(method, position, "arOrder", key);
+    return [key.toUpperCase(), String(direction).toUpperCase() === "DESC" ? -1 : 1] as const;
+  });
+}
+
+/** Sorts `rows` by `keys` (dates as instants, numbers as numbers, text as text), then by ID. */
+function sortRows(rows: Row[], keys: readonly (readonly [string, 1 | -1])[], dates: readonly string[] = []): Row[] {
+  const value = (row: Row, key: string) => (dates.includes(key) ? (empty(row[key]) ? 0 : Date.parse(String(row[key]))) : (row[key] ?? ""));
+  return rows.sort((a, b) => {
+    for (const [key, dir] of keys) {
+      const x = value(a, key);
+      const y = value(b, key);
+      const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+      if (c !== 0) return c * dir;
+    }
+    return Number(a.ID) - Number(b.ID);
+  });
+}
 
 function legacyId(ctx: MethodContext, method: string, name: "TASKID" | "ITEMID", position: number): number {
   const raw = legacyParam(ctx, name, position);
@@ -57,12 +116,12 @@ function legacyFields(ctx: MethodContext, method: string, position: number): Rec
   return Object.fromEntries(Object.entries(given).map(([k, v]) => [k.toUpperCase(), v]));
 }
 
-/** The task of a task.*item.* call, when the caller may see it (and, for `work`, change its items). */
-function legacyTask(ctx: MethodContext, method: string, work: boolean, what?: string): Row {
+/** The task of a task.*item.* call, when the caller may see it (and, for `work`, change its items); else the method's refusal. */
+function legacyTask(ctx: MethodContext, method: string, work: boolean): Row {
   const id = legacyId(ctx, method, "TASKID", 0);
   const task = tasksOf(ctx.state).get(id);
-  if (!task || !canRead(ctx.state, task, ctx.userId)) throw notAllowed(what);
-  if (work && !allowedActions(ctx.state, task, ctx.userId).checklistAddItems) throw notAllowed(what);
+  if (!task || !canRead(ctx.state, task, ctx.userId)) throw refused(ctx);
+  if (work && !allowedActions(ctx.state, task, ctx.userId).checklistAddItems) throw refused(ctx);
   return task;
 }
 
@@ -95,20 +154,20 @@ function renderItem(item: Row): Record<string, unknown> {
 function checklistItem(ctx: MethodContext, method: string, task: Row): Row {
   const itemId = legacyId(ctx, method, "ITEMID", 1);
   const item = storeOf(ctx.state, checklistEntity).get(itemId);
-  if (!item || Number(item.TASK_ID) !== Number(task.ID)) throw notAllowed();
+  if (!item || Number(item.TASK_ID) !== Number(task.ID)) throw refused(ctx, "item");
   return item;
 }
 
 const checklistAdd = (ctx: MethodContext) => {
   const method = `${CHECKLIST}::add`;
-  const task = legacyTask(ctx, method, true, "Adding item: action not allowed");
+  const task = legacyTask(ctx, method, true);
   const given = legacyFields(ctx, method, 1);
   const title = typeof given.TITLE === "string" || typeof given.TITLE === "number" ? String(given.TITLE).trim() : "";
   if (!title) throw notAllowed("Item name not specified");
   const store = storeOf(ctx.state, checklistEntity);
   const taskId = Number(task.ID);
   let parent = toNumber(given.PARENT_ID) ?? 0;
-  if (parent > 0 && Number(store.get(parent)?.TASK_ID) !== taskId) throw notAllowed("Adding item: action not allowed");
+  if (parent > 0 && Number(store.get(parent)?.TASK_ID) !== taskId) throw refused(ctx);
   if (parent === 0) {
     const root = checklistItems(ctx.state, taskId).find((i) => Number(i.PARENT_ID ?? 0) === 0);
     parent = root
@@ -181,24 +240,13 @@ const checklistDelete = (ctx: MethodContext) => {
   return true;
 };
 
-/** getlist {TASKID, ORDER}: by SORT_INDEX (or the ORDER given: ID, TITLE, SORT_INDEX, IS_COMPLETE…). */
+/** getlist {TASKID, ORDER}: by SORT_INDEX, as a real portal answers (or the ORDER given, its keys LIST_KEYS.checklist's). */
 const checklistList = (ctx: MethodContext) => {
-  const task = legacyTask(ctx, `${CHECKLIST}::getlist`, false);
-  const items = checklistItems(ctx.state, Number(task.ID));
-  const order = legacyParam(ctx, "ORDER", 1);
-  if (order && typeof order === "object") {
-    const keys = Object.entries(order).map(([k, d]) => [k.toUpperCase(), String(d).toUpperCase() === "DESC" ? -1 : 1] as const);
-    items.sort((a, b) => {
-      for (const [key, dir] of keys) {
-        const x = a[key] ?? "";
-        const y = b[key] ?? "";
-        const c = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
-        if (c !== 0) return c * dir;
-      }
-      return 0;
-    });
-  }
-  return items.map(renderItem);
+  const method = `${CHECKLIST}::getlist`;
+  legacyId(ctx, method, "TASKID", 0);
+  const order = listOrder(legacyParam(ctx, "ORDER", 1), LIST_KEYS.checklist.order, method, 1);
+  const items = checklistItems(ctx.state, Number(legacyTask(ctx, method, false).ID));
+  return (order.length > 0 ? sortRows(items, order, ["TOGGLED_DATE"]) : items).map(renderItem);
 };
 
 const checklistGet = (ctx: MethodContext) => {
@@ -241,12 +289,13 @@ function countComments(state: PortalState, taskId: number): void {
 function comment(ctx: MethodContext, method: string, task: Row): Row {
   const id = legacyId(ctx, method, "ITEMID", 1);
   const row = storeOf(ctx.state, commentEntity).get(id);
-  if (!row || Number(row.TASK_ID) !== Number(task.ID)) throw notAllowed("Action failed");
+  if (!row || Number(row.TASK_ID) !== Number(task.ID)) throw refused(ctx, "item");
   return row;
 }
 
+/** A comment is changed by its author or an administrator (task-comment-item-update.md, -delete.md). */
 function ownComment(ctx: MethodContext, row: Row): void {
-  if (Number(row.AUTHOR_ID) !== ctx.userId && !ctx.state.getUser(ctx.userId)?.isAdmin) throw coreError("Insufficient permissions to change the comment.");
+  if (Number(row.AUTHOR_ID) !== ctx.userId && !ctx.state.getUser(ctx.userId)?.isAdmin) throw refused(ctx, "item");
 }
 
 const commentAdd = (ctx: MethodContext) => {
@@ -270,19 +319,19 @@ const commentAdd = (ctx: MethodContext) => {
 
 const commentUpdate = (ctx: MethodContext) => {
   const method = `${COMMENTS}::update`;
-  const task = legacyTask(ctx, method, false, "Action failed");
+  const task = legacyTask(ctx, method, false);
   const row = comment(ctx, method, task);
   ownComment(ctx, row);
   const given = legacyFields(ctx, method, 2);
-  const text = given.POST_MESSAGE === undefined ? String(row.POST_MESSAGE) : String(given.POST_MESSAGE);
-  if (!text.trim()) throw coreError("Comment text is not specified");
+  const text = given.POST_MESSAGE === undefined ? String(row.POST_MESSAGE) : String(given.POST_MESSAGE ?? "");
+  if (!text.trim()) throw coreError("Comment text not specified.");
   storeOf(ctx.state, commentEntity).replace(Number(row.ID), { ...row, POST_MESSAGE: text });
   return true;
 };
 
 const commentDelete = (ctx: MethodContext) => {
   const method = `${COMMENTS}::delete`;
-  const task = legacyTask(ctx, method, false, "Action failed");
+  const task = legacyTask(ctx, method, false);
   const row = comment(ctx, method, task);
   ownComment(ctx, row);
   storeOf(ctx.state, commentEntity).delete(Number(row.ID));
@@ -292,17 +341,29 @@ const commentDelete = (ctx: MethodContext) => {
   return true;
 };
 
+/**
+ * getlist(TASKID, ORDER, FILTER): oldest first, as a real portal answers (GetTaskCommentsList), or
+ * the ORDER given; FILTER by ID, AUTHOR_ID, AUTHOR_NAME, POST_DATE with ! < <= > >= (LIST_KEYS.comment).
+ */
 const commentList = (ctx: MethodContext) => {
-  const task = legacyTask(ctx, `${COMMENTS}::getlist`, false, "Action failed");
-  const order = legacyParam(ctx, "ORDER", 1);
-  const desc = order && typeof order === "object" && Object.values(order).some((d) => String(d).toUpperCase() === "DESC");
-  const rows = commentsOf(ctx.state, Number(task.ID)).map(renderComment);
-  return desc ? rows.reverse() : rows;
+  const method = `${COMMENTS}::getlist`;
+  legacyId(ctx, method, "TASKID", 0);
+  const order = listOrder(legacyParam(ctx, "ORDER", 1), LIST_KEYS.comment.order, method, 1);
+  const filter = legacyParam(ctx, "FILTER", 2);
+  const tests = filter && typeof filter === "object" && !Array.isArray(filter)
+    ? Object.entries(filter).map(([key, wanted]) => {
+        const field = /^(?:!|<=|>=|<|>)?(.*)$/.exec(key)![1].toUpperCase();
+        if (!(LIST_KEYS.comment.filter as readonly string[]).includes(field)) throw keyError(method, 2, "arFilter", key);
+        return filterTest(key, wanted, ["POST_DATE"]);
+      })
+    : [];
+  const rows = commentsOf(ctx.state, Number(legacyTask(ctx, method, false).ID)).filter((row) => tests.every((test) => test(row)));
+  return (order.length > 0 ? sortRows(rows, order, ["POST_DATE"]) : rows).map(renderComment);
 };
 
 const commentGet = (ctx: MethodContext) => {
   const method = `${COMMENTS}::get`;
-  const task = legacyTask(ctx, method, false, "Action failed");
+  const task = legacyTask(ctx, method, false);
   return renderComment(comment(ctx, method, task));
 };
 
@@ -325,7 +386,7 @@ function renderResult(state: PortalState, result: Row, files: unknown): Record<s
 function commentIdParam(ctx: MethodContext): number {
   const raw = anyCase(ctx.params, "commentId");
   const id = toNumber(raw);
-  if (raw === undefined || id === null || !Number.isInteger(id)) throw taskError(100, `Invalid value ${JSON.stringify(raw ?? null)} to match with parameter {commentId}. Should be value of type int.`);
+  if (raw === undefined || id === null || !Number.isInteger(id)) throw typeError(ctx, "commentId", raw, "int");
   return id;
 }
 
@@ -360,7 +421,7 @@ const resultDelete = (ctx: MethodContext) => {
 
 const resultList = (ctx: MethodContext) => {
   const id = taskIdParam(ctx);
-  readableTask(ctx, id);
+  readableTask(ctx, id); // result/tasks-task-result-list.md: [0, "Access denied."] (TASK_PAGES)
   return storeOf(ctx.state, resultEntity).where("TASK_ID", id)
     .reverse()
     .map((r) => renderResult(ctx.state, r, []));
@@ -804,12 +865,13 @@ const elapsedGet = (ctx: MethodContext) => {
 };
 
 const ELAPSED_KEYS = ["ID", "TASK_ID", "USER_ID", "COMMENT_TEXT", "SECONDS", "MINUTES", "SOURCE", "CREATED_DATE", "DATE_START", "DATE_STOP"];
+const ELAPSED_DATES = ["CREATED_DATE", "DATE_START", "DATE_STOP"];
 
-/** A FILTER key's operator and field ("<=CREATED_DATE" -> ["<=", "CREATED_DATE"]). */
-function filterTest(key: string, wanted: unknown): (row: Row) => boolean {
+/** A FILTER key's operator and field ("<=CREATED_DATE" -> ["<=", "CREATED_DATE"]); `dates` are compared as instants. */
+function filterTest(key: string, wanted: unknown, dates: readonly string[] = ELAPSED_DATES): (row: Row) => boolean {
   const [, op, name] = /^(!|<=|>=|<|>|=)?(.*)$/.exec(key)!;
   const field = name.toUpperCase();
-  const isDate = ["CREATED_DATE", "DATE_START", "DATE_STOP"].includes(field);
+  const isDate = dates.includes(field);
   const value = (v: unknown) => (isDate ? (empty(v) ? null : toInstant(v)) : toNumber(v) ?? String(v ?? ""));
   const wants = (Array.isArray(wanted) ? wanted : [wanted]).map(value);
   return (row) => {
