@@ -974,7 +974,7 @@ export interface StartTimekeepingArgs {
    */
   userid?: string | number;
   /**
-   * The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
+   * Date and time (default: now): yyyy-MM-ddTHH:mm[:ss] or dd.MM.yyyy HH:mm[:ss], e.g. 2026-01-07T09:00 or 2026-01-07T09:00:00+03:00 (a time alone, such as 09:00, is refused); today's date to open the day, the day's own date to close it. Sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    */
   time?: Date | string;
   /**
@@ -992,7 +992,7 @@ export interface StopTimekeepingArgs {
    */
   userid?: string | number;
   /**
-   * The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
+   * Date and time (default: now): yyyy-MM-ddTHH:mm[:ss] or dd.MM.yyyy HH:mm[:ss], e.g. 2026-01-07T09:00 or 2026-01-07T09:00:00+03:00 (a time alone, such as 09:00, is refused); today's date to open the day, the day's own date to close it. Sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    */
   time?: Date | string;
   /**
@@ -3713,7 +3713,7 @@ export interface Bitrix24Library {
    * REST: `timeman.open` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartTimekeeping`; Russian name: `НачатьУчетВремени`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
-   * @param time The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
+   * @param time Date and time (default: now): yyyy-MM-ddTHH:mm[:ss] or dd.MM.yyyy HH:mm[:ss], e.g. 2026-01-07T09:00 or 2026-01-07T09:00:00+03:00 (a time alone, such as 09:00, is refused); today's date to open the day, the day's own date to close it. Sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
@@ -3724,7 +3724,7 @@ export interface Bitrix24Library {
    * REST: `timeman.open` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StartTimekeeping`; Russian name: `НачатьУчетВремени`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
-   * @param time The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
+   * @param time Date and time (default: now): yyyy-MM-ddTHH:mm[:ss] or dd.MM.yyyy HH:mm[:ss], e.g. 2026-01-07T09:00 or 2026-01-07T09:00:00+03:00 (a time alone, such as 09:00, is refused); today's date to open the day, the day's own date to close it. Sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
@@ -3735,7 +3735,7 @@ export interface Bitrix24Library {
    * REST: `timeman.close` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StopTimekeeping`; Russian name: `ЗавершитьУчетВремени`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
-   * @param time The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
+   * @param time Date and time (default: now): yyyy-MM-ddTHH:mm[:ss] or dd.MM.yyyy HH:mm[:ss], e.g. 2026-01-07T09:00 or 2026-01-07T09:00:00+03:00 (a time alone, such as 09:00, is refused); today's date to open the day, the day's own date to close it. Sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */
@@ -3746,7 +3746,7 @@ export interface Bitrix24Library {
    * REST: `timeman.close` (never re-sent after an ambiguous failure). CLI: `oint bitrix24 StopTimekeeping`; Russian name: `ЗавершитьУчетВремени`.
    * @param url Webhook URL (https://portal/rest/1/secret/), or the portal address when --token is given. CLI: `--url` / `-u`.
    * @param userId User ID (default: the calling user). CLI: `--userid` / `-s`.
-   * @param time The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
+   * @param time Date and time (default: now): yyyy-MM-ddTHH:mm[:ss] or dd.MM.yyyy HH:mm[:ss], e.g. 2026-01-07T09:00 or 2026-01-07T09:00:00+03:00 (a time alone, such as 09:00, is refused); today's date to open the day, the day's own date to close it. Sent with its zone's offset: one without a zone is this machine's local time. CLI: `--time` / `-t`.
    * @param report Reason for the changed time (required with --time unless the schedule is free). CLI: `--report` / `-r`.
    * @param token OAuth access token (leave empty when --url is a webhook URL). CLI: `--token` / `-k`.
    */

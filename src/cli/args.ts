@@ -3,6 +3,9 @@
 // as ambiguous; so known options are first joined with their values (`--text=-5 degrees`) and
 // util.parseArgs then does the rest (unknown options, stray words). An option given twice (in
 // either form) is refused, and no error repeats a value the user typed (it could be a secret).
+// Unlike OpenIntegrations, a word that is one of the command's options (`--test`, `--out`, `-c`, `-h`)
+// is never taken as the value before it: `--text $EMPTY --test` is refused, not sent as the text
+// "--test" (`--text=--test` sends it). `-c=value` is `--chat=value`; `-cvalue` is refused with a hint.
 // `-h` is --help unless the function has an option `-h` (--hide, --headid). A value given as the word
 // `-` (`--text -`, `-b -`) is read from stdin, for one option at most (run.ts reads it; `--text=-`
 // is the text "-").
@@ -64,6 +67,13 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
   const longOptions = [...def.params.map((p) => `--${p.option}`), ...Object.keys(GLOBAL).map((o) => `--${o}`)];
   let stdin: ParamSpec | undefined;
 
+  /** An option of this command as written on its own (`--text`, `-t`, `--test`, `-h`), or with its value joined (`--text=…`, `-t=…`). */
+  const optionWord = (word: string): string | undefined => {
+    const name = /^(--?[^=]+)=/s.exec(word)?.[1] ?? word;
+    const isOption = byToken.has(name) || (name.startsWith("--") && Object.hasOwn(GLOBAL, name.slice(2))) || (name === "-h" && helpShort);
+    return isOption ? (name === word ? word : `${name}=…`) : undefined;
+  };
+
   const joined: string[] = [];
   /** For each joined word: the argv index it came from, and the option as the user wrote it. */
   const origin: { index: number; written?: string }[] = [];
@@ -74,8 +84,22 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
       origin.push({ index: i, written: "-h" });
       continue;
     }
+    // `-c=chat1` as `--chat=chat1` (util.parseArgs would read it as -c -= -c …).
+    const shortJoined = /^(-[a-z])=(.*)$/is.exec(argv[i]);
+    const shortKnown = shortJoined ? byToken.get(shortJoined[1]) : undefined;
+    if (shortJoined && shortKnown) {
+      joined.push(`--${shortKnown.option}=${shortJoined[2]}`);
+      origin.push({ index: i, written: shortJoined[1] });
+      continue;
+    }
     // `-chat`: one dash before a long name would be read as -c -h -a -t; say what it is instead.
     if (!known && /^-[a-z][a-z-]+$/i.test(argv[i])) throw new UnknownOptionError(OPTION_LIKE.test(argv[i]) ? argv[i] : undefined, longOptions);
+    // `-cchat1`: a short option with its value stuck to it; the value is not repeated (it could be a secret).
+    const stuck = /^(-[a-z])./is.exec(argv[i]);
+    const stuckKnown = !known && stuck ? byToken.get(stuck[1]) : undefined;
+    if (stuck && stuckKnown) {
+      throw new InputError(`${stuck[1]} and its value are written as one word; write ${stuck[1]} VALUE or ${stuck[1]}=VALUE`, optionParameter(def, stuckKnown.option));
+    }
     if (!known) {
       joined.push(argv[i]);
       origin.push({ index: i });
@@ -83,10 +107,16 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
     }
     origin.push({ index: i, written: argv[i] });
     const next = argv[i + 1];
-    if (known.flag && (next === undefined || byToken.has(next) || next.startsWith("--"))) {
+    // OpenIntegrations takes the next word whatever it is; here an option is never taken for a value:
+    // `--text $EMPTY --test` must not send the text "--test" for real.
+    const nextOption = next === undefined ? undefined : optionWord(next);
+    if (known.flag && (next === undefined || nextOption !== undefined || next.startsWith("--"))) {
       joined.push(`--${known.option}=true`); // a bare flag: `--empty` means `--empty true`
     } else if (next === undefined) {
       throw new InputError(`needs a value`, optionParameter(def, known.option));
+    } else if (nextOption !== undefined) {
+      const how = nextOption === next ? `to use it as the value, write --${known.option}=${next}` : `to use such a word as the value, write --${known.option}=WORD`;
+      throw new InputError(`needs a value (the next word, ${nextOption}, is an option; ${how})`, optionParameter(def, known.option));
     } else {
       const param = def.params.find((p) => p.option === known.option);
       if (next === "-" && param) {

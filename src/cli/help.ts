@@ -107,6 +107,29 @@ export function methodPage(def: Definition): string {
 function exampleValue(p: ParamSpec): string {
   if (p.kind === "url") return "https://portal.bitrix24.ru/rest/1/secret/";
   if (p.option === "chat") return p.field === "CHAT_ID" ? "1" : "chat1"; // CHAT_ID takes the bare number
-  if (p.kind === "array" || p.kind === "map") return `'${p.items === "object" ? "[{...}]" : "[...]"}'`;
+  // A map is a JSON object (a list is refused): the one its description shows, else {...}.
+  if (p.kind === "map") return `'${describedObject(p.description) ?? "{...}"}'`;
+  if (p.kind === "array") return `'${p.items === "object" ? "[{...}]" : "[...]"}'`;
+  if (p.kind === "date") return "2026-01-07";
+  if (p.kind === "binary") return p.option === "picture" ? "./picture.png" : "./report.pdf";
   return `"${p.option}"`;
+}
+
+/** The JSON object after "e.g." in a description (`{"TITLE":"New task"}`), when it is one and fits in single quotes. */
+function describedObject(description: string): string | undefined {
+  const start = description.indexOf("e.g. {");
+  if (start < 0) return undefined;
+  let depth = 0;
+  for (let i = start + 5; i < description.length; i++) {
+    if (description[i] === "{") depth++;
+    else if (description[i] === "}" && --depth === 0) {
+      const text = description.slice(start + 5, i + 1);
+      try {
+        return JSON.parse(text) && !text.includes("'") ? text : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
 }

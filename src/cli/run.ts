@@ -28,8 +28,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   // `oint help X Y` is `oint X Y --help`; `oint help SendMessage` is the function's page.
   if (library === "help") {
     if (!method) return say(await (await help()).startPage()), EXIT.ok;
-    // Not a command: a function's name (a misspelt one gets bitrix24's "did you mean").
-    return run(!COMMANDS.includes(method as never) && method.toLowerCase() !== "bitrix24" ? ["bitrix24", method, "--help"] : [method, ...(rest[0] ? [rest[0]] : []), "--help"]);
+    // A function's name, or a misspelt one (bitrix24's "did you mean"); anything else is taken as a
+    // library, as `oint X` takes it (`oint help bitrix25`: unknown library, exit 1).
+    const isCommand = COMMANDS.includes(method as never) || method.toLowerCase() === "bitrix24";
+    const isFunction = !isCommand && ((await loadFunction(method)) !== undefined || (await closeMethods(method)) !== undefined);
+    return run(isFunction ? ["bitrix24", method, "--help"] : [method, ...(rest[0] ? [rest[0]] : []), "--help"]);
   }
   if (library === "--version" || library === "-v") return say(VERSION), EXIT.ok;
   if (library === "completion") return (await import("./completion.js")).runCompletion(argv.slice(1));
@@ -43,10 +46,16 @@ export async function run(argv: readonly string[]): Promise<number> {
     return (await import("../portal/cli.js")).runSandbox(sub);
   }
   if (library.toLowerCase() !== "bitrix24") {
-    const close = (await import("./suggest.js")).suggestion(library, COMMANDS);
+    // A function's name where the library goes (`oint sendmessage`): the command it meant.
+    const asFunction = (await loadFunction(library))?.name;
+    const close = asFunction
+      ? `\`oint bitrix24 ${asFunction}\``
+      : ((await import("./suggest.js")).suggestion(library, COMMANDS) ?? (await closeMethods(library, (name) => `\`oint bitrix24 ${name}\``)));
     complain(`unknown library "${library}".${close ? ` Did you mean ${close}?` : ""} Available: bitrix24 (and the profile, bulk, mcp, sandbox and completion commands). Run \`oint --help\`.`);
     return EXIT.unknownLibrary;
   }
+  // `oint bitrix24 help SendMessage` is SendMessage's page, as `oint help bitrix24 SendMessage` is.
+  if (method && HELP_WORDS.has(method) && rest[0] && !HELP_WORDS.has(rest[0])) return run(["bitrix24", rest[0], "--help"]);
   if (!method || HELP_WORDS.has(method)) return say(await (await help()).libraryPage()), EXIT.ok;
   // Only this function's region is loaded: a command does not pay for the whole catalogue.
   const def = await loadFunction(method);
@@ -60,6 +69,12 @@ export async function run(argv: readonly string[]): Promise<number> {
 
 /** " Did you mean SendMessage?" over the English and Russian names and the aliases (an alias suggests the name), or "". */
 async function methodSuggestion(method: string): Promise<string> {
+  const close = await closeMethods(method);
+  return close ? ` Did you mean ${close}?` : "";
+}
+
+/** The functions whose names are close to `method` ("SendMessage", "A or B"), each as `show` gives it, or undefined. */
+async function closeMethods(method: string, show: (name: string) => string = (name) => name): Promise<string | undefined> {
   const shown = new Map<string, string>();
   const { catalogue } = await import("../catalogue/index.js");
   for (const def of catalogue as readonly Definition[]) {
@@ -67,8 +82,7 @@ async function methodSuggestion(method: string): Promise<string> {
     shown.set(def.ru, def.ru);
     for (const alias of def.aliases ?? []) if (!shown.has(alias)) shown.set(alias, def.name);
   }
-  const close = (await import("./suggest.js")).suggestion(method, shown.keys(), (name) => shown.get(name)!);
-  return close ? ` Did you mean ${close}?` : "";
+  return (await import("./suggest.js")).suggestion(method, shown.keys(), (name) => show(shown.get(name)!));
 }
 
 /** An unknown `--option` with the function's closest options named: "unknown option --chta (did you mean --chat?)". */

@@ -50,7 +50,7 @@ const timeParams = [
     format: "offset",
     field: "TIME",
     default: "",
-    description: "The time, of today (default: now), sent with its zone's offset: one without a zone is this machine's local time",
+    description: "Date and time (default: now): yyyy-MM-ddTHH:mm[:ss] or dd.MM.yyyy HH:mm[:ss], e.g. 2026-01-07T09:00 or 2026-01-07T09:00:00+03:00 (a time alone, such as 09:00, is refused); today's date to open the day, the day's own date to close it. Sent with its zone's offset: one without a zone is this machine's local time",
   },
   { name: "report", option: "report", short: "r", kind: "string", field: "REPORT", default: "", description: "Reason for the changed time (required with --time unless the schedule is free)" },
   tokenParam("k"),
