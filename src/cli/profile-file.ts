@@ -5,6 +5,9 @@
 // process at a time: profiles.json.lock, created exclusively beside it; a lock whose process is gone
 // is taken over. Refreshing a profile's OAuth tokens runs under the same lock (profileTokenStore), so
 // processes sharing a profile take each other's rotated tokens instead of spending a refresh token twice.
+// Entries are checked when read: one edited by hand into something else (no "url", a number for a
+// token, null) is reported as damaged, never used as a profile, and kept as it is until the user adds
+// it again or removes it. The names are a Map's keys, so "constructor" or "__proto__" is just a name.
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { homedir, hostname } from "node:os";
@@ -21,7 +24,16 @@ export interface Profile {
   clientSecret?: string;
 }
 
-export type Profiles = Record<string, Profile>;
+/** A saved entry: a usable profile, or what is wrong with it (its values never quoted: they may be secrets). */
+export type ProfileEntry = { profile: Profile; damage?: undefined; url?: undefined } | { damage: string; profile?: undefined; url?: string };
+
+/** The entries as saved, in the file's order. */
+export type Profiles = Map<string, ProfileEntry>;
+
+/** The entries as the file holds them, unchecked: what updateProfiles changes (a value may be anything). */
+export type StoredProfiles = Map<string, unknown>;
+
+const OPTIONAL = ["token", "refreshToken", "clientId", "clientSecret"] as const;
 
 const FILE = "profiles.json";
 const POSIX = process.platform !== "win32";
@@ -42,17 +54,44 @@ export function profilesFile(): string {
   return join(configDir(), FILE);
 }
 
-/** The profiles as saved (none when the directory or file does not exist yet). */
+/** The profiles as saved, each checked (none when the directory or file does not exist yet). */
 export function readProfiles(): Profiles {
   const dir = checkedDir(false);
-  return dir ? readFrom(dir) : {};
+  return new Map([...(dir ? readFrom(dir) : new Map<string, unknown>())].map(([name, value]) => [name, checkEntry(value)]));
+}
+
+/** A stored value as a profile, or what is wrong with it: said by field name and kind, never quoting a value. */
+export function checkEntry(value: unknown): ProfileEntry {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { damage: `it is ${kind(value)}, not an object with a "url"` };
+  const entry = value as Record<string, unknown>;
+  const url = typeof entry.url === "string" ? entry.url : undefined;
+  const problems: string[] = [];
+  if (entry.url === undefined || entry.url === null || entry.url === "") problems.push('it has no "url"');
+  else if (url === undefined) problems.push(`its "url" is ${kind(entry.url)}, not text`);
+  for (const key of OPTIONAL) {
+    const v = entry[key];
+    if (v !== undefined && v !== null && typeof v !== "string") problems.push(`its "${key}" is ${kind(v)}, not text`);
+  }
+  if (problems.length) return { damage: problems.join("; "), ...(url ? { url } : {}) };
+  const profile: Profile = { url: url! };
+  for (const key of OPTIONAL) if (entry[key]) profile[key] = entry[key] as string; // null and "" are left out, as `profile add` leaves them
+  return { profile };
+}
+
+function kind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string") return "text";
+  if (typeof value === "boolean") return "true/false";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /**
  * Reads, changes and saves the profiles under the lock, so changes by concurrent processes are
- * not lost. `change` returns false to save nothing.
+ * not lost. `change` returns false to save nothing. The entries are unchecked: a damaged one
+ * is kept unless `change` replaces or deletes it.
  */
-export function updateProfiles(change: (profiles: Profiles) => boolean | void): Promise<void> {
+export function updateProfiles(change: (profiles: StoredProfiles) => boolean | void): Promise<void> {
   const dir = checkedDir(true)!;
   return withLock(dir, async () => {
     const profiles = readFrom(dir);
@@ -65,7 +104,7 @@ export function profileTokenStore(name: string): TokenStore {
   return {
     lock: (work) => withLock(checkedDir(true)!, work),
     load(): StoredTokens | undefined {
-      const profile = readProfiles()[name];
+      const profile = readProfiles().get(name)?.profile;
       return profile?.token && profile.refreshToken ? { accessToken: profile.token, refreshToken: profile.refreshToken } : undefined;
     },
     save(tokens: TokenSet) {
@@ -73,8 +112,11 @@ export function profileTokenStore(name: string): TokenStore {
       try {
         const dir = checkedDir(true)!;
         const profiles = readFrom(dir);
-        if (!profiles[name]) return; // removed meanwhile: not brought back
-        profiles[name] = { ...profiles[name], token: tokens.accessToken, refreshToken: tokens.refreshToken };
+        const stored = profiles.get(name);
+        if (stored === undefined) return; // removed meanwhile: not brought back
+        const { damage } = checkEntry(stored);
+        if (damage) throw new InputError(`the profile is damaged meanwhile: ${damage}`);
+        profiles.set(name, { ...(stored as Profile), token: tokens.accessToken, refreshToken: tokens.refreshToken });
         writeTo(dir, profiles);
       } catch (error) {
         const problem = error instanceof InputError ? error.problem : String(error);
@@ -114,13 +156,13 @@ function checkedDir(create: boolean): string | undefined {
   return real;
 }
 
-function readFrom(dir: string): Profiles {
+function readFrom(dir: string): StoredProfiles {
   const file = join(dir, FILE);
   let fd: number;
   try {
     fd = openSync(file, READ_FLAGS);
   } catch (error) {
-    if (errno(error) === "ENOENT") return {};
+    if (errno(error) === "ENOENT") return new Map();
     if (errno(error) === "ELOOP") throw new InputError(`${file} is a symbolic link; oint neither follows nor replaces it. Remove it and add the profiles again`);
     throw fsProblem(`cannot read ${file}`, error);
   }
@@ -144,11 +186,12 @@ function readFrom(dir: string): Profiles {
   }
   const profiles = data?.profiles ?? {};
   if (typeof profiles !== "object" || profiles === null || Array.isArray(profiles)) throw new InputError(`${file} has no "profiles" object; correct it or remove it`);
-  return profiles as Profiles;
+  return new Map(Object.entries(profiles)); // own keys only: "__proto__" from JSON.parse is an ordinary name
 }
 
 /** Replaces profiles.json whole: never a half-written file, never one others can read, never through a link. */
-function writeTo(dir: string, profiles: Profiles): void {
+function writeTo(dir: string, stored: StoredProfiles): void {
+  const profiles = Object.fromEntries(stored); // defines own properties, "__proto__" included
   const file = join(dir, FILE);
   const temporary = join(dir, `.${FILE}.${randomBytes(12).toString("hex")}.tmp`);
   let fd: number | undefined;

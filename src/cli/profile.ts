@@ -15,7 +15,9 @@ import type { TokenStore } from "../transport/oauth.js";
 import { MASK, redactUrl } from "../transport/redact.js";
 import { errorPrefix } from "./colour.js";
 import { EXIT } from "./exit-codes.js";
-import { profilesFile, profileTokenStore, readProfiles, updateProfiles, type Profile } from "./profile-file.js";
+import { profilesFile, profileTokenStore, readProfiles, updateProfiles, type Profile, type Profiles } from "./profile-file.js";
+// Static, not on first use: connectionFor is synchronous. Rollup puts suggest.ts in the REST chunk.
+import { suggestion } from "./suggest.js";
 
 export { profilesFile, type Profile } from "./profile-file.js";
 
@@ -33,18 +35,51 @@ one of them as - to read it from stdin (printf %s "$TOKEN" | oint profile add wo
 
 Profiles are kept in $OINT_CONFIG_DIR/profiles.json (default ~/.config/oint/), readable only by you;
 a directory others can write to, or a profiles.json that is a symbolic link, is refused.
+An entry damaged by hand-editing (no "url", a value that is not text) is never used: \`profile list\`
+shows it with "damaged" saying what is wrong (and a note on stderr, exit code 0), --profile with its
+name is refused (exit 4); add it again (oint profile add NAME --url …) or remove it.
 Without --profile, \`oint bitrix24\` takes --url/--token from OINT_URL and OINT_TOKEN when they are not given.`;
 
-const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const NAME = /^[A-Za-z0-9_.-]+$/;
+const NAME_MAX = 64;
 const HELP = new Set(["--help", "-h", "help"]);
 
 /** `oint profile add`'s options (also for completion). */
 export const PROFILE_ADD_OPTIONS = { url: { type: "string" }, token: { type: "string" }, refresh: { type: "string" }, clientid: { type: "string" }, clientsecret: { type: "string" } } as const;
 
-function checkName(name: string | undefined): string {
-  if (!name) throw new InputError("give the profile's name (oint profile add NAME --url …)");
-  if (!NAME.test(name)) throw new InputError(`profile name "${name}" may only contain letters, digits, ".", "_" and "-"`);
+/** The profile's name, checked; `usage` is the command's form, shown when the name is missing. */
+function checkName(name: string | undefined, usage: string, parameter?: string): string {
+  if (!name) throw new InputError(`give the profile's name (${usage})`, parameter);
+  // Not repeated back: a word this long is more likely a token than a name.
+  if (name.length > NAME_MAX) throw new InputError(`a profile name may be at most ${NAME_MAX} characters long (this one has ${name.length})`, parameter);
+  if (!NAME.test(name)) throw new InputError(`profile name ${JSON.stringify(name)} may only contain letters, digits, ".", "_" and "-"`, parameter);
   return name;
+}
+
+/** A word short and plain enough to repeat in a message; anything else could be a secret given without its option. */
+function showable(word: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9_.-]{0,23}$/.test(word) && (word.length <= 12 || /[-_.]/.test(word)) && (word.match(/[0-9]/g)?.length ?? 0) <= 2;
+}
+
+/** Refuses words beyond the `allowed` first ones, naming the first extra one (unless it may be a secret). */
+function refuseExtraWords(action: keyof typeof USAGE, parsed: Parsed, allowed: number): void {
+  const extra = parsed.tokens.filter((t) => t.kind === "positional")[allowed];
+  if (!extra || extra.kind !== "positional") return;
+  const word = showable(extra.value) ? `"${extra.value}"` : `(word ${extra.index + 1} after "${action}", not shown in case it is a secret)`;
+  throw new InputError(`unexpected word ${word}: ${EXTRA[action]} (${USAGE[action]})`);
+}
+
+const USAGE = { add: "oint profile add NAME --url URL [--token T …]", list: "oint profile list", remove: "oint profile remove NAME" };
+const EXTRA = {
+  add: "`profile add` takes one name, and every value follows its option",
+  list: "`profile list` takes no words",
+  remove: "`profile remove` takes one name; remove profiles one at a time",
+};
+
+/** Why a saved entry cannot be used and what to do, never quoting its values. */
+function damagedMessage(name: string, damage: string): string {
+  const fix = NAME.test(name) && name.length <= NAME_MAX ? `add it again (oint profile add ${name} --url …) or remove it (oint profile remove ${name})` : `correct or remove it in the file`;
+  return `the profile ${JSON.stringify(name)} in ${profilesFile()} is damaged (${damage}): ${fix}`;
 }
 
 /** `oint profile …`; returns the exit code. */
@@ -69,9 +104,11 @@ export async function runProfile(argv: readonly string[]): Promise<number> {
   }
 }
 
+type Parsed = Awaited<ReturnType<typeof parse>>;
+
 async function parse(argv: readonly string[], options: Record<string, { type: "string" }>) {
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
     throw new InputError((await import("./suggest.js")).optionsProblem(error as Error, Object.keys(options)));
   }
@@ -79,7 +116,8 @@ async function parse(argv: readonly string[], options: Record<string, { type: "s
 
 async function add(argv: readonly string[]): Promise<number> {
   const parsed = await parse(argv, PROFILE_ADD_OPTIONS);
-  const name = checkName(parsed.positionals[0]);
+  const name = checkName(parsed.positionals[0], USAGE.add);
+  refuseExtraWords("add", parsed, 1);
   const env = process.env;
   const v = parsed.values as Record<string, string | undefined>;
   // `--token -`: one value from stdin, trimmed (a secret kept out of the command line and history).
@@ -106,33 +144,48 @@ async function add(argv: readonly string[]): Promise<number> {
   }
   for (const key of Object.keys(profile) as (keyof Profile)[]) if (!profile[key]) delete profile[key];
   await updateProfiles((profiles) => {
-    profiles[name] = profile;
+    profiles.set(name, profile);
   });
   process.stderr.write(`oint: profile "${name}" saved in ${profilesFile()}\n`);
   return EXIT.ok;
 }
 
 async function list(argv: readonly string[]): Promise<number> {
-  await parse(argv, {});
-  const shown = Object.entries(readProfiles()).map(([name, p]) => ({
-    name,
-    url: redactUrl(p.url),
-    auth: p.refreshToken ? "oauth (refreshing)" : p.token ? "oauth" : "webhook",
-    ...(p.token ? { token: MASK } : {}),
-    ...(p.refreshToken ? { refreshToken: MASK, clientId: p.clientId, clientSecret: MASK } : {}),
-  }));
+  refuseExtraWords("list", await parse(argv, {}), 0);
+  const notes: string[] = [];
+  const shown = [...readProfiles()].map(([name, { profile: p, damage, url }]) => {
+    if (!p) {
+      notes.push(`oint: ${damagedMessage(name, damage!)}\n`);
+      return { name, damaged: damage, ...(url ? { url: redactUrl(url) } : {}) };
+    }
+    return {
+      name,
+      url: redactUrl(p.url),
+      auth: p.refreshToken ? "oauth (refreshing)" : p.token ? "oauth" : "webhook",
+      ...(p.token ? { token: MASK } : {}),
+      ...(p.refreshToken ? { refreshToken: MASK, clientId: p.clientId, clientSecret: MASK } : {}),
+    };
+  });
   process.stdout.write(`${JSON.stringify(shown, null, 1)}\n`);
+  for (const note of notes) process.stderr.write(note);
   return EXIT.ok;
 }
 
 async function remove(argv: readonly string[]): Promise<number> {
-  const name = checkName((await parse(argv, {})).positionals[0]);
+  const parsed = await parse(argv, {});
+  const name = checkName(parsed.positionals[0], USAGE.remove);
+  refuseExtraWords("remove", parsed, 1);
   await updateProfiles((profiles) => {
-    if (!(name in profiles)) throw new InputError(`there is no profile "${name}"`);
-    delete profiles[name];
+    if (!profiles.has(name)) throw new InputError(noSuchProfile(name, profiles.keys()));
+    profiles.delete(name);
   });
   process.stderr.write(`oint: profile "${name}" removed\n`);
   return EXIT.ok;
+}
+
+function noSuchProfile(name: string, names: Iterable<string>): string {
+  const close = suggestion(name, names);
+  return `there is no profile "${name}" (${close ? `did you mean ${close}? ` : ""}see \`oint profile list\`)`;
 }
 
 /**
@@ -146,15 +199,24 @@ export function connectionFor(values: Record<string, string>, profileName: strin
   if (values.url !== undefined && !profileName) return { url: values.url, token: values.token || undefined };
   if (profileName) {
     if (values.url !== undefined) throw new InputError("give either --profile or --url, not both", "--profile");
-    const name = checkName(profileName);
-    let profile: Profile | undefined;
+    const name = checkName(profileName, "--profile NAME", "--profile");
+    let profiles: Profiles;
     try {
-      profile = readProfiles()[name];
+      profiles = readProfiles();
     } catch (error) {
       if (error instanceof InputError && !error.parameter) throw new InputError(error.problem, "--profile");
       throw error;
     }
-    if (!profile) throw new InputError(`there is no profile "${name}" (see \`oint profile list\`)`, "--profile");
+    const entry = profiles.get(name);
+    if (!entry) throw new InputError(noSuchProfile(name, profiles.keys()), "--profile");
+    if (!entry.profile) throw new InputError(damagedMessage(name, entry.damage), "--profile");
+    const profile = entry.profile;
+    try {
+      resolveEndpoint(profile.url, values.token ?? profile.token); // blamed on the profile, not on a --url never typed
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(`the URL saved in profile "${name}" cannot be used (${error.problem}): add it again (oint profile add ${name} --url …)`, "--profile");
+      throw error;
+    }
     values.url = profile.url;
     if (values.token === undefined && profile.token) values.token = profile.token;
     const options: Partial<ClientOptions> & { tokenStore?: TokenStore } = { url: profile.url, token: values.token || undefined };
