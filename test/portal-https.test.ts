@@ -6,7 +6,9 @@ import { X509Certificate } from "node:crypto";
 import { request } from "node:https";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createServer as createTcpServer, type AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { bitrix24, TransportError } from "../src/index.js";
 import { selfSignedCertificate, startPortal, type RunningPortal } from "../src/portal/index.js";
 import { runCli, useScratchDir } from "./helpers.js";
 
@@ -101,6 +103,51 @@ describe("https: {key, cert}", () => {
       await assert.rejects(getTrusting(`${given.webhookUrl}server.time`, portal.certificate!), /self[- ]signed|unable to verify|certificate|signature/i);
     } finally {
       await given.close();
+    }
+  });
+});
+
+// A failed TLS handshake proves nothing was sent (the request goes only over the finished handshake),
+// and a retry would fail the same way: TLS_FAILED, outcome known, not retried, with what to do.
+describe("a TLS handshake that fails", () => {
+  it("an untrusted certificate: TLS_FAILED, nothing sent (outcomeUnknown false), says how to trust it", async () => {
+    const before = portal.requests.length;
+    await assert.rejects(bitrix24.sendMessage(portal.webhookUrl, "chat1", "not over an untrusted connection"), (e: unknown) => {
+      assert.ok(e instanceof TransportError);
+      assert.equal(e.code, "TLS_FAILED");
+      assert.equal(e.outcomeUnknown, false);
+      assert.match(e.message, /^im\.message\.add: the TLS handshake with 127\.0\.0\.1:\d+ failed \(.*certificate.*\): its certificate is not trusted here \(NODE_EXTRA_CA_CERTS=<ca\.pem> adds a certificate authority\); nothing was sent$/);
+      return true;
+    });
+    assert.equal(portal.requests.length, before);
+  });
+
+  it("a server that does not speak TLS: one attempt, not retried, one line suggesting http://", async () => {
+    let connections = 0;
+    const plain = createTcpServer((socket) => {
+      connections++;
+      socket.unref();
+      socket.on("error", () => {});
+      socket.end("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}");
+    });
+    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+    const url = `https://127.0.0.1:${(plain.address() as AddressInfo).port}/rest/1/a1b2c3d4e5f6a7b8/`;
+    try {
+      await assert.rejects(bitrix24.serverTime(url), (e: unknown) => {
+        assert.ok(e instanceof TransportError);
+        assert.deepEqual([e.code, e.outcomeUnknown], ["TLS_FAILED", false]);
+        assert.match(e.message, /the server does not speak https there \(a local portal without --https takes an http:\/\/ URL\); nothing was sent$/);
+        assert.ok(!e.message.includes("a1b2c3d4e5f6a7b8"));
+        return true;
+      });
+      assert.equal(connections, 1, "a safe call is not retried after a failed handshake");
+      const run = await runCli(["bitrix24", "SendMessage", "--url", url, "--chat", "chat1", "--text", "x"]);
+      assert.equal(run.code, 5);
+      assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+      assert.match(run.stderr, /TLS handshake .* failed .*; nothing was sent/);
+      assert.ok(!run.stderr.includes("a1b2c3d4e5f6a7b8"));
+    } finally {
+      plain.close(); // not awaited: a socket the client dropped mid-handshake may never report its end
     }
   });
 });

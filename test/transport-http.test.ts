@@ -253,11 +253,12 @@ describe("https", () => {
     assert.equal(out.trim(), "string");
   });
 
-  it("refuses a certificate it does not trust: NETWORK_ERROR naming the certificate problem", async () => {
+  it("refuses a certificate it does not trust: TLS_FAILED naming the certificate problem, nothing sent", async () => {
     const client = new Bitrix24Client({ url: portal.webhookUrl, plan: "off", maxRetries: 0 });
     await assert.rejects(client.call("server.time"), (error: unknown) => {
       assert.ok(error instanceof TransportError);
-      assert.equal(error.code, "NETWORK_ERROR");
+      assert.equal(error.code, "TLS_FAILED");
+      assert.equal(error.outcomeUnknown, false);
       assert.match(error.message, /self[- ]signed|certificate/i);
       assert.doesNotMatch(error.message, new RegExp(portal.secret));
       return true;

@@ -88,6 +88,8 @@ const USER_AGENT = `oint/${VERSION} (+https://www.npmjs.com/package/oint)`; // V
 
 // Errors that mean the request never left this machine, so even a write can be retried safely.
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+// A TLS handshake that failed: nothing was sent, and the same request would fail the same way.
+const TLS_FAILURES = /^(EPROTO|ERR_SSL_\w+|ERR_TLS_\w+|\w*CERT\w*|UNABLE_TO_\w+|HOSTNAME_MISMATCH)$/;
 
 export class Bitrix24Client {
   readonly endpoint: Endpoint;
@@ -369,8 +371,18 @@ export class Bitrix24Client {
       return new TransportError("TIMEOUT", `${method}: no answer from ${this.endpoint.portal} within ${(this.options.timeoutMs ?? 60_000) / 1000} s; the request may or may not have been carried out`, method, true);
     }
     const code = err?.cause?.code ?? "NETWORK_ERROR";
-    const notSent = NOT_SENT.has(code);
-    const reason = this.reason(error);
+    // http.ts marks a failure before the socket connected; another fetch is judged by the code alone.
+    const beforeConnected = (err?.cause as { beforeConnected?: boolean } | undefined)?.beforeConnected === true;
+    const reason = this.reason(error).replace(/\s+/g, " ").trim(); // OpenSSL's reasons span lines
+    if (TLS_FAILURES.test(code) && (beforeConnected || code !== "EPROTO")) {
+      const hint = /wrong.version.number|WRONG_VERSION_NUMBER|packet length too long/i.test(`${code} ${reason}`)
+        ? ": the server does not speak https there (a local portal without --https takes an http:// URL)"
+        : /CERT|UNABLE_TO|HOSTNAME/.test(code)
+          ? ": its certificate is not trusted here (NODE_EXTRA_CA_CERTS=<ca.pem> adds a certificate authority)"
+          : "";
+      return new TransportError("TLS_FAILED", `${method}: the TLS handshake with ${this.endpoint.portal} failed (${reason})${hint}; nothing was sent`, method, false);
+    }
+    const notSent = NOT_SENT.has(code) || beforeConnected;
     return new TransportError(
       notSent ? "CONNECTION_FAILED" : "NETWORK_ERROR",
       notSent

@@ -61,7 +61,9 @@ export class TransportError extends OintError {
   readonly method: string;
   /**
    * True when the request may have been carried out. False only when something proves it was not:
-   * the connection was refused (nothing sent), or the answer was an HTTP refusal (`status` 4xx).
+   * the connection was refused or failed before it was made (`CONNECTION_FAILED`: nothing sent), the
+   * TLS handshake failed (`TLS_FAILED`: nothing sent, not retried), or the answer was an HTTP refusal
+   * (`status` 4xx).
    */
   readonly outcomeUnknown: boolean;
   /**

@@ -97,8 +97,16 @@ async function exchange(url: URL, method: string, headers: Record<string, string
     const req = request(url, options);
     const onAbort = () => req.destroy(signal!.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
+    // Whether anything can have left: a new socket sends nothing before it is connected (for https,
+    // before the TLS handshake is done); a reused one was connected already.
+    let connected = false;
+    req.on("socket", (socket) => {
+      if (req.reusedSocket) connected = true;
+      else socket.once(url.protocol === "https:" ? "secureConnect" : "connect", () => (connected = true));
+    });
     req.on("error", (error) => {
       signal?.removeEventListener("abort", onAbort);
+      if (!connected && error && typeof error === "object") Object.assign(error, { beforeConnected: true });
       reject(signal?.aborted ? signal.reason : failed(error));
     });
     req.on("response", (res) => {

@@ -83,6 +83,8 @@ export function classify(error: unknown, s: Situation): Decision {
     // An HTTP refusal that is not Bitrix24's: the method did not run, but the same request would
     // meet the same refusal, so only a timeout or rate limit of the server or a proxy is retried.
     if (error.status !== undefined && !error.outcomeUnknown) return RETRYABLE_REFUSALS.has(error.status) ? retry() : { kind: "fail" };
+    // A failed TLS handshake: nothing was sent, and the certificate or protocol will not change on a retry.
+    if (error.code === "TLS_FAILED") return { kind: "fail" };
     // Not sent at all (connection refused, DNS): retrying cannot duplicate anything.
     if (!error.outcomeUnknown) return retry();
     // It may have run (no answer, a 5xx page, a 200 that is not clean JSON): only safe calls go again.
