@@ -216,6 +216,17 @@ describe("no secret in any output", () => {
     clean(flag, token());
   });
 
+  it("a file link's query secrets (token=, sig=, auth=) are masked when the download fails and in --test", async () => {
+    // A Drive DOWNLOAD_URL carries `token=`; signed links carry `sig=`. The portal has no such path: 404.
+    const link = `${ctx.portal.url}/no/such/file.png?auth=a7f3c9e1b5d2&token=disk%7Cb8e2f4a6c1d3&sig=c9d1e3f5a7b2`;
+    const failed = await runCli(["bitrix24", "UploadFileToFolder", "--url", hook(), "--title", "a.png", "--folderid", "1", "--file", link]);
+    assert.equal(failed.code, 4, failed.stderr);
+    assert.match(failed.stderr, /auth=\*\*\*&token=\*\*\*&sig=\*\*\*/);
+    const shown = await runCli(["bitrix24", "UploadFileToFolder", "--url", hook(), "--title", "a.png", "--folderid", "1", "--file", link, "--test"]);
+    assert.equal(shown.code, 0, shown.stderr);
+    for (const run of [failed, shown]) clean(run, "a7f3c9e1b5d2", "b8e2f4a6c1d3", "c9d1e3f5a7b2", ctx.portal.secret);
+  });
+
   it("a flag given a value: the value is not echoed", async () => {
     const run = await refused(["bitrix24", "ServerTime", "--url", hook(), `--debug=${token()}`], /^oint: --debug takes no value\./);
     clean(run, token());

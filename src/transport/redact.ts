@@ -16,14 +16,15 @@ const SECRET_KEYS = new Set([
 ]);
 
 /**
- * `/rest/1/abcdef/` -> `/rest/1/***`, `auth=…` query values (and the OAuth grant's `code=…`) -> `auth=***`,
+ * `/rest/1/abcdef/` -> `/rest/1/***`; secret-bearing query values (`auth=…`, the OAuth grant's `code=…`, a
+ * download link's `token=…`, a signed link's `sig=…`) -> `auth=***`;
  * and secret-bearing JSON pairs in a text (`"access_token":"…"`, also inside an escaped JSON string) ->
  * `"access_token":"***"`: a token server's page that is not clean JSON still carries the new tokens.
  */
 export function redactUrl(text: string): string {
   return text
     .replace(/(\/rest\/\d+\/)[^/?#\s"']+/g, `$1${MASK}`)
-    .replace(/([?&](?:auth|access_token|refresh_token|client_secret|code)=)[^&#\s"']*/gi, `$1${MASK}`)
+    .replace(/([?&](?:auth|access_token|refresh_token|client_secret|code|token|sig|signature|password|secret|api_?key)=)[^&#\s"']*/gi, `$1${MASK}`)
     .replace(/(\\?"(?:auth|access_token|refresh_token|client_secret|application_token|password)\\?"\s*:\s*\\?")(?:[^"\\]|\\(?!"))*/gi, `$1${MASK}`);
 }
 
