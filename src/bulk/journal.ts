@@ -14,6 +14,7 @@
 // damaged) stops the run with its line number rather than letting a line go out twice.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
 import { InputError } from "../transport/errors.js";
+import { isFsError, notAFile, pathProblem } from "./paths.js";
 
 /** The request timeout assumed for runs that did not record theirs. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -102,8 +103,22 @@ export class Journal {
    */
   static open(path: string, digest: string, lines: ReadonlySet<number>, timeoutMs = DEFAULT_TIMEOUT_MS): Journal {
     const journal = new Journal(path);
-    if (existsSync(path)) journal.load(readFileSync(path), digest, lines);
-    journal.fd = openSync(path, "a", 0o600);
+    const problem = notAFile(path);
+    if (problem) throw new InputError(`not usable as the journal: ${problem}`, "--journal");
+    // A path problem met now (permissions, a read-only disk) is bad input: nothing has been sent yet.
+    const attempt = <T>(doing: string, step: () => T): T => {
+      try {
+        return step();
+      } catch (error) {
+        if (!isFsError(error)) throw error;
+        throw new InputError(`cannot ${doing} the journal: ${pathProblem(error, path)}`, "--journal");
+      }
+    };
+    if (existsSync(path)) {
+      const bytes = attempt("read", () => readFileSync(path));
+      attempt("repair", () => journal.load(bytes, digest, lines)); // load may cut a torn last record
+    }
+    journal.fd = attempt("write to", () => openSync(path, "a", 0o600));
     journal.runStarted = new Date().toISOString();
     journal.runTimeoutMs = timeoutMs;
     journal.write([{ run: ++journal.runs, started: journal.runStarted, digest, lines: lines.size, timeout: timeoutMs / 1000 }]);

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { InputError } from "../transport/errors.js";
+import { isFsError, pathProblem } from "./paths.js";
 
 interface Owner {
   pid: number;
@@ -62,6 +63,17 @@ function running(owner: Owner | undefined): string | undefined {
  * what the lock protects in that message. Returns the release function.
  */
 export function lock(path: string, what: string, option: string): () => void {
+  try {
+    return takeLock(path, what, option);
+  } catch (error) {
+    // A path problem (a missing folder, no permission, a folder where the lock file goes, a file
+    // system without hard links) is bad input: the run has not started.
+    if (!isFsError(error)) throw error;
+    throw new InputError(`cannot lock ${what}: ${pathProblem(error, error.path ?? `${path}.lock`)}`, option);
+  }
+}
+
+function takeLock(path: string, what: string, option: string): () => void {
   const file = `${path}.lock`;
   const mine = JSON.stringify({ pid: process.pid, start: processStart(process.pid), host: hostname() } satisfies Owner);
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -71,7 +83,7 @@ export function lock(path: string, what: string, option: string): () => void {
     try {
       fd = openSync(temp, "wx", 0o600);
     } catch (error) {
-      throw new InputError(`cannot create ${file} to lock ${what} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, option);
+      throw new InputError(`cannot create ${file} to lock ${what}: ${pathProblem(error, file)}`, option);
     }
     try {
       writeSync(fd, mine);

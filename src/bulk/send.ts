@@ -2,8 +2,10 @@
 // reaches the portal exactly once even when answers go missing:
 //  - every line is journaled `pending` (fsync'd, with the time its batch went out) before its batch
 //    goes out, `sent`/`failed` after;
-//  - a batch refused before it ran (503 after the client's own retries, a connection never made)
-//    is sent again; a batch whose outcome is unknown (dropped connection, 5xx page, timeout, an
+//  - a batch refused before it ran (503 after the client's own retries) is sent again after a pause
+//    (announced through onRetry); a portal that cannot be reached at all (connection refused after
+//    the client's retries: nothing was sent) stops the run at once, its lines journaled unsent for
+//    the next run; a batch whose outcome is unknown (dropped connection, 5xx page, timeout, an
 //    answer that is not clean JSON, an answer that leaves calls out) is never re-sent as such: its
 //    lines are reconciled by reading the dialogs back (reconcile.ts), and only lines proven absent
 //    go out again;
@@ -31,6 +33,8 @@ export interface BulkOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told before waiting out a batch that may still be running, with the wait and the lines concerned. */
   onWait?: (ms: number, lines: readonly number[]) => void;
+  /** Told before waiting to send again a batch the portal refused before running it (rate or load limits). */
+  onRetry?: (ms: number, round: number, maxRounds: number, reason: string) => void;
 }
 
 export interface BulkFailure {
@@ -82,6 +86,15 @@ function notRun(error: Bitrix24Error | TransportError): boolean {
 function httpRefusal(error: Bitrix24Error | TransportError): boolean {
   const status = error instanceof TransportError && !error.outcomeUnknown ? error.status : undefined;
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/**
+ * The portal could not be reached at all (connection refused, no such host), after the client's own
+ * retries: nothing was sent, and waiting longer in this run is unlikely to help, so the run stops at
+ * once and a later run sends these lines.
+ */
+function unreachable(error: Bitrix24Error | TransportError): boolean {
+  return error instanceof TransportError && !error.outcomeUnknown && error.status === undefined && error.code === "CONNECTION_FAILED";
 }
 
 /** An error on the batch request as a whole (bad credentials, no scope, a proxy's refusal): every line would meet it. */
@@ -195,7 +208,7 @@ export async function bulkSend(client: Bitrix24Client, lines: readonly BulkLine[
     let rounds = 0;
     while (queue.length) {
       if (options.shouldStop?.()) {
-        stop("INTERRUPTED", "interrupted; run the same command again to send the rest", true);
+        stop("INTERRUPTED", "interrupted", true); // the CLI's report says how to send the rest
         break;
       }
       const chunk = queue.slice(0, BATCH_LIMIT);
@@ -207,6 +220,12 @@ export async function bulkSend(client: Bitrix24Client, lines: readonly BulkLine[
       // An error about the `batch` request itself (not one of its commands): the whole chunk shares it.
       const first = outcomes[0];
       const whole = !first.ok && first.error.method === "batch" ? first.error : undefined;
+      if (whole && unreachable(whole)) {
+        // Nothing was sent (no connection was made): the lines are journaled unsent, the run stops now.
+        journal.unsent(chunk.map((l) => l.line));
+        stop(whole.code, `the portal cannot be reached (${whole.message})`, true);
+        break;
+      }
       if (whole && notRun(whole)) {
         // Refused before it ran: nothing happened, the same lines go again after a pause.
         journal.unsent(chunk.map((l) => l.line));
@@ -214,7 +233,10 @@ export async function bulkSend(client: Bitrix24Client, lines: readonly BulkLine[
           stop(whole.code, `the portal kept refusing (${whole.message})`, true);
           break;
         }
-        await sleep(Math.min(30_000, 1000 * 2 ** (rounds - 1)));
+        const pause = Math.min(30_000, 1000 * 2 ** (rounds - 1));
+        options.onRetry?.(pause, rounds, maxRounds, redact(`${whole.code}: ${whole.message}`));
+        // Waited in short steps, so that an interruption is not held up by the pause.
+        for (let left = pause; left > 0 && !options.shouldStop?.(); left -= 250) await sleep(Math.min(250, left));
         continue;
       }
       if (whole && refusedForAll(whole)) {

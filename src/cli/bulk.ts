@@ -1,7 +1,7 @@
 // `oint bulk send`: many messages from a JSON Lines file, with a journal so that an interrupted run,
 // started again, sends only what had not gone out (src/bulk/). Output: a progress bar on stderr (only
 // on a terminal), a report of failures on stderr, a JSON summary on stdout.
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Journal } from "../bulk/journal.js";
@@ -45,6 +45,9 @@ Output: a progress bar on stderr when it is a terminal; the failures with their 
 stderr; a JSON summary on stdout.
 Exit codes: 0 all sent, 3 some lines failed (Bitrix24 refused them) or every call was refused,
 4 bad input (nothing sent), 5 the run stopped without answers or was interrupted (run it again).
+A portal that cannot be reached at all (connection refused, after the client's retries) stops the
+run at once: nothing was sent, and the same command sends those lines later. A batch the portal
+refuses for load is sent again after a pause, said on stderr.
 The summary's "unknown" counts the lines whose batch got no usable answer and how each was settled:
 foundDelivered, notFoundResent, stillUnknown (left pending; never re-sent blindly).`;
 
@@ -62,6 +65,35 @@ export const BULK_OPTIONS = {
 } as const;
 
 const complain = (text: string) => process.stderr.write(`${errorPrefix()} ${text}\n`);
+
+/** What each option with a value takes, for the message when its value is missing or unusable. */
+const TAKES: Record<string, string> = {
+  file: 'the path of the JSON Lines file of messages (or - for stdin)',
+  journal: "the path of the journal file",
+  url: "the portal's webhook or REST URL (or - for stdin)",
+  token: "an access token (or - for stdin)",
+  profile: "a profile name",
+  plan: "standard, enterprise or off",
+  timeout: "a positive number of seconds, at most 3600",
+};
+
+/**
+ * util.parseArgs' complaint as an InputError naming the option and what it takes. A value is never
+ * repeated (it could be a secret: `--token -abc…`).
+ */
+async function optionsError(error: Error & { code?: string }): Promise<InputError> {
+  const ambiguous = /^Option '--([a-z-]+)' argument is ambiguous/.exec(error.message);
+  if (ambiguous && ambiguous[1] in TAKES) {
+    const name = ambiguous[1];
+    const dash = name === "timeout" || name === "plan" ? "" : ` (a value that really starts with "-" is written --${name}=VALUE)`;
+    return new InputError(`takes ${TAKES[name]}; the word after it starts with "-", so it is not taken as its value${dash}`, `--${name}`);
+  }
+  const noValue = /^Option '--([a-z-]+)' does not take an argument/.exec(error.message);
+  if (noValue && noValue[1] in BULK_OPTIONS) return new InputError("takes no value (it is a switch: give it alone)", `--${noValue[1]}`);
+  const missing = /^Option '--([a-z-]+)[^']*' argument missing/.exec(error.message);
+  if (missing && missing[1] in TAKES) return new InputError(`needs a value: ${TAKES[missing[1]]}`, `--${missing[1]}`);
+  return new InputError((await import("./suggest.js")).optionsProblem(error, Object.keys(BULK_OPTIONS)));
+}
 
 /** `oint bulk …`; returns the exit code. */
 export async function runBulk(argv: readonly string[]): Promise<number> {
@@ -91,7 +123,7 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
   try {
     parsed = parseArgs({ args: [...argv], options: BULK_OPTIONS, strict: true, allowPositionals: false });
   } catch (error) {
-    throw new InputError((await import("./suggest.js")).optionsProblem(error as Error, Object.keys(BULK_OPTIONS)));
+    throw await optionsError(error as Error & { code?: string });
   }
   const v = parsed.values;
   if (v.help) return process.stdout.write(`${BULK_HELP}\n`), EXIT.ok;
@@ -106,7 +138,7 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
   const plan = (v.plan ?? "standard") as Plan;
   if (!["standard", "enterprise", "off"].includes(plan)) throw new InputError(`must be standard, enterprise or off, not "${v.plan}"`, "--plan");
   const timeoutSeconds = v.timeout === undefined ? 60 : Number(v.timeout);
-  if (!(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new InputError(`must be a positive number of seconds, at most 3600, not "${v.timeout}"`, "--timeout");
+  if (!(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new InputError(`takes ${TAKES.timeout}, not "${v.timeout}"`, "--timeout");
 
   const values: Record<string, string> = {};
   if (v.url !== undefined) values.url = v.url;
@@ -128,6 +160,7 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
   const stdinBytes = fromStdin ? await (await import("./stdin.js")).readStdin() : undefined;
   const file = await readBulkFile(fromStdin ? "stdin" : v.file, stdinBytes); // every line checked before anything is sent
   const journalPath = resolve(v.journal ?? `${v.file}.journal`);
+  if (!fromStdin && sameFile(journalPath, v.file)) throw new InputError("is the messages file itself; give the journal a file of its own", "--journal");
   // Both locked: two runs of one file with two journals would send everything twice.
   const unlockFile = fromStdin ? () => {} : lock(realpathSync(v.file), `the messages file ${v.file}`, "--file");
   let unlockJournal: (() => void) | undefined;
@@ -149,6 +182,8 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
         retryFailed: !!v["retry-failed"],
         shouldStop: () => interrupted,
         onProgress: (done) => bar?.update(done),
+        onRetry: (ms, round, rounds, reason) =>
+          complain(`the portal refused the batch before running it (${reason}); sending it again in ${Math.ceil(ms / 1000)} s (round ${round} of ${rounds})`),
         onWait: (ms, lines) =>
           complain(`waiting ${Math.ceil(ms / 1000)} s before reading back ${lines.length === 1 ? `line ${lines[0]}` : `${lines.length} lines`} whose batch got no answer: the portal may still be running it (--timeout ${timeoutSeconds})`),
       });
@@ -167,6 +202,15 @@ async function send(argv: readonly string[], keepSecrets: (s: (string | undefine
   process.stdout.write(`${clean(JSON.stringify({ file: fromStdin ? "-" : resolve(v.file), journal: journalPath, ...summary }, null, 1))}\n`);
   if (summary.stopped) return summary.stopped.noAnswer ? EXIT.noAnswer : EXIT.bitrix24Error;
   return summary.failed.length ? EXIT.bitrix24Error : EXIT.ok;
+}
+
+/** `a` and `b` name the same file (`b` exists; `a` may not yet). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    return resolve(a) === resolve(b) || (existsSync(a) && realpathSync(a) === realpathSync(b));
+  } catch {
+    return false; // a path that cannot be resolved is reported when it is used
+  }
 }
 
 /** The final report on stderr: counts, then each failed line. */
