@@ -2,7 +2,7 @@
 // `-` for stdin, shell completion, OINT_URL/profiles for every function, colour only on a terminal.
 // Through the built CLI (or src/ with OINT_CLI_SOURCE=1), calls against the local portal.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -329,5 +329,24 @@ describe("stdin closed", () => {
     assert.equal(run.code, 4);
     assert.match(run.stderr, /--blocks: from stdin \(-\) must be JSON text/);
     assert.equal(ctx.portal.requests.length, before);
+  });
+});
+
+describe("a reader that goes away (`| head -1`)", () => {
+  /** `oint … | head -1` in bash (asynchronously: the portal answers from this process): the CLI's exit code (PIPESTATUS) and its stderr. */
+  function cutShort(args: readonly string[]): Promise<{ code: number; stderr: string }> {
+    const quoted = [process.execPath, ...CLI_ARGS, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
+    return new Promise((resolve, reject) => {
+      const shell = spawn("bash", ["-c", `${quoted} | head -1 >/dev/null; exit \${PIPESTATUS[0]}`], { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      shell.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      shell.on("error", reject).on("close", (code) => resolve({ code: code ?? -1, stderr }));
+    });
+  }
+
+  it("big output into a closed pipe: the command's own exit code, no stack trace", async () => {
+    const client = new Bitrix24Client({ url: hook() });
+    for (let i = 0; i < 50; i++) await client.call("crm.lead.add", { fields: { TITLE: `Lead ${i} ${"x".repeat(200)}`, COMMENTS: "y".repeat(1500) } });
+    assert.deepEqual(await cutShort(["bitrix24", "GetLeadsList", "--url", hook()]), { code: 0, stderr: "" });
   });
 });
