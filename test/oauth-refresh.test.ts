@@ -140,3 +140,32 @@ describe("OAuth refresh", () => {
     assert.notEqual(shared.accessToken, g.accessToken);
   });
 });
+
+describe("a client's secrets stay out of logs", () => {
+  it("console.log, util.inspect and JSON.stringify of an OAuth client and a webhook client show no token or secret, even after a refresh", async () => {
+    const { inspect } = await import("node:util");
+    const g = grant();
+    const received: TokenSet[] = [];
+    const client = oauthClient(g, received);
+    ctx.portal.faults.expireTokenAfter(g.accessToken, 0);
+    await client.call("server.time");
+    assert.equal(received.length, 1, "refreshed");
+    const webhook = new Bitrix24Client({ url: ctx.portal.webhookUrl });
+    const secrets = [g.accessToken, g.refreshToken, g.app.clientSecret, received[0]!.accessToken, received[0]!.refreshToken, ctx.portal.secret];
+    for (const shown of [inspect(client), inspect(client, { depth: 10, showHidden: true }), JSON.stringify(client), inspect(client.oauth), inspect(webhook), JSON.stringify(webhook), inspect({ nested: { client } })]) {
+      for (const secret of secrets) assert.ok(!shown.includes(secret), `${secret.slice(0, 4)}… in ${shown}`);
+    }
+    assert.match(inspect(client, { breakLength: Infinity }), /^Bitrix24Client \{ portal: '127\.0\.0\.1:\d+', url: 'http:\/\/127\.0\.0\.1:\d+\/rest\/', auth: 'token', refreshesTokens: true \}$/);
+    assert.deepEqual(JSON.parse(JSON.stringify(webhook)), { portal: new URL(ctx.portal.url).host, url: `${ctx.portal.url}/rest/1/***/`, auth: "webhook", refreshesTokens: false });
+  });
+
+  it("a refresh token the client could never use is refused when the client is made", () => {
+    const g = grant();
+    assert.throws(() => new Bitrix24Client({ url: ctx.portal.url, token: g.accessToken, refreshToken: g.refreshToken }), {
+      name: "InputError",
+      message: /refreshToken needs the application's clientId and clientSecret to refresh with/,
+    });
+    assert.throws(() => new Bitrix24Client({ url: ctx.portal.url, token: g.accessToken, refreshToken: g.refreshToken, clientId: g.app.clientId }), /needs the application's clientSecret/);
+    assert.throws(() => new Bitrix24Client({ url: ctx.portal.webhookUrl, refreshToken: g.refreshToken, clientId: "a", clientSecret: "b" }), /refreshToken is for an OAuth connection/);
+  });
+});

@@ -8,7 +8,7 @@ import type { MethodResults } from "../library-api.js";
 
 import { resolveEndpoint, type Endpoint } from "./endpoint.js";
 import { readAnswer, RESULT_ENVELOPE } from "./answer.js";
-import { TransportError, unusableAnswer, type RequestInfo } from "./errors.js";
+import { InputError, TransportError, unusableAnswer, type RequestInfo } from "./errors.js";
 import type { Envelope } from "./envelope.js";
 import { httpSend, type HttpAnswer, type HttpSend } from "./http.js";
 import { Limiter, PLAN_BUCKETS, processLimiterStore, realClock, type Bucket, type Clock, type LimiterStore, type OperatingInfo, type Plan } from "./limiter.js";
@@ -109,6 +109,9 @@ export class Bitrix24Client {
     this.endpoint = resolveEndpoint(options.url, options.token);
     this.sendHttp = (options.fetch as HttpSend | undefined) ?? httpSend; // fetch takes the same (url, {method, headers, body, signal})
     const { refreshToken, clientId, clientSecret } = options;
+    // A refresh token that can never be used would let the client fail silently an hour later.
+    if (refreshToken && !this.endpoint.token) throw new InputError("refreshToken is for an OAuth connection: give the access token too (token)", "token");
+    if (refreshToken && !(clientId && clientSecret)) throw new InputError(`refreshToken needs the application's ${clientId ? "clientSecret" : "clientId and clientSecret"} to refresh with`, clientId ? "clientSecret" : "clientId");
     if (this.endpoint.token && refreshToken && clientId && clientSecret) {
       this.oauth = new OAuthSession({
         accessToken: this.endpoint.token,
@@ -247,6 +250,18 @@ export class Bitrix24Client {
         attempt++;
       }
     }
+  }
+
+  /**
+   * What `console.log(client)`, `util.inspect` and `JSON.stringify` show: the portal, how it is
+   * reached and whether tokens are refreshed; never the webhook secret, a token or the client secret.
+   */
+  toJSON(): { portal: string; url: string; auth: Endpoint["mode"]; refreshesTokens: boolean } {
+    return { portal: this.endpoint.portal, url: redactKnown(this.endpoint.base, this.knownSecrets()), auth: this.endpoint.mode, refreshesTokens: !!this.oauth };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](_depth: number, options: unknown, inspect: (value: unknown, options: unknown) => string): string {
+    return `Bitrix24Client ${inspect(this.toJSON(), options)}`;
   }
 
   /** Every secret this client knows (webhook secret, tokens, client secret), for masking output. */

@@ -73,6 +73,15 @@ export class OAuthSession {
     this.remember(credentials.accessToken, credentials.refreshToken, credentials.clientSecret);
   }
 
+  /** What logging shows of a session: how often it refreshed; never its tokens or the client secret. */
+  toJSON(): { clientId: string; refreshes: number; sharedStore: boolean } {
+    return { clientId: this.credentials.clientId, refreshes: this.refreshCount, sharedStore: !!this.store };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](_depth: number, options: unknown, inspect: (value: unknown, options: unknown) => string): string {
+    return `OAuthSession ${inspect(this.toJSON(), options)}`;
+  }
+
   /** Shares the tokens through `store` from now on (for a session a client has already built). */
   useStore(store: TokenStore): void {
     this.store = store;
