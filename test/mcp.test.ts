@@ -108,6 +108,13 @@ describe("OpenIntegrations-compatible mode (stdio)", () => {
     assert.equal(printed, JSON.stringify(JSON.parse(printed), null, 1), "the result as the CLI prints it");
     assert.equal(portal.state.getMessage(id)?.text, "Hello from an assistant");
 
+    // A value is only a value: text that looks like an option, or a lone "-", is sent as written.
+    for (const text of ["--test", "-", "-h"]) {
+      const odd = await call(client, "execute_method", { service: "bitrix24", method: "SendMessage", parameters: { url: "@@B24", chat: "chat1", text } });
+      assert.equal(odd.isError, undefined, executionResult(odd));
+      assert.equal(portal.state.getMessage(JSON.parse(executionResult(odd)).result)?.text, text);
+    }
+
     // A webhook URL given literally is masked in the log too.
     const time = await call(client, "execute_method", { service: "bitrix24", method: "servertime", parameters: { url: portal.webhookUrl } });
     assert.equal(typeof JSON.parse(executionResult(time)).result, "string");

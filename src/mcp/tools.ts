@@ -141,7 +141,11 @@ async function executeMethod(ctx: ToolContext, args: Record<string, unknown>): P
     const argv: string[] = [];
     for (const [key, raw] of Object.entries(parameters as Record<string, unknown>)) {
       const option = key.replace(/^-+/, "");
-      argv.push(`--${option}`, substitute(asOptionText(raw), option, ctx.config));
+      const value = substitute(asOptionText(raw), option, ctx.config);
+      // A function's option takes its value joined (`--text=--test`): a value is only ever a value,
+      // even one that looks like an option, and `-` is the text "-", not stdin.
+      if (def.params.some((p) => p.option === option)) argv.push(`--${option}=${value}`);
+      else argv.push(`--${option}`, value);
     }
     const command = parseCommand(def, argv);
     for (const name of ["out", "debug", "profile"] as const) {
