@@ -64,14 +64,13 @@ describe("im.dialog.* with a malformed DIALOG_ID", () => {
   });
 
   // chats/chat-users/im-dialog-users-list.md ("not provided or is invalid") and
-  // chats/messages/im-dialog-writing.md ("Invalid DIALOG_ID"). Both are served through
-  // methods/chat-target.ts dialogChat, which still answers 403 ACCESS_ERROR for a malformed id.
-  const notYet = { todo: "dialogChat (methods/chat-target.ts) answers 403 ACCESS_ERROR for a malformed DIALOG_ID" };
-  it("im.dialog.users.list: 400 DIALOG_ID_EMPTY", notYet, async () => {
+  // chats/messages/im-dialog-writing.md ("Invalid DIALOG_ID").
+  it("im.dialog.users.list: 400 DIALOG_ID_EMPTY", async () => {
     await answers("im.dialog.users.list", { DIALOG_ID: "abc" }, 400, "DIALOG_ID_EMPTY", "Dialog ID can't be empty");
   });
-  it("im.dialog.writing: 400 DIALOG_ID_EMPTY", notYet, async () => {
+  it("im.dialog.writing: 400 DIALOG_ID_EMPTY; a chat the caller is not in: 403 ACCESS_ERROR \"Action unavailable\"", async () => {
     await answers("im.dialog.writing", { DIALOG_ID: "abc" }, 400, "DIALOG_ID_EMPTY", "Dialog ID can't be empty");
+    await answers("im.dialog.writing", { DIALOG_ID: "chat999999" }, 403, "ACCESS_ERROR", "Action unavailable");
   });
 });
 

@@ -37,13 +37,21 @@ export function memberChat(ctx: MethodContext, chatId: number, refuse = actionUn
   return chat;
 }
 
+/** How a method refuses a DIALOG_ID, as its page documents: a malformed one, and one the caller may not use. */
+export interface DialogRefusals {
+  malformed: () => Error;
+  denied: () => Error;
+}
+const DIALOG_GET_REFUSALS: DialogRefusals = { malformed: noDialogAccess, denied: noDialogAccess };
+
 /** The chat behind a DIALOG_ID the caller may read (a private dialog is created on first use). */
-export function dialogChat(ctx: MethodContext, p: Params): ChatRecord {
+export function dialogChat(ctx: MethodContext, p: Params, refusals: DialogRefusals = DIALOG_GET_REFUSALS): ChatRecord {
   const dialog = parseDialogId(p.DIALOG_ID);
   if (!dialog) throw dialogIdEmpty();
-  if (dialog.kind !== "chat" && dialog.kind !== "user") throw noDialogAccess();
+  if (dialog.kind === "invalid") throw refusals.malformed();
+  if (dialog.kind !== "chat" && dialog.kind !== "user") throw refusals.denied();
   const resolved = ctx.state.resolveDialog(dialog, ctx.userId);
-  if (!resolved.ok || !resolved.chat.members.includes(ctx.userId)) throw noDialogAccess();
+  if (!resolved.ok || !resolved.chat.members.includes(ctx.userId)) throw refusals.denied();
   return resolved.chat;
 }
 

@@ -6,7 +6,13 @@ import { toInt, upperKeys } from "../http/params.js";
 import type { MethodHandler } from "../http/registry.js";
 import { renderDialog } from "../render/render-chat.js";
 import { renderImUser } from "../render/render.js";
-import { dialogChat } from "./chat-target.js";
+import { actionUnavailable, dialogChat, dialogIdEmpty, noDialogAccess, type DialogRefusals } from "./chat-target.js";
+
+// A malformed DIALOG_ID: chats/chat-users/im-dialog-users-list.md ("not provided or is invalid") and
+// chats/messages/im-dialog-writing.md ("Invalid DIALOG_ID") answer DIALOG_ID_EMPTY; im.dialog.get's page
+// covers only a missing one. writing's ACCESS_ERROR reads "Action unavailable".
+const USERS_LIST_REFUSALS: DialogRefusals = { malformed: dialogIdEmpty, denied: noDialogAccess };
+const WRITING_REFUSALS: DialogRefusals = { malformed: dialogIdEmpty, denied: actionUnavailable };
 
 const DEFAULT_USERS_LIMIT = 50;
 const MAX_USERS_LIMIT = 200;
@@ -20,7 +26,7 @@ const dialogGet: MethodHandler = (ctx) => {
 /** im.dialog.users.list -> members as user objects, with `total` (and `next` while more remain). */
 const dialogUsersList: MethodHandler = (ctx) => {
   const p = upperKeys(ctx.params);
-  const chat = dialogChat(ctx, p);
+  const chat = dialogChat(ctx, p, USERS_LIST_REFUSALS);
   const requested = toInt(p.LIMIT);
   const limit = requested && requested > 0 ? Math.min(requested, MAX_USERS_LIMIT) : DEFAULT_USERS_LIMIT;
   const offset = toInt(p.OFFSET) ?? 0;
@@ -39,7 +45,7 @@ const dialogUsersList: MethodHandler = (ctx) => {
 
 /** im.dialog.writing -> true: the caller is typing in the dialog. */
 const dialogWriting: MethodHandler = (ctx) => {
-  const chat = dialogChat(ctx, upperKeys(ctx.params));
+  const chat = dialogChat(ctx, upperKeys(ctx.params), WRITING_REFUSALS);
   ctx.state.chatExtras.noteWriting(chat.id, ctx.userId, ctx.state.now());
   ctx.state.changes.emit({ kind: "chat", action: "writing", chatId: chat.id });
   return true;
