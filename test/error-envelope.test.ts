@@ -32,3 +32,13 @@ it("a numeric error code is a Bitrix24Error whose envelope keeps the number", as
   });
   assert.equal(portal.requests.filter((r) => r.restMethod === "test.numeric").length, 1, "an answer, not a failure to retry");
 });
+
+it("an empty error code (CRM's \"Not found\") gives a message with the description alone, no dangling separator", async () => {
+  const client = new Bitrix24Client({ url: portal.webhookUrl, plan: "off" });
+  await assert.rejects(client.call("crm.lead.get", { id: 987654 }), (error: unknown) => {
+    assert.ok(error instanceof Bitrix24Error, String(error));
+    assert.deepEqual(error.envelope, { error: "", error_description: "Not found" });
+    assert.equal(error.message, "crm.lead.get: Not found (HTTP 400)");
+    return true;
+  });
+});

@@ -22,7 +22,8 @@ export class Bitrix24Error extends OintError {
   readonly envelope: { error: string | number; error_description: string };
   /** `code` is always text (`"1048582"` for a numeric code); the envelope keeps the code as the portal sent it. */
   constructor(code: string | number, description: string, status: number, method: string) {
-    super(String(code), `${method}: ${code}${description ? ` - ${description}` : ""} (HTTP ${status})`);
+    // CRM, calendar and timeman errors come with an empty code: then the description stands alone.
+    super(String(code), `${method}: ${[code, description].filter((part) => part !== "" && part !== undefined && part !== null).join(" - ")} (HTTP ${status})`);
     this.description = description;
     this.status = status;
     this.method = method;
