@@ -23,6 +23,7 @@ export function typeOf(p: ParamSpec): string {
     case "menu":
       return "Menu | readonly MenuItem[] | string";
     case "dialogId": // any text: dialog IDs are often built at run time; the check runs before sending
+    case "offset":
       return "string | number";
   }
   switch (p.kind) {

@@ -128,6 +128,18 @@ describe("an empty list or object where the function needs at least one element"
   });
 });
 
+describe("a list offset is a whole number", () => {
+  it("GetLeadsList, GetDealsList and GetTasksList refuse --offset abc (Bitrix24 would read the first page again); 50 and -1 are sent", async () => {
+    for (const fn of ["GetLeadsList", "GetDealsList", "GetTasksList"]) {
+      await refused(["bitrix24", fn, "--url", hook(), "--offset", "abc"], /^oint: --offset: "abc" is not an offset: a whole number, 0 or more/);
+      await refused(["bitrix24", fn, "--url", hook(), "--offset", "2.5"], /^oint: --offset: "2\.5" is not an offset/);
+    }
+    const run = await runCli(["bitrix24", "GetLeadsList", "--url", hook(), "--offset", "50", "--test"]);
+    assert.equal(JSON.parse(run.stdout).body.start, "50");
+    assert.equal(JSON.parse((await runCli(["bitrix24", "GetLeadsList", "--url", hook(), "--offset", "-1", "--test"])).stdout).body.start, "-1");
+  });
+});
+
 describe("links accept only http(s) URLs", () => {
   it("IMAGE, FILE, LINK and USER blocks, keyboard buttons and menu items", async () => {
     await refused(send("--blocks", "[{'IMAGE':{'NAME':'p','LINK':'javascript:alert(1)'}}]"), /^oint: --blocks: \[0\]\.IMAGE\.LINK: "javascript:" links are refused; only http\(s\) URLs\./);

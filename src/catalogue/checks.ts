@@ -4,13 +4,16 @@ import { attachProblems, isObject } from "../rich/attach.js";
 import { keyboardProblems, menuProblems } from "../rich/keyboard.js";
 import { showInput } from "./coerce.js";
 
-export type CheckName = "dialogId" | "attach" | "keyboard" | "menu";
+export type CheckName = "dialogId" | "attach" | "keyboard" | "menu" | "offset";
 
 const DIALOG_ID = /^(?:chat\d+|sg\d+|\d+)$/;
 
 export const checks: Record<CheckName, (value: unknown) => string[]> = {
   dialogId: (value) =>
     DIALOG_ID.test(String(value)) ? [] : [`${showInput(value)} is not a dialog ID: use chatNNN for a group chat, sgNNN for a workgroup chat, or a user ID (a number) for a private dialog`],
+  // A list offset: Bitrix24 reads anything else as 0, so a script paging on would read the first page again.
+  offset: (value) =>
+    /^(?:\d+|-1)$/.test(String(value).trim()) ? [] : [`${showInput(value)} is not an offset: a whole number, 0 or more (pages hold 50: 0, 50, 100 …), or -1 to skip counting the total`],
   attach: attachProblems,
   // "N" is how im.message.update removes a keyboard or menu.
   keyboard: (value) => (value === "N" ? [] : keyboardProblems(value)),

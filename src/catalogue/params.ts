@@ -28,7 +28,7 @@ export function filterParam<const F extends string>(field: F, description = "Fil
 }
 
 /** OpenIntegrations' `Indent`: the list offset sent as `start`; the default, the number 0, is left out as OpenIntegrations leaves it (a given "0" is sent). */
-export const offsetParam = { name: "offset", option: "offset", short: "o", kind: "string", field: "start", default: 0, description: "Offset of the list (Bitrix24 pages hold 50)" } as const;
+export const offsetParam = { name: "offset", option: "offset", short: "o", kind: "string", field: "start", default: 0, check: "offset", description: "Offset of the list (Bitrix24 pages hold 50)" } as const;
 
 // ---- Tasks (tasks, checklists, comments and results, kanban, task time) ----------------------------
 
