@@ -1,7 +1,7 @@
 // Bad input through the CLI: exit 4, one line naming the option, and the local portal receives
 // nothing. And no secret (webhook secret, token) in any output, --test of multi-step functions included.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync, chmodSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -39,6 +39,17 @@ describe("--out is checked before anything is sent", () => {
     mkdirSync(locked);
     chmodSync(locked, 0o555);
     await refused(send("--out", join(locked, "answer.json")), /^oint: --out: cannot write .*: EACCES \(permission denied\)/);
+  });
+
+  it("the file the command reads (--file, --blocks from a .json file): refused, the file kept as it was", async () => {
+    const picture = join(tmp.path, "picture.png");
+    writeFileSync(picture, "the only copy");
+    await refused(["bitrix24", "SendFileToChat", "--url", hook(), "--chat", "chat1", "--file", picture, "--out", picture], /^oint: --out: .*picture\.png is also the file of --file; the result would replace it/);
+    const blocks = join(tmp.path, "blocks.json");
+    writeFileSync(blocks, JSON.stringify([{ MESSAGE: "hi" }]));
+    await refused(send("--blocks", blocks, "--out", join(tmp.path, ".", "blocks.json")), /is also the file of --blocks/);
+    assert.equal(readFileSync(picture, "utf8"), "the only copy");
+    assert.equal(readFileSync(blocks, "utf8"), JSON.stringify([{ MESSAGE: "hi" }]));
   });
 
   it("checking leaves no file behind when the command is then refused", async () => {

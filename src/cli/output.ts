@@ -31,6 +31,30 @@ export function checkWritable(out: string): void {
   }
 }
 
+/**
+ * `--out` must not name a file the command reads (`--file`, `--blocks` from a .json file …): the
+ * result would replace it. `inputs`: the options' values as given, by option.
+ */
+export function checkNotAnInput(out: string, inputs: Readonly<Record<string, unknown>>): void {
+  let target;
+  try {
+    target = statSync(resolve(out));
+  } catch {
+    return; // a new file is nobody's input
+  }
+  for (const [option, value] of Object.entries(inputs)) {
+    if (typeof value !== "string" || value === "" || value.length > 4096) continue;
+    try {
+      const input = statSync(resolve(value));
+      if (input.isFile() && input.ino === target.ino && input.dev === target.dev) {
+        throw new InputError(`${resolve(out)} is also the file of --${option}; the result would replace it: write it elsewhere`, "--out");
+      }
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+    }
+  }
+}
+
 const REASONS: Record<string, string> = {
   ENOENT: "no such folder",
   ENOTDIR: "a part of the path is not a folder",

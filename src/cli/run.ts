@@ -10,7 +10,7 @@ import { errorPrefix } from "./colour.js";
 import { EXIT } from "./exit-codes.js";
 // Help pages load only when shown.
 const help = () => import("./help.js");
-import { checkWritable, emit } from "./output.js";
+import { checkNotAnInput, checkWritable, emit } from "./output.js";
 import { VERSION } from "../version.js";
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
@@ -109,7 +109,10 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
     if (command.stdin) values[command.stdin.name] = await (await import("./stdin.js")).valueFromStdin(command.stdin);
 
     // A file that cannot be written is found out now, not after the request went out.
-    if (global.out !== undefined) checkWritable(global.out);
+    if (global.out !== undefined) {
+      checkWritable(global.out);
+      checkNotAnInput(global.out, Object.fromEntries(def.params.map((p) => [p.option, values[p.name]])));
+    }
 
     if (def.kind === "local") {
       emit(runLocal(def, values), global.out);
