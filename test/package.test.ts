@@ -104,9 +104,12 @@ before(async () => {
   writeFileSync(join(esm, "main.ts"), ESM_MAIN);
   writeFileSync(join(cjs, "tsconfig.json"), JSON.stringify({ compilerOptions: TSCONFIG, files: ["main.cts"] }));
   writeFileSync(join(cjs, "main.cts"), CJS_MAIN);
+  // An older CommonJS setup (moduleResolution node10, which reads no "exports"): typesVersions gives it both entries' types.
+  writeFileSync(join(cjs, "tsconfig.node10.json"), JSON.stringify({ compilerOptions: { ...TSCONFIG, module: "commonjs", moduleResolution: "node10", noEmit: true }, files: ["node10.ts"] }));
+  writeFileSync(join(cjs, "node10.ts"), 'import { bitrix24 } from "oint";\nimport { startPortal } from "oint/portal";\nexport const both: [typeof bitrix24.sendMessage, typeof startPortal] = [bitrix24.sendMessage, startPortal];\n');
   // Type-checked and compiled with this project's tsc, both at once; each test awaits its own.
   esmBuilt = sh(process.execPath, [TSC, "-p", "."], esm);
-  cjsBuilt = sh(process.execPath, [TSC, "-p", "."], cjs);
+  cjsBuilt = sh(process.execPath, [TSC, "-p", "."], cjs).then((out) => sh(process.execPath, [TSC, "-p", "tsconfig.node10.json"], cjs).then(() => out));
   esmBuilt.catch(() => {});
   cjsBuilt.catch(() => {});
 });
@@ -149,7 +152,7 @@ describe("npm install of the tarball", () => {
     assert.equal(message.params.ATTACH[0].BLOCKS[0].IMAGE[0].NAME, "P");
   });
 
-  it("a CommonJS project require()s oint (and oint/portal), with types for require, and sends a message", async () => {
+  it("a CommonJS project require()s oint (and oint/portal), with types for require (also under moduleResolution node10), and sends a message", async () => {
     await cjsBuilt;
     const compiled = readFileSync(join(cjs, "main.cjs"), "utf8");
     assert.match(compiled, /require\("oint"\)/);
