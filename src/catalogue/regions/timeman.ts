@@ -5,21 +5,26 @@ import { rest, tokenParam, urlParam } from "../define.js";
 
 const region = "Timekeeping";
 
-/** The work day as timeman.* prints it (fixtures/opi-samples/GetTimekeepingStatus.json). */
+/**
+ * The work day as timeman.* prints it (fixtures/opi-samples/GetTimekeepingStatus.json). A user who
+ * has never opened a day gets only `{ STATUS: "CLOSED" }`, so every other field may be absent;
+ * TIME_FINISH_DEFAULT comes with an EXPIRED day (api-reference/timeman/base/timeman-status.md).
+ */
 export interface WorkDay {
   STATUS: "OPENED" | "PAUSED" | "CLOSED" | "EXPIRED";
-  TIME_START: string | null;
-  TIME_FINISH: string | null;
-  DURATION: string;
-  TIME_LEAKS: string;
-  ACTIVE: boolean;
-  IP_OPEN: string;
-  IP_CLOSE: string;
-  LAT_OPEN: number;
-  LON_OPEN: number;
-  LAT_CLOSE: number;
-  LON_CLOSE: number;
-  TZ_OFFSET: number;
+  TIME_START?: string | null;
+  TIME_FINISH?: string | null;
+  DURATION?: string;
+  TIME_LEAKS?: string;
+  ACTIVE?: boolean;
+  IP_OPEN?: string;
+  IP_CLOSE?: string | null;
+  LAT_OPEN?: number;
+  LON_OPEN?: number;
+  LAT_CLOSE?: number;
+  LON_CLOSE?: number;
+  TZ_OFFSET?: number;
+  TIME_FINISH_DEFAULT?: string;
 }
 
 /** A user's work-day settings (fixtures/opi-samples/GetTimekeepingSettings.json). */
