@@ -206,6 +206,16 @@ describe("connection from the environment or a profile", () => {
     assert.equal(ctx.portal.requests.length, before + 1, "help sends nothing");
   });
 
+  it("a connection from OINT_URL that cannot be used is blamed on OINT_URL, not on a --url nobody typed", async () => {
+    const env = { OINT_URL: "http://example.com/rest/1/a1b2c3d4e5f6/" };
+    const run = await runWith(["bitrix24", "ServerTime"], { env });
+    assert.equal(run.code, 4);
+    assert.match(run.stderr, /^oint: OINT_URL: plain http:\/\/ is refused for example\.com/);
+    assert.ok(!run.stderr.includes("a1b2c3d4e5f6"));
+    const typed = await runWith(["bitrix24", "ServerTime", "--url", env.OINT_URL], { env });
+    assert.match(typed.stderr, /^oint: --url: plain http:\/\/ is refused/);
+  });
+
   it("a bare function still missing a required value shows its help, even with OINT_URL", async () => {
     const before = ctx.portal.requests.length;
     const run = await runWith(["bitrix24", "SendMessage"], { env: { OINT_URL: hook() } });

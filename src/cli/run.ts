@@ -96,8 +96,11 @@ async function withOptionSuggestion(error: unknown): Promise<unknown> {
 async function runFunction(def: Definition, argv: readonly string[]): Promise<number> {
   let command: ParsedCommand | undefined;
   let client: Bitrix24Client | undefined;
+  /** The connection options the user typed (the others may come from OINT_URL / OINT_TOKEN). */
+  let typed: ReadonlySet<string> = new Set();
   try {
     command = parseCommand(def, argv);
+    typed = new Set(Object.keys(command.values).filter((name) => command!.values[name] !== undefined));
     const { global } = command;
     const values: Record<string, unknown> = command.values;
     // Like OpenIntegrations, a bare `oint bitrix24 Method` shows its help, when a required value is
@@ -144,7 +147,7 @@ async function runFunction(def: Definition, argv: readonly string[]): Promise<nu
     emit(await execute(def, values, { client, debug }), global.out);
     return EXIT.ok;
   } catch (error) {
-    return report(await withOptionSuggestion(error), def, command, client);
+    return report(await withOptionSuggestion(error), def, command, client, typed);
   }
 }
 
@@ -164,7 +167,7 @@ function redactShown(value: unknown, def: Definition, values: Record<string, unk
   return walk(redactValue(value));
 }
 
-function report(error: unknown, def: Definition, command: ParsedCommand | undefined, client: Bitrix24Client | undefined): number {
+function report(error: unknown, def: Definition, command: ParsedCommand | undefined, client: Bitrix24Client | undefined, typed: ReadonlySet<string> = new Set()): number {
   const secrets = [...(command ? secretValues(def, command.values) : []), client?.endpoint.secret, ...(client?.knownSecrets() ?? [])];
   const clean = (text: string) => redactKnown(text, secrets);
   if (error instanceof Bitrix24Error) {
@@ -178,7 +181,10 @@ function report(error: unknown, def: Definition, command: ParsedCommand | undefi
   }
   if (error instanceof InputError) {
     const param = def.params.find((p) => p.name === error.parameter);
-    const where = param ? `--${param.option}` : error.parameter;
+    // A connection nobody typed: the URL or token came from OINT_URL / OINT_TOKEN.
+    const fromEnvironment = param && (param.kind === "url" || param.kind === "token") && !typed.has(param.name) && !command?.global.profile;
+    const variable = param?.kind === "url" ? "OINT_URL" : "OINT_TOKEN";
+    const where = fromEnvironment && process.env[variable] ? variable : param ? `--${param.option}` : error.parameter;
     complain(`${clean(where ? `${where}: ${error.problem}` : error.problem)}. See \`oint bitrix24 ${def.name} --help\`.`);
     return EXIT.badInput;
   }
