@@ -2,7 +2,7 @@
 export { bitrix24, setOAuthServer, type Bitrix24Functions, type Bitrix24Library } from "./library.js";
 export type * from "./library-api.js";
 export { Bitrix24Client, type ClientOptions, type PreparedRequest } from "./transport/client.js";
-export type { CallOptions, HttpVerb } from "./transport/client.js";
+export type { CallOptions, HttpVerb, ListItem } from "./transport/client.js";
 export { MemoryLimiterStore, PLAN_BUCKETS, type Bucket, type Clock, type LimiterStore, type Plan } from "./transport/limiter.js";
 export { RedisLimiterStore, type RedisConnection, type RedisLimiterStoreOptions } from "./transport/limiter-redis.js";
 export type { Replay, RetryPolicy } from "./transport/retry.js";

@@ -89,6 +89,14 @@ export function typeChecks(url: string, client: Bitrix24Client): void {
   // @ts-expect-error im.message.add answers a number
   void client.call("im.message.add", { DIALOG_ID: "chat1", MESSAGE: "x" }).then((sent) => sent.result.toUpperCase());
   void client.call<{ custom: true }>("vendor.custom.method").then((answer) => answer.result.custom);
+  // client.list yields typed items: a lead of crm.lead.list, a task of tasks.task.list (under result.tasks)
+  void (async () => {
+    for await (const lead of client.list("crm.lead.list")) void lead.TITLE;
+    for await (const task of client.list("tasks.task.list", {}, { mode: "keyset" })) void task.title;
+    // @ts-expect-error a lead's TITLE may be null (it is typed, not `unknown`)
+    for await (const lead of client.list("crm.lead.list")) void lead.TITLE.toUpperCase();
+    for await (const item of client.list<{ id: string }>("vendor.items.list")) void item.id;
+  });
   // batch results are typed per call
   void client.batch([["im.message.add", { DIALOG_ID: "chat1", MESSAGE: "x" }], ["server.time"]]).then(([sent, time]) => {
     if (sent.ok) void sent.result.toFixed();

@@ -23,6 +23,18 @@ type CallResult<C> = C extends readonly [infer M, ...unknown[]] | { readonly met
 
 export type HttpVerb = "GET" | "POST";
 
+/**
+ * One item of a list method's answer, for `client.list`: the element of `result` when it is a list
+ * (`crm.lead.list`: CrmLead), or of the one list it holds (`tasks.task.list`: `{ tasks: Task[] }`).
+ */
+export type ListItem<R> = R extends readonly (infer I)[]
+  ? I
+  : R extends Record<string, infer V>
+    ? V extends readonly (infer I)[]
+      ? I
+      : Record<string, unknown>
+    : Record<string, unknown>;
+
 export interface ClientOptions {
   /** Webhook URL, or the portal address when `token` is given. */
   url: string;
@@ -164,8 +176,10 @@ export class Bitrix24Client {
    * client.list("crm.lead.list", { filter }))`. Modes: "offset" (start/next), "keyset" (ID filter,
    * start=-1, no totals), "batched-keyset" (up to 50 keyset pages per request). `.pages()` yields pages.
    */
-  list<T = Record<string, unknown>>(method: string, params: Record<string, unknown> = {}, options: ListOptions = {}): ListIterable<T> {
-    return listItems<T>(this, method, params, options);
+  list<M extends keyof MethodResults>(method: M, params?: Record<string, unknown>, options?: ListOptions): ListIterable<ListItem<MethodResults[M]>>;
+  list<T = Record<string, unknown>>(method: string, params?: Record<string, unknown>, options?: ListOptions): ListIterable<T>;
+  list(method: string, params: Record<string, unknown> = {}, options: ListOptions = {}): ListIterable<unknown> {
+    return listItems(this, method, params, options);
   }
 
   async prepare(method: string, params: Record<string, unknown>, httpMethod: HttpVerb = "POST", options: { replay?: Replay } = {}): Promise<PreparedRequest> {
