@@ -45,9 +45,9 @@ describe("--out is checked before anything is sent", () => {
     const picture = join(tmp.path, "picture.png");
     writeFileSync(picture, "the only copy");
     await refused(["bitrix24", "SendFileToChat", "--url", hook(), "--chat", "chat1", "--file", picture, "--out", picture], /^oint: --out: .*picture\.png is also the file of --file; the result would replace it/);
-    const blocks = join(tmp.path, "blocks.json");
+    const blocks = join(tmp.path, "reply-blocks.json");
     writeFileSync(blocks, JSON.stringify([{ MESSAGE: "hi" }]));
-    await refused(send("--blocks", blocks, "--out", join(tmp.path, ".", "blocks.json")), /is also the file of --blocks/);
+    await refused(send("--blocks", blocks, "--out", join(tmp.path, ".", "reply-blocks.json")), /is also the file of --blocks/);
     assert.equal(readFileSync(picture, "utf8"), "the only copy");
     assert.equal(readFileSync(blocks, "utf8"), JSON.stringify([{ MESSAGE: "hi" }]));
   });
