@@ -24,6 +24,7 @@ export function typeOf(p: ParamSpec): string {
       return "Menu | readonly MenuItem[] | string";
     case "dialogId": // any text: dialog IDs are often built at run time; the check runs before sending
     case "offset":
+    case "chatId":
       return "string | number";
   }
   switch (p.kind) {

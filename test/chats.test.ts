@@ -426,10 +426,12 @@ async function expectError(method: string, params: Record<string, unknown>, stat
 }
 
 describe("Bitrix24 errors", () => {
-  it("CHAT_ID with the chat prefix, or none: 400 CHAT_ID_EMPTY; through the CLI: exit 3 with the envelope on stdout", async () => {
+  it("CHAT_ID with the chat prefix, or none: 400 CHAT_ID_EMPTY; the CLI refuses the prefix before sending, saying the number", async () => {
+    const before = ctx.portal.requests.length;
     const run = await runCli(["bitrix24", "GetChatUsers", "--url", ctx.portal.webhookUrl, "--chat", "chat1"]);
-    assert.equal(run.code, 3);
-    assert.deepEqual(JSON.parse(run.stdout), { error: "CHAT_ID_EMPTY", error_description: "Chat ID can't be empty" });
+    assert.equal(run.code, 4);
+    assert.match(run.stderr, /^oint: --chat: "chat1" is not a chat ID: the bare number \(1, not chat1\)/);
+    assert.equal(ctx.portal.requests.length, before, "nothing sent");
     for (const method of ["im.chat.leave", "im.chat.user.add", "im.chat.user.delete", "im.chat.updateTitle", "im.chat.updateColor", "im.chat.updateAvatar", "im.chat.setOwner", "im.chat.mute"]) {
       await expectError(method, { CHAT_ID: "chat1", USERS: [2], USER_ID: 2, TITLE: "x", COLOR: "RED" }, 400, "CHAT_ID_EMPTY");
     }

@@ -139,6 +139,16 @@ describe("an empty list or object where the function needs at least one element"
   });
 });
 
+describe("IDs are checked before sending", () => {
+  it("user IDs are numbers (GetUsers, AddUsersToChat, GetUserBusy); a chat ID is the bare number (chat5 says 5)", async () => {
+    await refused(["bitrix24", "GetUsers", "--url", hook(), "--users", '["1","a"]'], /^oint: --users: "a" is not a user ID: user IDs are numbers\./);
+    await refused(["bitrix24", "AddUsersToChat", "--url", hook(), "--chat", "1", "--users", '["x","y"]'], /^oint: --users: "x", "y" are not user IDs/);
+    await refused(["bitrix24", "GetUserBusy", "--url", hook(), "--users", "me", "--from", "2026-01-07", "--to", "2026-01-08"], /^oint: --users: "me" is not a user ID/);
+    await refused(["bitrix24", "ChangeChatTitle", "--url", hook(), "--chat", "chat5", "--title", "x"], /^oint: --chat: "chat5" is not a chat ID: the bare number \(5, not chat5\)\./);
+    await refused(["bitrix24", "GetChatFilesFolder", "--url", hook(), "--chat", "five"], /^oint: --chat: "five" is not a chat ID: the bare number \(5, not chat5\)/);
+  });
+});
+
 describe("a list offset is a whole number", () => {
   it("GetLeadsList, GetDealsList and GetTasksList refuse --offset abc (Bitrix24 would read the first page again); 50 and -1 are sent", async () => {
     for (const fn of ["GetLeadsList", "GetDealsList", "GetTasksList"]) {

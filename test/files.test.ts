@@ -54,7 +54,9 @@ describe("GetChatFilesFolder", () => {
   });
 
   it("Bitrix24's errors: a chat prefix in CHAT_ID, a chat the caller is not in", async () => {
-    await expectError(bitrix24.getChatFilesFolder(hook(), "chat1"), "CHAT_ID_EMPTY", 400);
+    // The portal answers a prefixed CHAT_ID as Bitrix24 does; oint refuses it before sending, naming the number.
+    await expectError(new Bitrix24Client({ url: hook() }).call("im.disk.folder.get", { CHAT_ID: "chat1" }), "CHAT_ID_EMPTY", 400);
+    await assert.rejects(bitrix24.getChatFilesFolder(hook(), "chat1"), { name: "InputError", message: /"chat1" is not a chat ID: the bare number \(1, not chat1\)/ });
     const closed = ctx.portal.state.createChat({ type: "chat", title: "Not yours", ownerId: 2, members: [3] });
     await expectError(bitrix24.getChatFilesFolder(hook(), closed.id), "ACCESS_ERROR", 403);
     await expectError(bitrix24.getChatFilesFolder(hook(), 99999), "ACCESS_ERROR", 403);
@@ -185,7 +187,8 @@ describe("SendFile", () => {
     const client = new Bitrix24Client({ url: hook() });
     await expectError(client.call("im.disk.file.commit", { CHAT_ID: 1 }), "FILES_ERROR", 400);
     await expectError(bitrix24.sendFile(hook(), 1, 99999), "SAVE_ERROR", 400);
-    await expectError(bitrix24.sendFile(hook(), "chat1", 1), "CHAT_ID_EMPTY", 400);
+    await expectError(new Bitrix24Client({ url: hook() }).call("im.disk.file.commit", { CHAT_ID: "chat1", UPLOAD_ID: "1" }), "CHAT_ID_EMPTY", 400);
+    await assert.rejects(bitrix24.sendFile(hook(), "chat1", 1), { name: "InputError" });
     const closed = ctx.portal.state.createChat({ type: "chat", title: "Closed", ownerId: 2, members: [3] });
     await expectError(bitrix24.sendFile(hook(), closed.id, 1), "ACCESS_ERROR", 403);
   });

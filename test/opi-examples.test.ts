@@ -4,7 +4,7 @@
 // and the secrets put in place of the docs' "***" must not be printed.
 //
 // What is changed in an example: the docs' redactions ("***") of a token, client secret or refresh token
-// become secrets this test looks for, a redacted chat becomes a chat ID, and the example files'
+// become secrets this test looks for, a redacted chat becomes the number 5, and the example files'
 // http(s) links point at a local server holding files of the same names (no network here).
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
@@ -20,7 +20,7 @@ const SECRETS: Record<string, string> = {
   "--clientsecret": "csec-5d8e1b9a77f0c2aa",
   "--refresh": "rfr-0a6b3c9d2e8f7154",
 };
-const CHAT = "chat5";
+const CHAT = "5"; // a chat number: a valid CHAT_ID, and as DIALOG_ID the private dialog with user 5
 
 /** The words of a docs example: double-quoted strings (with \" and \\), unquoted words. */
 function shellWords(line: string): string[] {

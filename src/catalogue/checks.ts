@@ -4,13 +4,24 @@ import { attachProblems, isObject } from "../rich/attach.js";
 import { keyboardProblems, menuProblems } from "../rich/keyboard.js";
 import { showInput } from "./coerce.js";
 
-export type CheckName = "dialogId" | "attach" | "keyboard" | "menu" | "offset";
+export type CheckName = "dialogId" | "chatId" | "userIds" | "attach" | "keyboard" | "menu" | "offset";
 
 const DIALOG_ID = /^(?:chat\d+|sg\d+|\d+)$/;
 
 export const checks: Record<CheckName, (value: unknown) => string[]> = {
   dialogId: (value) =>
     DIALOG_ID.test(String(value)) ? [] : [`${showInput(value)} is not a dialog ID: use chatNNN for a group chat, sgNNN for a workgroup chat, or a user ID (a number) for a private dialog`],
+  // CHAT_ID is the bare number; Bitrix24 answers "chat5" with CHAT_ID_EMPTY, which does not say why.
+  chatId: (value) => {
+    if (/^\d+$/.test(String(value).trim())) return [];
+    const number = /^chat(\d+)$/i.exec(String(value).trim())?.[1];
+    return [`${showInput(value)} is not a chat ID: the bare number${number ? ` (${number}, not ${String(value).trim()})` : " (5, not chat5)"}`];
+  },
+  // User IDs are numbers (or their digits): anything else would reach the portal as an ID it cannot read.
+  userIds: (value) => {
+    const bad = (Array.isArray(value) ? value : [value]).filter((id) => !/^\d+$/.test(String(id).trim()));
+    return bad.length ? [`${bad.slice(0, 3).map(showInput).join(", ")}${bad.length > 3 ? " …" : ""} ${bad.length === 1 ? "is not a user ID" : "are not user IDs"}: user IDs are numbers`] : [];
+  },
   // A list offset: Bitrix24 reads anything else as 0, so a script paging on would read the first page again.
   offset: (value) =>
     /^(?:\d+|-1)$/.test(String(value).trim()) ? [] : [`${showInput(value)} is not an offset: a whole number, 0 or more (pages hold 50: 0, 50, 100 …), or -1 to skip counting the total`],

@@ -77,7 +77,7 @@ export const getUserBusy = rest<UserBusy>()({
   readOnly: true,
   params: [
     urlParam,
-    { name: "users", option: "users", short: "s", kind: "array", items: "scalar", field: "users", required: true, nonEmpty: true, description: "User ID or JSON list of user IDs" },
+    { name: "users", option: "users", short: "s", kind: "array", items: "scalar", field: "users", check: "userIds", required: true, nonEmpty: true, description: "User ID or JSON list of user IDs" },
     { name: "from", option: "from", short: "f", kind: "date", field: "from", required: true, description: "First day of the period (sent as yyyy-MM-dd)" },
     { name: "to", option: "to", short: "t", kind: "date", field: "to", required: true, description: "Last day of the period (sent as yyyy-MM-dd)" },
     tokenParam("k"),

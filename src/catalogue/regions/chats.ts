@@ -17,6 +17,7 @@ const chatIdParam = {
   short: "c",
   kind: "string",
   field: "CHAT_ID",
+  check: "chatId",
   required: true,
   description: "Chat ID: the bare number (5, not chat5)",
 } as const;
@@ -102,7 +103,7 @@ export const getUsers = rest<Record<string, ImUser | null>>()({
   readOnly: true,
   params: [
     urlParam,
-    { name: "userIds", option: "users", short: "s", kind: "array", items: "scalar", field: "ID", required: true, nonEmpty: true, description: "User IDs: a JSON array ([1,2]), one ID, or a path to a .json file" },
+    { name: "userIds", option: "users", short: "s", kind: "array", items: "scalar", field: "ID", check: "userIds", required: true, nonEmpty: true, description: "User IDs: a JSON array ([1,2]), one ID, or a path to a .json file" },
     tokenParam(),
   ],
 });
@@ -117,7 +118,7 @@ export const addUsersToChat = rest<boolean>()({
   params: [
     urlParam,
     chatIdParam,
-    { name: "userIds", option: "users", short: "s", kind: "array", items: "scalar", field: "USERS", required: true, nonEmpty: true, description: "User IDs: a JSON array ([2,3]), one ID, or a path to a .json file" },
+    { name: "userIds", option: "users", short: "s", kind: "array", items: "scalar", field: "USERS", check: "userIds", required: true, nonEmpty: true, description: "User IDs: a JSON array ([2,3]), one ID, or a path to a .json file" },
     { name: "hideHistory", option: "hide", short: "h", kind: "flag", field: "HIDE_HISTORY", default: false, description: "Hide the chat's earlier messages from the new members (true/false)" },
     tokenParam(),
   ],

@@ -75,7 +75,7 @@ export const getChatFilesFolder = rest<{ ID: number }>()({
   readOnly: true,
   params: [
     urlParam,
-    { name: "chatId", option: "chat", short: "c", kind: "string", field: "CHAT_ID", required: true, description: "Chat ID (a number, without the chat prefix)" },
+    { name: "chatId", option: "chat", short: "c", kind: "string", field: "CHAT_ID", check: "chatId", required: true, description: "Chat ID (a number, without the chat prefix)" },
     tokenParam(),
   ],
 });

@@ -146,7 +146,7 @@ export const sendFile = rest<SendFileResult>()({
   replay: "unsafe",
   params: [
     urlParam,
-    { name: "chatId", option: "chat", short: "c", kind: "string", field: "CHAT_ID", required: true, description: "Chat ID (a number, without the chat prefix)" },
+    { name: "chatId", option: "chat", short: "c", kind: "string", field: "CHAT_ID", check: "chatId", required: true, description: "Chat ID (a number, without the chat prefix)" },
     { name: "fileId", option: "fileid", short: "f", kind: "string", field: "UPLOAD_ID", required: true, description: "Drive file ID (the ID UploadFileToFolder answers with)" },
     { name: "description", option: "description", short: "d", kind: "string", field: "MESSAGE", default: "", description: "Message text shown with the file" },
     tokenParam(),

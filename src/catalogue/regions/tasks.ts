@@ -180,7 +180,7 @@ export const checkTaskAccesses = rest<{ allowedActions: Record<string, Record<st
   params: [
     urlParam,
     taskParam("taskId"),
-    { name: "users", option: "users", short: "s", kind: "array", items: "scalar", field: "users", default: "", description: "User IDs to check: a JSON list (['1','10']) or one ID (default: the current user)" },
+    { name: "users", option: "users", short: "s", kind: "array", items: "scalar", field: "users", check: "userIds", default: "", description: "User IDs to check: a JSON list (['1','10']) or one ID (default: the current user)" },
     tokenParam("k"),
   ],
 });
