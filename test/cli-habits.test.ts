@@ -142,6 +142,17 @@ describe("- reads stdin", () => {
     assert.equal((await messages("chat1"))[0].text, "-");
   });
 
+  it("an empty pipe says so (--text -, --token -), instead of a later, stranger complaint; nothing is sent", async () => {
+    const before = ctx.portal.requests.length;
+    const text = await runWith(["bitrix24", "SendMessage", "--url", hook(), "--chat", "chat1", "--text", "-"], { input: "\n" });
+    assert.equal(text.code, 4);
+    assert.match(text.stderr, /^oint: --text: stdin \(-\) is empty: nothing was piped in\./);
+    const token = await runWith(["bitrix24", "ServerTime", "--url", ctx.portal.url, "--token", "-"], { input: "" });
+    assert.equal(token.code, 4);
+    assert.match(token.stderr, /^oint: --token: stdin \(-\) is empty/);
+    assert.equal(ctx.portal.requests.length, before);
+  });
+
   it("-b - reads blocks as JSON; a path or other text from stdin is refused, never read as a file", async () => {
     const blocks = [{ DELIMITER: { SIZE: 200, COLOR: "#c8c8c8" } }];
     const run = await runWith(["bitrix24", "SendMessage", "-u", hook(), "-c", "chat1", "-t", "piped blocks", "-b", "-"], { input: JSON.stringify(blocks) });

@@ -52,6 +52,13 @@ describe("--out is checked before anything is sent", () => {
     assert.equal(readFileSync(blocks, "utf8"), JSON.stringify([{ MESSAGE: "hi" }]));
   });
 
+  it("--out - is standard output: the result printed, no file named -", async () => {
+    const run = await runCli(["bitrix24", "GetPictureBlock", "--title", "x", "--url", "https://example.com/x.png", "--out", "-"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).IMAGE.LINK, "https://example.com/x.png");
+    assert.equal(existsSync(join(process.cwd(), "-")), false, "no file named - where the CLI ran");
+  });
+
   it("checking leaves no file behind when the command is then refused", async () => {
     const out = join(tmp.path, "never.json");
     await refused(send("--blocks", "[{'IMAGE': ", "--out", out), /^oint: --blocks: .*not valid JSON/);

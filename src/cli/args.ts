@@ -167,7 +167,8 @@ export function parseCommand(def: Definition, argv: readonly string[]): ParsedCo
   return {
     values,
     empty: Object.keys(values).length === 0 && raw.profile === undefined,
-    global: { out: raw.out as string | undefined, profile: raw.profile as string | undefined, debug: !!raw.debug, test: !!raw.test, help: !!raw.help },
+    // `--out -` is standard output, as `-` means in most tools: no file named "-".
+    global: { out: raw.out === "-" ? undefined : (raw.out as string | undefined), profile: raw.profile as string | undefined, debug: !!raw.debug, test: !!raw.test, help: !!raw.help },
     stdin,
   };
 }

@@ -25,8 +25,10 @@ export function stdinValue(param: ParamSpec, bytes: Buffer): unknown {
     if (!/^[[{]/.test(trimmed)) throw new InputError("from stdin (-) must be JSON text: an object or a list", param.name);
     return trimmed;
   }
-  if (param.kind === "url" || param.kind === "token" || param.secret) return text.trim();
-  return text.replace(/\r?\n$/, "");
+  const value = param.kind === "url" || param.kind === "token" || param.secret ? text.trim() : text.replace(/\r?\n$/, "");
+  // An empty pipe (`echo -n "" | …`, a variable that was empty) says so, rather than some later problem.
+  if (value === "") throw new InputError("stdin (-) is empty: nothing was piped in", param.name);
+  return value;
 }
 
 /** Reads the option's value, with a hint on stderr when stdin is a terminal (end with Ctrl-D). */
