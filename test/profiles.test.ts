@@ -29,6 +29,15 @@ describe("oint profile", () => {
     assert.match(entry.url, /\/rest\/1\/\*\*\*/);
   });
 
+  it("add over an existing name says it replaced the profile", async () => {
+    const first = await runCli(["profile", "add", "twice", "--url", ctx.portal.webhookUrl], { env: env() });
+    assert.match(first.stderr, /^oint: profile "twice" saved in /);
+    const again = await runCli(["profile", "add", "twice", "--url", ctx.portal.webhookUrl], { env: env() });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /^oint: profile "twice" replaced \(its earlier connection is gone\) in /);
+    assert.doesNotMatch(again.stderr, new RegExp(ctx.portal.secret));
+  });
+
   it("oint bitrix24 … --profile NAME sends with the saved URL", async () => {
     const run = await runCli(["bitrix24", "SendMessage", "--profile", "work", "--chat", "chat1", "--text", "via profile"], { env: env() });
     assert.equal(run.code, 0, run.stderr);

@@ -143,10 +143,13 @@ async function add(argv: readonly string[]): Promise<number> {
     throw new InputError("refreshing needs all of --token, --refresh, --clientid and --clientsecret");
   }
   for (const key of Object.keys(profile) as (keyof Profile)[]) if (!profile[key]) delete profile[key];
+  let replaced = false;
   await updateProfiles((profiles) => {
+    replaced = profiles.has(name);
     profiles.set(name, profile);
   });
-  process.stderr.write(`oint: profile "${name}" saved in ${profilesFile()}\n`);
+  // Saying so when an existing profile was replaced: its old connection is gone.
+  process.stderr.write(`oint: profile "${name}" ${replaced ? "replaced (its earlier connection is gone)" : "saved"} in ${profilesFile()}\n`);
   return EXIT.ok;
 }
 
