@@ -307,6 +307,11 @@ describe("shell completion", () => {
     assert.deepEqual(complete("oint bitrix24 SendM"), ["SendMessage"]);
     assert.deepEqual(complete("oint bitrix24 sendmessage --ch"), ["--chat"]);
     assert.ok(complete("oint bitrix24 SendMessage -").includes("-c"));
+    // each option until it is given, in either form
+    const afterChat = complete("oint bitrix24 SendMessage -c chat1 -");
+    assert.ok(!afterChat.includes("-c") && !afterChat.includes("--chat"), afterChat.join(" "));
+    assert.ok(afterChat.includes("-t"));
+    assert.ok(!complete("oint bitrix24 SendMessage --text=hi --").includes("--text"));
   });
 
   it("zsh: the script loads under compinit and knows each function's options", { skip: !has("zsh") && "zsh is not installed" }, async () => {
