@@ -146,6 +146,13 @@ describe("an empty list or object where the function needs at least one element"
   });
 });
 
+describe("a structure of the wrong shape says what goes there", () => {
+  it("--files wants file names and paths; --fields wants fields", async () => {
+    await refused(["bitrix24", "CreatePost", "--url", hook(), "--text", "hi", "--files", "[1,2]"], /^oint: --files: expected a JSON object \(e\.g\. \{"photo\.png":"\.\/photo\.png"\}\) or a path to a \.json file\./);
+    await refused(["bitrix24", "CreateUser", "--url", hook(), "--fields", "[1,2]"], /^oint: --fields: expected a JSON object \(e\.g\. \{"TITLE":"…"\}\)/);
+  });
+});
+
 describe("IDs are checked before sending", () => {
   it("user IDs are numbers (GetUsers, AddUsersToChat, GetUserBusy); a chat ID is the bare number (chat5 says 5)", async () => {
     await refused(["bitrix24", "GetUsers", "--url", hook(), "--users", '["1","a"]'], /^oint: --users: "a" is not a user ID: user IDs are numbers\./);

@@ -146,7 +146,9 @@ export async function toMap(value: unknown, param: ParamSpec): Promise<Record<st
   if (value === undefined || value === null || value === "") return {};
   const structure = await readStructure(value, param);
   if (structure && typeof structure === "object" && !Array.isArray(structure)) return structure as Record<string, unknown>;
-  throw inputError("expected a JSON object (e.g. {\"TITLE\":\"…\"}) or a path to a .json file", param.name);
+  // Files are named by their file name ({"photo.png":"./photo.png"}); other objects by their fields.
+  const example = param.kind === "files" ? '{"photo.png":"./photo.png"}' : '{"TITLE":"…"}';
+  throw inputError(`expected a JSON object (e.g. ${example}) or a path to a .json file`, param.name);
 }
 
 /** Any structure: an object or list as it is, or parsed from JSON text or a .json file. */
