@@ -20,6 +20,7 @@ import { OAuthServer, type OAuthOptions } from "./routes/oauth.js";
 import { PortalData, persistAfterEachRequest } from "./data/persistence.js";
 import { seedSyntheticDeals } from "./data/deals.js";
 import { seedDepartmentsIfNone } from "./data/departments.js";
+import { seedWorkgroupsIfNone, setWorkgroups, type WorkgroupSpec } from "./data/workgroups.js";
 import { seedTasks } from "./data/tasks.js";
 
 export { Credentials, randomSecret, type TokenGrant, type TokenCheck } from "./http/auth.js";
@@ -43,6 +44,7 @@ export { LeadStore, type LeadRecord } from "./data/leads.js";
 export { selfSignedCertificate, type TlsPair } from "./http/tls.js";
 export { OAuthServer, type OAuthApp, type OAuthAppSpec, type OAuthOptions, type TokenAnswer } from "./routes/oauth.js";
 export { PortalDataError } from "./data/persistence.js";
+export type { WorkgroupSpec } from "./data/workgroups.js";
 export { CommandPresses, type CommandPress } from "./web/presses.js";
 export {
   DELETED_MESSAGE_TEXT,
@@ -105,6 +107,12 @@ export interface PortalOptions {
   clock?: () => number;
   /** Faults to act out from the first request on (more via RunningPortal.faults). */
   faults?: FaultSpec[];
+  /**
+   * Workgroups and their members, put in place of the seeded ones with the same id (the seed has
+   * group 1 of users 1, 2, 3). Only members (the owner is one) and administrators may use a group's
+   * Drive storage (group 1 has one) and its calendars (type "group", ownerId = the id).
+   */
+  workgroups?: WorkgroupSpec[];
   /** Synthetic CRM leads 1..N, computed on demand (100,000 cost nothing at start). */
   leads?: number;
   /** Synthetic CRM deals 1..N in pipeline 0, computed on demand like leads (for benches: walking or updating many deals). */
@@ -183,6 +191,8 @@ async function startWith(options: PortalOptions, data: PortalData | undefined): 
   const state = options.state ?? new PortalState({ seed: !saved });
   data?.restoreState(state);
   if (saved) seedDepartmentsIfNone(state); // a file from before departments: its users' UF_DEPARTMENT must name something
+  if (saved) seedWorkgroupsIfNone(state); // a file from before workgroups: group 1's storage and calendars keep their members
+  if (options.workgroups) setWorkgroups(state, options.workgroups);
   const secret = options.secret ?? (saved?.primary.webhookSecret || randomSecret());
   if (!/^[A-Za-z0-9_-]+$/.test(secret)) throw new Error("portal secret must be letters, digits, '_' or '-'");
   const webhookUserId = options.webhookUserId ?? saved?.primary.webhookUserId ?? 1;

@@ -6,13 +6,25 @@
 // attendee, MEETING_STATUS Q / Y / N), so each attendee's calendar holds the meeting and their
 // answer. The methods (methods/calendar.ts) read and write through the functions here.
 import { storeFor } from "../engine/crud.js";
-import type { EntityDef, Row } from "../engine/types.js";
+import type { AccessHook, EntityDef, Row } from "../engine/types.js";
+import type { MethodContext } from "../http/registry.js";
+import { canUseGroup } from "./workgroups.js";
 
 import type { EntityStore } from "../engine/store.js";
 import type { PortalState } from "./state.js";
 import { instantOf, wallAt, wallFromMs, wallMs, type Rrule, type Wall } from "./calendar-time.js";
 import { field as f } from "../engine/fields.js";
 
+/**
+ * Who may see and use a calendar: a group's (CAL_TYPE "group", OWNER_ID = the group) takes a member
+ * of the group or an administrator (data/workgroups.ts); the others are everyone's to read.
+ */
+export function canSeeCalendar(ctx: MethodContext, type: string, ownerId: number): boolean {
+  return type !== "group" || canUseGroup(ctx, ownerId);
+}
+
+/** Sections and events are guarded by their calendar (the row's CAL_TYPE and OWNER_ID). */
+const calendarAccess: AccessHook = (ctx, _action, row) => row === undefined || canSeeCalendar(ctx, String(row.CAL_TYPE), Number(row.OWNER_ID));
 
 export const sectionEntity: EntityDef = {
   name: "calendar.section",
@@ -32,6 +44,7 @@ export const sectionEntity: EntityDef = {
     /** The owner's default calendar, made on first use (meetings land here). */
     IS_DEFAULT: f("boolean", "Default calendar", { readOnly: true }),
   },
+  access: calendarAccess,
 };
 
 export const eventEntity: EntityDef = {
@@ -72,6 +85,7 @@ export const eventEntity: EntityDef = {
     DAV_XML_ID: f("string", "iCalendar UID", { readOnly: true }),
     VERSION: f("integer", "Version", { readOnly: true }),
   },
+  access: calendarAccess,
 };
 
 export const calendarSettingsEntity: EntityDef = {

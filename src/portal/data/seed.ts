@@ -1,7 +1,9 @@
 // The demo company every fresh portal starts with: an administrator (user 1, the webhook owner),
-// four colleagues, and the "General" open chat (chat id 1) with everyone in it.
+// four colleagues, the "General" open chat (chat id 1) with everyone in it, and workgroup 1 of
+// users 1, 2 and 3 (workgroups.ts; its Drive storage and calendars are its members' only).
 import type { PortalState, UserRecord } from "./state.js";
 import { seedDepartments } from "./departments.js";
+import { SEED_WORKGROUPS, setWorkgroups } from "./workgroups.js";
 
 type SeedUser = Omit<UserRecord, "active" | "status" | "lastActivity" | "website" | "isAdmin"> & { isAdmin?: boolean };
 
@@ -75,6 +77,7 @@ export function seedPortal(state: PortalState): void {
   for (const user of USERS) {
     state.addUser({ ...user, active: true, status: "online", lastActivity: now, website: "", isAdmin: user.isAdmin ?? false });
   }
+  setWorkgroups(state, SEED_WORKGROUPS);
   const general = state.createChat({
     type: "open",
     title: "General",

@@ -4,7 +4,9 @@
 // over the entities of data/calendar.ts. Parameters as the calendar reads them (top-level, camelCase
 // ownerId / eventId), errors with Bitrix24's empty code and the reason, and answers in the shapes
 // of the real samples: IDs as strings, dates in the site format "07.01.2026 14:25:00", `~` keys,
-// repetitions of an event expanded into the requested range.
+// repetitions of an event expanded into the requested range. Rights: a group's calendars are its
+// members' and administrators' (the section and event entities' access hook, data/calendar.ts);
+// anyone else is answered "Access denied".
 import { createHash, randomBytes } from "node:crypto";
 import { anyCase } from "../engine/dialect.js";
 import type { Row } from "../engine/types.js";
@@ -36,11 +38,13 @@ import {
   DEFAULT_SECTION_COLOR,
   defaultUserSection,
   entryOf,
+  eventEntity,
   events,
   ownsRoot,
   readWall,
   rootOf,
   saveUserSettings,
+  sectionEntity,
   sections,
   sectionsOf,
   span,
@@ -98,11 +102,23 @@ function clearColor(value: unknown, fallback: string): string {
 
 const text = (value: unknown): string => (typeof value === "string" ? value : typeof value === "number" ? String(value) : "");
 
+// ---- rights --------------------------------------------------------------------------------
+
+/** Whether the caller may use the calendars of this type and owner (the section entity's access hook). */
+const mayUse = (ctx: MethodContext, type: string, ownerId: number, action: "read" | "add" = "read") =>
+  sectionEntity.access!(ctx, action, { CAL_TYPE: type, OWNER_ID: ownerId });
+
+/** Refuses a calendar the caller may not use (a group's, to a non-member): "Access denied". */
+function openCalendar(ctx: MethodContext, type: string, ownerId: number): void {
+  if (!mayUse(ctx, type, ownerId)) throw calError("Access denied");
+}
+
 // ---- sections ------------------------------------------------------------------------------
 
 /** Who may change a calendar: its user, a group calendar's creator, or an administrator. */
 function canEditSection(ctx: MethodContext, section: Row): boolean {
   if (isAdmin(ctx)) return true;
+  if (!sectionEntity.access!(ctx, "update", section)) return false;
   if (section.CAL_TYPE === "user") return section.OWNER_ID === ctx.userId;
   if (section.CAL_TYPE === "group") return section.CREATED_BY === ctx.userId;
   return false;
@@ -111,7 +127,7 @@ function canEditSection(ctx: MethodContext, section: Row): boolean {
 function canAddTo(ctx: MethodContext, type: string, ownerId: number): boolean {
   if (isAdmin(ctx)) return true;
   if (type === "user") return ownerId === ctx.userId;
-  return type === "group";
+  return type === "group" && mayUse(ctx, type, ownerId, "add");
 }
 
 function renderSection(ctx: MethodContext, s: Row): Record<string, unknown> {
@@ -185,6 +201,7 @@ function editableSection(ctx: MethodContext, id: number, type: string, ownerId: 
 const sectionGet = calendar((ctx) => {
   const type = typeParam(ctx);
   const ownerId = ownerParam(ctx, type);
+  openCalendar(ctx, type, ownerId);
   // A user's calendar list is never empty: their default calendar is made on first look.
   if (type === "user" && ctx.state.getUser(ownerId) && sectionsOf(ctx.state, "user", ownerId).length === 0) defaultUserSection(ctx.state, ownerId);
   return sectionsOf(ctx.state, type, ownerId).map((s) => renderSection(ctx, s));
@@ -406,6 +423,7 @@ const eventAdd = calendar((ctx) => {
 
 /** May the caller change (or delete) the event whose host's entry is `root`? */
 function mayEdit(ctx: MethodContext, root: Row): boolean {
+  if (!eventEntity.access!(ctx, "update", root)) return false;
   if (isAdmin(ctx) || Number(root.MEETING_HOST) === ctx.userId || ownsRoot(root, ctx.userId)) return true;
   const section = sections(ctx.state).get(Number(root.SECTION_ID));
   return root.CAL_TYPE !== "user" && !!section && canEditSection(ctx, section);
@@ -602,7 +620,7 @@ function renderEvent(ctx: MethodContext, row: Row, occurrence: Occurrence, varia
 const eventGetById = calendar((ctx) => {
   const id = idParam(ctx, "id", notSet("id", ctx.method));
   const row = events(ctx.state).get(id);
-  if (!row) throw calError("Access denied");
+  if (!row || !eventEntity.access!(ctx, "read", row)) throw calError("Access denied");
   const { from, to } = span(row);
   return renderEvent(ctx, row, { from, to, index: 0 }, "one");
 });
@@ -620,6 +638,7 @@ function rangeBound(ctx: MethodContext, value: unknown, end: boolean, fallback: 
 const eventGet = calendar((ctx) => {
   const type = typeParam(ctx);
   const ownerId = ownerParam(ctx, type);
+  openCalendar(ctx, type, ownerId);
   const now = ctx.state.now().getTime();
   const lo = rangeBound(ctx, param(ctx, "from"), false, now - 30 * DAY_MS);
   const hi = rangeBound(ctx, param(ctx, "to"), true, now + 90 * DAY_MS);

@@ -2,14 +2,17 @@
 // data/disk.ts: storages through the CRUD builder (get, getlist, getfields), children lists
 // through the query engine (filter with every prefix, order, start), everything in the Drive's
 // dialect (engine/dialect-disk.ts). Rights: a user's storage is its owner's (and admins'), the
-// common and workgroup storages everyone's, the application's storage needs an application (an
-// OAuth token), a chat folder belongs to the chat's members.
+// common storage everyone's, a workgroup's its members' (and admins', data/workgroups.ts), the
+// application's storage needs an application (an OAuth token), a chat folder belongs to the chat's
+// members. getlist leaves out what the caller may not use; get, getchildren and the folder and file
+// methods inside it answer ACCESS_DENIED.
 import { diskDialect } from "../engine/dialect-disk.js";
 import { crudMethods } from "../engine/crud.js";
 import { parseFilter, parseOrder, readStart, runQuery } from "../engine/query.js";
 import type { IdRun, RowSource } from "../engine/store.js";
 import type { EntityDef, Row } from "../engine/types.js";
 import { DiskConflict, STORAGE, type DiskRow } from "../data/disk.js";
+import { canUseGroup } from "../data/workgroups.js";
 import { fileFields, folderFields, objectEntity, storageEntity } from "../data/disk-entities.js";
 import { renderDiskObject, renderStorage, renderVersion, type ObjectPrint } from "../render/disk-render.js";
 import { badRequest, forbidden, methodNotFound } from "../http/errors.js";
@@ -31,8 +34,9 @@ export function canUseStorage(ctx: MethodContext, storage: Row): boolean {
     case "user":
       return Number(storage.ENTITY_ID) === ctx.userId || ctx.state.getUser(ctx.userId)?.isAdmin === true;
     case "common":
-    case "group":
       return true;
+    case "group":
+      return canUseGroup(ctx, Number(storage.ENTITY_ID));
     case "restapp":
       return ctx.auth.type === "oauth";
     default:
