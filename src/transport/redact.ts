@@ -14,6 +14,11 @@ const SECRET_KEYS = new Set([
   "clientsecret",
   "refresh",
 ]);
+const SECRET_NAMES = [...SECRET_KEYS].join("|");
+// The same names wherever a secret is written as text: a query value (links add their own: the OAuth
+// grant's `code`, a download link's `token`, a signed link's `sig`) and a JSON pair (also escaped).
+const QUERY_SECRET = new RegExp(`([?&](?:${SECRET_NAMES}|code|sig|signature|secret|api_?key)=)[^&#\\s"']*`, "gi");
+const JSON_SECRET = new RegExp(`(\\\\?"(?:${SECRET_NAMES})\\\\?"\\s*:\\s*\\\\?")(?:[^"\\\\]|\\\\(?!"))*`, "gi");
 
 /**
  * `/rest/1/abcdef/` -> `/rest/1/***`; secret-bearing query values (`auth=…`, the OAuth grant's `code=…`, a
@@ -24,8 +29,8 @@ const SECRET_KEYS = new Set([
 export function redactUrl(text: string): string {
   return text
     .replace(/(\/rest\/\d+\/)[^/?#\s"']+/g, `$1${MASK}`)
-    .replace(/([?&](?:auth|access_token|refresh_token|client_secret|code|token|sig|signature|password|secret|api_?key)=)[^&#\s"']*/gi, `$1${MASK}`)
-    .replace(/(\\?"(?:auth|access_token|refresh_token|client_secret|application_token|password)\\?"\s*:\s*\\?")(?:[^"\\]|\\(?!"))*/gi, `$1${MASK}`);
+    .replace(QUERY_SECRET, `$1${MASK}`)
+    .replace(JSON_SECRET, `$1${MASK}`);
 }
 
 /** A deep copy of a request body or envelope with secret-bearing keys masked. */
