@@ -11,6 +11,7 @@ import type { EntityDef, Row } from "../engine/types.js";
 import { RestError } from "../http/errors.js";
 import type { PortalState } from "./state.js";
 import { field as f } from "../engine/fields.js";
+import { callerIsAdmin } from "../http/registry.js";
 
 export const departmentError = (description: string) => new RestError("ERROR_CORE", description, 400);
 
@@ -25,7 +26,7 @@ export const departmentEntity: EntityDef = {
     UF_HEAD: f("user", "Manager"),
   },
   // Reading is for everyone; changing the structure takes an administrator.
-  access: (ctx, action) => action === "read" || ctx.state.getUser(ctx.userId)?.isAdmin === true,
+  access: (ctx, action) => action === "read" || callerIsAdmin(ctx),
   validate(row, ctx) {
     const store = departments(ctx.state);
     const parent = toNumber(row.PARENT);

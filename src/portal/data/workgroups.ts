@@ -8,7 +8,7 @@ import { storeFor } from "../engine/crud.js";
 import type { EntityStore } from "../engine/store.js";
 import type { EntityDef, Row } from "../engine/types.js";
 import { field as f } from "../engine/fields.js";
-import type { MethodContext } from "../http/registry.js";
+import { callerIsAdmin, type MethodContext } from "../http/registry.js";
 import type { PortalState } from "./state.js";
 
 export const workgroupEntity: EntityDef = {
@@ -49,7 +49,7 @@ export function isGroupMember(state: PortalState, groupId: number, userId: numbe
 
 /** Whether the caller may read and change a group's storage and calendars: a member or an administrator. */
 export function canUseGroup(ctx: MethodContext, groupId: number): boolean {
-  return ctx.state.getUser(ctx.userId)?.isAdmin === true || isGroupMember(ctx.state, groupId, ctx.userId);
+  return callerIsAdmin(ctx) || isGroupMember(ctx.state, groupId, ctx.userId);
 }
 
 /** Puts groups in place: a group with the ID already there is replaced, a new one gets that ID. */

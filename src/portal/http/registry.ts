@@ -31,6 +31,9 @@ export interface MethodContext {
   readonly dispatch?: (method: string, params: Record<string, unknown>) => Promise<DispatchResult>;
 }
 
+/** Whether the caller is one of the portal's administrators (who may act on what others own). */
+export const callerIsAdmin = (ctx: MethodContext): boolean => ctx.state.getUser(ctx.userId)?.isAdmin === true;
+
 /**
  * Returns the `result` (or a PagedResult for list methods); throws RestError for Bitrix24's own
  * errors. Anything else thrown becomes 500 INTERNAL_SERVER_ERROR.

@@ -11,7 +11,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { anyCase } from "../engine/dialect.js";
 import type { Row } from "../engine/types.js";
 import { RestError } from "../http/errors.js";
-import { scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
+import { callerIsAdmin, scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
 import { isBlank, textParam, toInt, yesNo } from "../http/params.js";
 import {
   FOREVER,
@@ -59,7 +59,6 @@ const DAY_MS = 86_400_000;
 const calError = (description: string) => new RestError("", description, 400);
 const notSet = (name: string, method: string) => calError(`The required parameter "${name}" for the method "${method}" is not set`);
 const param = (ctx: MethodContext, name: string) => anyCase(ctx.params, name);
-const isAdmin = (ctx: MethodContext) => ctx.state.getUser(ctx.userId)?.isAdmin === true;
 const calendar = (handler: (ctx: MethodContext) => unknown): MethodHandler => scoped("calendar", handler);
 
 // ---- shared readers ------------------------------------------------------------------------
@@ -117,7 +116,7 @@ function openCalendar(ctx: MethodContext, type: string, ownerId: number): void {
 
 /** Who may change a calendar: its user, a group calendar's creator, or an administrator. */
 function canEditSection(ctx: MethodContext, section: Row): boolean {
-  if (isAdmin(ctx)) return true;
+  if (callerIsAdmin(ctx)) return true;
   if (!sectionEntity.access!(ctx, "update", section)) return false;
   if (section.CAL_TYPE === "user") return section.OWNER_ID === ctx.userId;
   if (section.CAL_TYPE === "group") return section.CREATED_BY === ctx.userId;
@@ -125,7 +124,7 @@ function canEditSection(ctx: MethodContext, section: Row): boolean {
 }
 
 function canAddTo(ctx: MethodContext, type: string, ownerId: number): boolean {
-  if (isAdmin(ctx)) return true;
+  if (callerIsAdmin(ctx)) return true;
   if (type === "user") return ownerId === ctx.userId;
   return type === "group" && mayUse(ctx, type, ownerId, "add");
 }
@@ -424,7 +423,7 @@ const eventAdd = calendar((ctx) => {
 /** May the caller change (or delete) the event whose host's entry is `root`? */
 function mayEdit(ctx: MethodContext, root: Row): boolean {
   if (!eventEntity.access!(ctx, "update", root)) return false;
-  if (isAdmin(ctx) || Number(root.MEETING_HOST) === ctx.userId || ownsRoot(root, ctx.userId)) return true;
+  if (callerIsAdmin(ctx) || Number(root.MEETING_HOST) === ctx.userId || ownsRoot(root, ctx.userId)) return true;
   const section = sections(ctx.state).get(Number(root.SECTION_ID));
   return root.CAL_TYPE !== "user" && !!section && canEditSection(ctx, section);
 }

@@ -17,7 +17,7 @@ import { fileFields, folderFields, objectEntity, storageEntity } from "../data/d
 import { renderDiskObject, renderStorage, renderVersion, type ObjectPrint } from "../render/disk-render.js";
 import { badRequest, forbidden, methodNotFound } from "../http/errors.js";
 import { isBlank, textParam, toInt, upperKeys, yesNo } from "../http/params.js";
-import { scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
+import { callerIsAdmin, scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
 
 const errors = diskDialect.errors;
 const disk = (ctx: MethodContext) => ctx.state.disk;
@@ -32,7 +32,7 @@ function sync(ctx: MethodContext): void {
 export function canUseStorage(ctx: MethodContext, storage: Row): boolean {
   switch (storage.ENTITY_TYPE) {
     case "user":
-      return Number(storage.ENTITY_ID) === ctx.userId || ctx.state.getUser(ctx.userId)?.isAdmin === true;
+      return Number(storage.ENTITY_ID) === ctx.userId || callerIsAdmin(ctx);
     case "common":
       return true;
     case "group":

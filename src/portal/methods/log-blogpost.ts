@@ -8,7 +8,7 @@ import { atom } from "../http/dates.js";
 import { paged } from "../http/envelope.js";
 import { RestError } from "../http/errors.js";
 import { isBlank, textParam, toInt, upperKeys, yesNo } from "../http/params.js";
-import { scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
+import { callerIsAdmin, scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
 import { PAGE_SIZE, readStart } from "../engine/query.js";
 import { toInstant } from "../engine/fields.js";
 import type { Row } from "../engine/types.js";
@@ -29,7 +29,7 @@ function postOf(ctx: MethodContext, p: Record<string, unknown>, missing: () => R
 /** The acting user: USER_ID for administrators (on someone's behalf), else the caller. */
 function actor(ctx: MethodContext, p: Record<string, unknown>): number {
   const asUser = toInt(p.USER_ID);
-  if (asUser && asUser !== ctx.userId && ctx.state.getUser(ctx.userId)?.isAdmin && ctx.state.getUser(asUser)) return asUser;
+  if (asUser && asUser !== ctx.userId && callerIsAdmin(ctx) && ctx.state.getUser(asUser)) return asUser;
   return ctx.userId;
 }
 

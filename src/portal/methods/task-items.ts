@@ -11,7 +11,7 @@ import type { Row } from "../engine/types.js";
 import { defineUserField, removeUserField, USER_FIELD_TYPES } from "../engine/uf.js";
 import { atom } from "../http/dates.js";
 import { paged } from "../http/envelope.js";
-import type { MethodContext, MethodHandler } from "../http/registry.js";
+import { callerIsAdmin, type MethodContext, type MethodHandler } from "../http/registry.js";
 import { yesNo } from "../http/params.js";
 import type { PortalState } from "../data/state.js";
 import {
@@ -295,7 +295,7 @@ function comment(ctx: MethodContext, method: string, task: Row): Row {
 
 /** A comment is changed by its author or an administrator (task-comment-item-update.md, -delete.md). */
 function ownComment(ctx: MethodContext, row: Row): void {
-  if (Number(row.AUTHOR_ID) !== ctx.userId && !ctx.state.getUser(ctx.userId)?.isAdmin) throw refused(ctx, "item");
+  if (Number(row.AUTHOR_ID) !== ctx.userId && !callerIsAdmin(ctx)) throw refused(ctx, "item");
 }
 
 const commentAdd = (ctx: MethodContext) => {
@@ -488,7 +488,7 @@ function userFieldById(ctx: MethodContext): Row {
 }
 
 const adminOnly = (ctx: MethodContext) => {
-  if (!ctx.state.getUser(ctx.userId)?.isAdmin) throw taskError("ERROR_CORE", "Access denied");
+  if (!callerIsAdmin(ctx)) throw taskError("ERROR_CORE", "Access denied");
 };
 
 const userFieldAdd = (ctx: MethodContext) => {
@@ -574,7 +574,7 @@ const stageError = (code: string, description: string) => taskError(code, descri
 /** Whether the caller may manage these stages: their own "My plan", or a group's as an administrator or a member of its tasks. */
 function mayManage(ctx: MethodContext, type: "G" | "U", entityId: number): boolean {
   if (type === "U") return entityId === ctx.userId;
-  if (ctx.state.getUser(ctx.userId)?.isAdmin) return true;
+  if (callerIsAdmin(ctx)) return true;
   return storeOf(ctx.state, taskEntity).where("GROUP_ID", entityId).some((task) => rolesOf(ctx.state, task, ctx.userId).size > 0);
 }
 
@@ -805,7 +805,7 @@ function elapsedFields(ctx: MethodContext, method: string, position: number, bef
     const userId = toNumber(fields.USER_ID);
     if (userId === null || !ctx.state.getUser(userId)) throw notAllowed("User not found");
     // Only an administrator books time for someone else.
-    if (userId !== ctx.userId && !ctx.state.getUser(ctx.userId)?.isAdmin) throw notAllowed();
+    if (userId !== ctx.userId && !callerIsAdmin(ctx)) throw notAllowed();
     row.USER_ID = userId;
   }
   if (!empty(fields.CREATED_DATE)) {
@@ -821,7 +821,7 @@ function elapsedItem(ctx: MethodContext, method: string, task: Row, write: boole
   const row = storeOf(ctx.state, elapsedEntity).get(id);
   if (!row || Number(row.TASK_ID) !== Number(task.ID)) throw notAllowed();
   // A record is changed by its author or an administrator.
-  if (write && Number(row.USER_ID) !== ctx.userId && !ctx.state.getUser(ctx.userId)?.isAdmin) throw notAllowed();
+  if (write && Number(row.USER_ID) !== ctx.userId && !callerIsAdmin(ctx)) throw notAllowed();
   return row;
 }
 

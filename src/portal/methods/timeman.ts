@@ -5,7 +5,7 @@
 // "…Z" too, is WRONG_DATETIME_FORMAT), on the current date to open and on the day's date to close (WRONG_DATETIME);
 // breaks add up in TIME_LEAKS and DURATION is the time worked. The portal's clock (state.now) runs it.
 import { RestError } from "../http/errors.js";
-import { scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
+import { callerIsAdmin, scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
 import { isBlank, textParam, toInt } from "../http/params.js";
 import { anyCase } from "../engine/dialect.js";
 import type { Row } from "../engine/types.js";
@@ -13,7 +13,6 @@ import { dateAt, dayState, lastDay, workDays, WORK_TIME_SETTINGS, WORKDAY_FINISH
 
 const param = (ctx: MethodContext, name: string) => anyCase(ctx.params, name);
 const timeman = (handler: (ctx: MethodContext) => unknown): MethodHandler => scoped("timeman", handler);
-const isAdmin = (ctx: MethodContext) => ctx.state.getUser(ctx.userId)?.isAdmin === true;
 
 /** USER_ID: the caller by default; another user only for an administrator. */
 function targetUser(ctx: MethodContext): number {
@@ -21,7 +20,7 @@ function targetUser(ctx: MethodContext): number {
   if (isBlank(raw)) return ctx.userId;
   const userId = toInt(raw);
   if (userId === ctx.userId) return userId;
-  if (!isAdmin(ctx)) throw new RestError("ACCESS_DENIED", "User does not have access to managing other users work time", 403);
+  if (!callerIsAdmin(ctx)) throw new RestError("ACCESS_DENIED", "User does not have access to managing other users work time", 403);
   if (userId === null || !ctx.state.getUser(userId)) throw new RestError("", "User not found", 400);
   return userId;
 }
@@ -198,7 +197,7 @@ const statusMethod = timeman((ctx) => status(ctx, targetUser(ctx)));
 const settings = timeman((ctx) => {
   const userId = targetUser(ctx);
   // ADMIN is told only about oneself.
-  return { ...WORK_TIME_SETTINGS, ...(userId === ctx.userId ? { ADMIN: isAdmin(ctx) } : {}) };
+  return { ...WORK_TIME_SETTINGS, ...(userId === ctx.userId ? { ADMIN: callerIsAdmin(ctx) } : {}) };
 });
 
 export const timemanMethods: Record<string, MethodHandler> = {

@@ -7,7 +7,7 @@ import { atom } from "../http/dates.js";
 import { paged } from "../http/envelope.js";
 import { badRequest } from "../http/errors.js";
 import { isBlank, textParam, toInt, yesNo } from "../http/params.js";
-import { scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
+import { callerIsAdmin, scoped, type MethodContext, type MethodHandler } from "../http/registry.js";
 import type { PortalState, UserRecord } from "../data/state.js";
 import { parseFilter, parseOrder, readStart, resolveSelect, runQuery } from "../engine/query.js";
 import { lowerBound, type RowSource } from "../engine/store.js";
@@ -394,7 +394,7 @@ const userFields: MethodHandler = () => ({ ...USER_FIELDS });
 
 /** Inviting and editing others takes an administrator (as on Bitrix24, where user.add/update need invite rights). */
 function requireAdmin(ctx: MethodContext): void {
-  if (!ctx.state.getUser(ctx.userId)?.isAdmin) throw badRequest("ERROR_CORE", "access_denied");
+  if (!callerIsAdmin(ctx)) throw badRequest("ERROR_CORE", "access_denied");
 }
 
 const userAdd: MethodHandler = (ctx) => {
