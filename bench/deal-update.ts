@@ -14,7 +14,7 @@ import { isWorker, runWorker, serveWorker } from "./worker.js";
 import { startPortal } from "../src/portal/index.js";
 import { storeFor } from "../src/portal/engine/crud.js";
 import { dealEntity } from "../src/portal/data/deals.js";
-import { CAPACITY, DRAIN, countRefusals, minimumMs } from "./measure.js";
+import { CAPACITY, DRAIN, countRefusals, medianRun, minimumMs, wallRatios } from "./measure.js";
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 5000);
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 10);
@@ -118,21 +118,16 @@ async function main(): Promise<void> {
   try {
     console.log(`updating ${DEALS} deals (crm.deal.update in batches of 50), bucket ${CAPACITY} draining ${DRAIN}/s; timeScale ${TIME_SCALE} runs: median of ${REPEAT}`);
     const runs: Measured[] = [];
-    // Time-scaled runs are short, so machine noise weighs more: each runs REPEAT times, the median kept.
+    // Each contender REPEAT times, the median kept (medianRun).
     for (const name of ["oint-batch", "b24jssdk"]) {
-      const tries: Measured[] = [];
-      for (let i = 0; i < REPEAT; i++) tries.push(await measure(name, TIME_SCALE, dir));
-      tries.sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity));
-      runs.push(tries[Math.floor(tries.length / 2)]);
+      runs.push(await medianRun(REPEAT, () => measure(name, TIME_SCALE, dir)));
     }
     // At real speed too (fixed costs such as the TLS handshake weigh less there).
     if (process.env.BENCH_SKIP_REAL_TIME !== "1") runs.push(await measure("oint-batch", 1, dir), await measure("b24jssdk", 1, dir));
     console.log("");
     console.log("contender      timeScale  minimum   wall      wall/min  HTTP req  503s  updated  stored as sent  vs oint-batch (wall/min)");
     for (const r of runs) {
-      const ratio = r.ms !== undefined ? r.ms / Math.max(1, r.minimumMs) : undefined;
-      const oint = runs.find((o) => o.name === "oint-batch" && o.scale === r.scale)!; // same time scale
-      const vsOint = ratio !== undefined && oint.ms !== undefined ? ratio / (oint.ms / Math.max(1, oint.minimumMs)) : undefined;
+      const { ratio, vsBaseline: vsOint } = wallRatios(r, runs, "oint-batch"); // against oint-batch at the same time scale
       console.log(
         [
           r.name.padEnd(14),

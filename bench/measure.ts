@@ -45,3 +45,30 @@ export function countRefusals(portal: RunningPortal): () => number {
   };
   return () => refused;
 }
+
+/** A timed contender run: wall time (absent when it failed), the bucket's minimum, its time scale. */
+export interface TimedRun {
+  name: string;
+  scale: number;
+  ms?: number;
+  minimumMs: number;
+}
+
+/**
+ * The median of `count` runs by wall time (a failed run counts as slowest). Time-scaled runs are
+ * short, so machine noise weighs more: each contender runs several times.
+ */
+export async function medianRun<R extends TimedRun>(count: number, run: () => Promise<R>): Promise<R> {
+  const tries: R[] = [];
+  for (let i = 0; i < count; i++) tries.push(await run());
+  tries.sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity));
+  return tries[Math.floor(tries.length / 2)]!;
+}
+
+/** A run's wall time over the bucket's minimum, and that over `baseline`'s at the same time scale. */
+export function wallRatios(r: TimedRun, runs: readonly TimedRun[], baseline: string): { ratio?: number; vsBaseline?: number } {
+  const perMinimum = (x: TimedRun) => (x.ms !== undefined ? x.ms / Math.max(1, x.minimumMs) : undefined);
+  const ratio = perMinimum(r);
+  const base = perMinimum(runs.find((o) => o.name === baseline && o.scale === r.scale)!);
+  return { ratio, vsBaseline: ratio !== undefined && base !== undefined ? ratio / base : undefined };
+}
